@@ -1,0 +1,155 @@
+/* Reaction-diffusion-chemotaxis integrator on a dermis_grid (see grid.h).
+ *
+ * Integrates, for fields s = 0..n_fields-1,
+ *     du_s/dt = div(D_s(x) grad u_s) - div(chi_s(c) u_s grad c) + R_s(u, x, t)
+ * The caller describes each field (diffusivity, boundary conditions, tolerance), the
+ * chemotaxis pairs, and the local reaction term through callbacks in the style of SUNDIALS:
+ * a callback returns 0 on success, > 0 for a recoverable failure (the step is retried with a
+ * smaller step, e.g. a negative concentration was seen) and < 0 for a fatal one.
+ *
+ * The solver knows nothing of biology. It owns no state vector: the caller passes the flat
+ * field-major state u (n_fields * nx*ny*nz doubles, layout of grid.h) to every call.
+ * All workspaces are allocated in dermis_solver_alloc; nothing is allocated while stepping.
+ * Results are bitwise identical for any OpenMP thread count.
+ *
+ * Units: the solver is unit-agnostic; dermis passes mm and days.
+ */
+#ifndef DERMIS_SOLVER_SOLVER_H
+#define DERMIS_SOLVER_SOLVER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "solver/grid.h"
+
+/* Error codes, defined once: X(enum, message). */
+#define DERMIS_SOLVER_ERRORS(X)                                                   \
+    X(DERMIS_SOLVER_OK, "success")                                               \
+    X(DERMIS_SOLVER_ENOMEM, "out of memory")                                     \
+    X(DERMIS_SOLVER_EINVAL, "invalid argument")                                  \
+    X(DERMIS_SOLVER_ERHS, "reaction callback failed (fatal)")                    \
+    X(DERMIS_SOLVER_EBOUNDARY, "boundary callback failed")                       \
+    X(DERMIS_SOLVER_ESTEP, "step size fell below the minimum step")              \
+    X(DERMIS_SOLVER_ETOO_MANY_STEPS, "too many steps without reaching the stop time")
+
+#define DERMIS_SOLVER_ENUM_ITEM(name, msg) name,
+typedef enum { DERMIS_SOLVER_ERRORS(DERMIS_SOLVER_ENUM_ITEM) DERMIS_SOLVER_N_ERRORS } dermis_solver_status;
+#undef DERMIS_SOLVER_ENUM_ITEM
+
+const char *dermis_solver_strerror(int status);
+
+typedef enum {
+    DERMIS_BC_ZERO_FLUX = 0, /* no flux through the face */
+    DERMIS_BC_DIRICHLET = 1, /* u = value on the face */
+    DERMIS_BC_ROBIN = 2      /* outward flux = -k(x,t) (u_outside(x,t) - u), k from boundary callback */
+} dermis_bc_type;
+
+/* Which face of the domain a boundary callback is asked about. */
+typedef enum { DERMIS_FACE_TOP = 0, DERMIS_FACE_BOTTOM = 1 } dermis_face;
+
+/* Robin data for one field and one face at time t_day: fills k[nx*ny] (transfer coefficient,
+ * length/time, >= 0) and u_outside[nx*ny] (the concentration outside the face), both indexed
+ * iy*nx + ix. Called once per (sub)step that needs them; must be deterministic. */
+typedef int (*dermis_boundary_fn)(double t_day, size_t field, dermis_face face,
+                                  double *k, double *u_outside, void *user);
+
+typedef struct {
+    dermis_bc_type type;
+    double value; /* Dirichlet value; ignored otherwise */
+} dermis_bc;
+
+typedef struct {
+    const char *name;        /* for error messages and statistics only */
+    /* Diffusivity: if D_map is non-NULL it holds one value per voxel (>= 0); otherwise
+     * D_uniform applies everywhere. A field with D_map == NULL and D_uniform == 0 is
+     * immobile and costs nothing in the transport step. Face coefficients use the harmonic
+     * mean of the two voxels, so a voxel with D = 0 is a wall. */
+    const double *D_map;
+    double D_uniform;
+    dermis_bc top;           /* z = 0 face (the skin surface) */
+    dermis_bc bottom;        /* z = nz*dx face */
+    double atol;             /* absolute error tolerance in the field's units */
+} dermis_field_spec;
+
+/* Chemotaxis of field `cell` up the gradient of field `signal`:
+ * flux = chi(c) * u_cell * grad c, with the receptor-saturating sensitivity
+ * chi(c) = chi0 / (1 + c/c_sat)^2 (Olsen et al. 1995); c_sat = INFINITY gives chi = chi0.
+ * chi0 in mm^2 / (day * signal unit). The flux is upwinded so u_cell stays >= 0, and it is
+ * masked where D of the cell field is 0 (cells do not cross walls). */
+typedef struct {
+    size_t cell;
+    size_t signal;
+    double chi0;
+    double c_sat;
+} dermis_chemotaxis_spec;
+
+/* Local reactions of one voxel: dudt[s] = R_s(u, voxel, t) for s = 0..n_fields-1. */
+typedef int (*dermis_rhs_fn)(double t_day, size_t voxel, const double *u, double *dudt, void *user);
+/* Optional Jacobian of the reactions: J[i*n_fields + j] = dR_i/du_j. NULL = finite differences. */
+typedef int (*dermis_jac_fn)(double t_day, size_t voxel, const double *u, double *J, void *user);
+
+typedef struct {
+    size_t n_fields;
+    const dermis_field_spec *fields;       /* n_fields entries, copied at alloc */
+    size_t n_chemotaxis;
+    const dermis_chemotaxis_spec *chemotaxis;
+    dermis_rhs_fn rhs;                     /* may be NULL: pure transport */
+    dermis_jac_fn jac;                     /* may be NULL */
+    dermis_boundary_fn boundary;           /* required if any face is Robin */
+    void *user;                            /* passed to every callback */
+} dermis_problem;
+
+typedef struct {
+    double rtol;            /* relative tolerance of the local error estimate */
+    double dt_initial_day;  /* first step */
+    double dt_min_day;      /* below this the step fails with DERMIS_SOLVER_ESTEP */
+    double dt_max_day;      /* upper bound on any step */
+    long max_steps;         /* per dermis_solver_advance call */
+    int threads;            /* OpenMP threads; 0 = OpenMP default */
+} dermis_solver_options;
+
+/* Counters and wall time per phase; all monotone over the solver's life. */
+typedef struct {
+    long steps_accepted;
+    long steps_rejected;
+    long rhs_evaluations;
+    double wall_diffusion_s;
+    double wall_chemotaxis_s;
+    double wall_reaction_s;
+    double dt_last_day;
+    double dt_min_used_day;
+    double dt_max_used_day;
+} dermis_solver_stats;
+
+/* Everything the controller carries from one step to the next: with this, a restarted run
+ * continues bitwise identically (store it in checkpoints). */
+typedef struct {
+    double dt_next_day;
+    double err_prev;
+    long steps_accepted;
+    long steps_rejected;
+} dermis_solver_controller;
+
+typedef struct dermis_solver dermis_solver;
+
+/* Allocates every workspace for the grid and problem. On failure returns NULL and sets
+ * *status. The grid, problem arrays and maps must outlive the solver (maps are read, not copied). */
+dermis_solver *dermis_solver_alloc(const dermis_grid *grid, const dermis_problem *problem,
+                                   const dermis_solver_options *options, int *status);
+void dermis_solver_free(dermis_solver *s);
+
+/* Advances u from *t_day to exactly t_stop_day with adaptive, error-controlled steps,
+ * landing exactly on t_stop_day. On success *t_day == t_stop_day. The step size proposed at
+ * the end is kept for the next call (a short last step to land on an event does not shrink
+ * the following steps). Returns a dermis_solver_status. */
+int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_stop_day);
+
+/* Call after the caller changed u discontinuously (an injury, a topical application): the next
+ * step restarts from options->dt_initial_day and the controller forgets its error history. */
+void dermis_solver_reset_step(dermis_solver *s);
+
+const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s);
+void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c);
+void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controller *c);
+
+#endif
