@@ -1,0 +1,2 @@
+/* The run driver (see run.h). */
+#include "app/run.h"

@@ -1,0 +1,11 @@
+/* Configuration keys of the protocol group (see io/schema.h). */
+#include "io/schema.h"
+
+#include <stddef.h>
+
+#include "io/config.h"
+
+const dermis_schema_entry dermis_schema_protocol[] = {
+    {0},
+};
+const size_t dermis_schema_protocol_count = 0;
