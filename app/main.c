@@ -1,10 +1,21 @@
-/* Entry point of the `dermis` command (filled in by the foundation work). */
-#include <stdio.h>
+/* Entry point of the `dermis` command: process-wide settings, then the command line (cli.c). */
+#if defined(DERMIS_FPE_TRAPS)
+/* feenableexcept is a GNU extension; only this file needs it, so the feature macro stays here. */
+#define _GNU_SOURCE
+#include <fenv.h>
+#endif
 
-#include "version.h"
+#include <gsl/gsl_errno.h>
 
-int main(void)
+#include "app/cli.h"
+
+int main(int argc, char **argv)
 {
-    printf("dermis %s (%s)\n", DERMIS_VERSION, DERMIS_GIT_COMMIT);
-    return 0;
+    /* GSL's default handler aborts; dermis checks every GSL return code instead. */
+    gsl_set_error_handler_off();
+#if defined(DERMIS_FPE_TRAPS)
+    /* Debug and test builds stop at the first invalid operation, division by zero or overflow. */
+    feenableexcept(FE_INVALID | FE_DIVBYZERO | FE_OVERFLOW);
+#endif
+    return dermis_cli_main(argc, argv);
 }

@@ -18,6 +18,13 @@
 #define DERMIS_CONFIG_STRING_MAX 256
 #define DERMIS_CONFIG_ERROR_MAX 512
 #define DERMIS_CONFIG_LIST_MAX 64
+/* Longest INI line, without its line end: libinih (r55, as built by Debian) reads lines into a
+ * 200-byte buffer, and the reader refuses longer lines instead of letting libinih split them. */
+#define DERMIS_CONFIG_LINE_MAX 199
+/* Indexed sections ([session.1], [session.2], ...): at most this many distinct patterns, each
+ * with indices 1..DERMIS_CONFIG_INDEX_MAX (schema entries must have index_max <= this). */
+#define DERMIS_CONFIG_INDEX_GROUPS_MAX 8
+#define DERMIS_CONFIG_INDEX_MAX 64
 
 typedef struct {
     long dims;               /* run.dims: 1, 2 or 3 */
@@ -52,20 +59,30 @@ typedef struct {
     dermis_solver_options_cfg solver;
     dermis_model_params model;
     dermis_protocol_params protocol;
-    /* Where each key was last set, for messages and `dermis check`: filled by the reader. */
+    /* Path of the last INI file read (for provenance; "" if none). Not part of to_ini, so a
+     * configuration read back from its INI text differs from the original only here. */
     char source_file[DERMIS_CONFIG_STRING_MAX];
+    /* index_set[g][k-1] = 1 if section k of the g-th indexed pattern (in schema order, e.g.
+     * [session.k]) was given; use dermis_config_index_is_set(). Only given sections are written
+     * by dermis_config_to_ini. */
+    unsigned char index_set[DERMIS_CONFIG_INDEX_GROUPS_MAX][DERMIS_CONFIG_INDEX_MAX];
 } dermis_config;
 
 /* Opaque record of where each key was set (file and line, or --set), kept beside the config
  * for error messages of cross-key checks and for `dermis check`. */
 typedef struct dermis_config_origin dermis_config_origin;
 
-/* Fills every key with its schema default (unset keys as described in io/schema.h). */
+/* Fills every key with its schema default (the whole struct is zeroed first, so two configs
+ * with the same values compare equal with memcmp) (unset keys as described in io/schema.h). */
 void dermis_config_defaults(dermis_config *cfg);
 
 /* Reads an INI file into cfg (on top of what is there). Returns 0, or 2 with one line in err. */
 int dermis_config_read_file(dermis_config *cfg, dermis_config_origin *origin, const char *path,
                             char err[DERMIS_CONFIG_ERROR_MAX]);
+
+/* Reads INI text held in memory; name is used in messages as the file name. Returns 0 or 2. */
+int dermis_config_read_string(dermis_config *cfg, dermis_config_origin *origin, const char *name,
+                              const char *text, char err[DERMIS_CONFIG_ERROR_MAX]);
 
 /* Applies one "section.key=value" override with the same validation. Returns 0 or 2. */
 int dermis_config_apply_override(dermis_config *cfg, dermis_config_origin *origin,
@@ -82,11 +99,69 @@ void dermis_config_origin_free(dermis_config_origin *origin);
  * comments), malloc'ed; NULL on allocation failure. Reading it back gives the same config. */
 char *dermis_config_to_ini(const dermis_config *cfg);
 
+/* Shortest decimal text that reads back (strtod) as exactly v, e.g. "0.1", "1e-06", "-0". */
+void dermis_config_format_number(double v, char *buf, size_t len);
+
 /* Formats the value of one entry (index for indexed sections, else 0) as INI text into buf. */
 void dermis_config_format_value(const dermis_config *cfg, const dermis_schema_entry *e, size_t index,
                                 char *buf, size_t len);
 
 /* 64-bit FNV-1a hash of dermis_config_to_ini(): identifies a configuration in checkpoints. */
 unsigned long long dermis_config_hash(const dermis_config *cfg);
+
+/* --- Where keys came from, for cross-key checks (model, protocol) and `dermis check` --- */
+
+/* Line of the INI file that set key (a concrete key such as "session.2.depth_mm"); 0 if the
+ * key holds its default or came from --set; -1 if the key is unknown. */
+int dermis_config_origin_line(const dermis_config_origin *origin, const char *key);
+
+/* Writes where key's value came from: "FILE:LINE", "--set key=value" or "default". */
+void dermis_config_origin_describe(const dermis_config_origin *origin, const char *key, char *buf,
+                                   size_t len);
+
+/* Formats the one-line error of a check on key, prefixed by where the key was set
+ * ("FILE:LINE: key: reason", "--set key=value: reason", or "FILE: key: reason" when the key
+ * holds its default and FILE is the configuration file read last). Returns 2, the exit status of
+ * a configuration error, so a check can end with `return dermis_config_error(...)`. */
+int dermis_config_error(const dermis_config_origin *origin, const char *key,
+                        char err[DERMIS_CONFIG_ERROR_MAX], const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* 1 if indexed section "<prefix>.<index>" (e.g. prefix "session", index 2) was given. */
+int dermis_config_index_is_set(const dermis_config *cfg, const char *prefix, size_t index);
+
+/* Voxels along an axis of extent_mm: the whole number extent_mm / dx_mm (within 1e-9 relative),
+ * or 0 if the extent is not a whole number of voxels. */
+size_t dermis_config_axis_voxels(double extent_mm, double dx_mm);
+
+/* Checks the joined schema tables themselves (unique keys, parsable in-range defaults, list and
+ * index capacities). Returns 0, or 2 with one line naming the faulty entry. */
+int dermis_config_check_schema(char err[DERMIS_CONFIG_ERROR_MAX]);
+
+/* --- Schema helpers (implemented in io/schema.c) --- */
+
+/* "number", "integer", "boolean", "string", "enum" or "list". */
+const char *dermis_schema_type_name(dermis_value_type type);
+/* Allowed values in words, e.g. "> 0 and <= 0.5", "periodic | zero_flux", "up to 32 values >= 0". */
+void dermis_schema_describe_range(const dermis_schema_entry *e, char *buf, size_t len);
+/* Position of e in the joined schema (0 .. count-1), or count if e is not in it. */
+size_t dermis_schema_position(const dermis_schema_entry *e);
+/* Writes into buf the schema key (with a concrete index) nearest to key by edit distance and
+ * returns that distance (buf is "" and the return large if the schema is empty). */
+size_t dermis_schema_suggest(const char *key, char *buf, size_t len);
+/* Like dermis_schema_find, but accepts any index >= 1 (for "index out of range" messages). */
+const dermis_schema_entry *dermis_schema_find_unbounded(const char *key, size_t *index);
+/* Levenshtein distance of two strings (compared on their first 127 characters). */
+size_t dermis_edit_distance(const char *a, const char *b);
+/* Section part of a key (everything before the last dot) into buf. */
+void dermis_schema_section(const char *key, char *buf, size_t len);
+/* Indexed-pattern group of e (0 .. DERMIS_CONFIG_INDEX_GROUPS_MAX-1 in schema order of first
+ * appearance), or -1 if e's section is not indexed. */
+int dermis_schema_index_group(const dermis_schema_entry *e);
+/* 1 if section (e.g. "run", "session.3") has at least one key in the schema. */
+int dermis_schema_section_exists(const char *section);
 
 #endif

@@ -37,7 +37,8 @@ typedef enum { DERMIS_IMMOBILE = 0, DERMIS_MOBILE = 1 } dermis_mobility;
     X(TROPOELASTIN, tropoelastin, "mg cm-3", "soluble tropoelastin density", DERMIS_IMMOBILE)              \
     X(ELASTIN, elastin, "mg cm-3", "cross-linked elastin density", DERMIS_IMMOBILE)                        \
     X(VESSELS, vessels, "1", "capillary density relative to normal skin", DERMIS_IMMOBILE)                 \
-    X(TOPICAL, topical, "ng mL-1", "topically applied product concentration", DERMIS_MOBILE)
+    X(TOPICAL, topical, "ng mL-1", "topically applied product concentration", DERMIS_MOBILE)             \
+    X(TOPICAL_INTACT, topical_intact, "ng mL-1", "topical product concentration in an untreated control (closed channels)", DERMIS_MOBILE)
 
 #define DERMIS_SPECIES_ENUM(id, name, units, long_name, mobility) DERMIS_F_##id,
 typedef enum { DERMIS_SPECIES(DERMIS_SPECIES_ENUM) DERMIS_N_FIELDS } dermis_field;

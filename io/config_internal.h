@@ -1,0 +1,34 @@
+/* Shared by the configuration reader's files (config.c, config_value.c, config_ini.c); not a
+ * public interface. */
+#ifndef DERMIS_IO_CONFIG_INTERNAL_H
+#define DERMIS_IO_CONFIG_INTERNAL_H
+
+#include <stddef.h>
+
+#include "io/config.h"
+
+/* Reasons are short phrases that end up after "FILE:LINE: key: ". */
+#define DERMIS_REASON_MAX 320
+
+/* Number of stored copies of an entry: index_max for indexed sections, else 1. */
+size_t dermis_entry_copies(const dermis_schema_entry *e);
+
+/* Parses text as the value of entry e (index k for [section.k], else 0) and stores it in cfg.
+ * Nothing is stored on error. Returns 0, or -1 with a reason. */
+int dermis_value_set(dermis_config *cfg, const dermis_schema_entry *e, size_t index, const char *text,
+                     char reason[DERMIS_REASON_MAX]);
+
+/* Stores the "unset" value of e (NaN, -1, "", empty list, or 0 for integers and booleans). */
+void dermis_value_unset(dermis_config *cfg, const dermis_schema_entry *e, size_t index);
+
+/* 1 if e at index holds its unset value (a NUMBER that is NaN, an ENUM that is -1). */
+int dermis_value_is_unset(const dermis_config *cfg, const dermis_schema_entry *e, size_t index);
+
+/* The concrete key of e at index ("session.2.depth_mm"), into buf. */
+void dermis_entry_key(const dermis_schema_entry *e, size_t index, char *buf, size_t len);
+
+/* Copies text into buf for quoting in a message, shortened with "..." past a few dozen
+ * characters so that the message stays one readable line. */
+void dermis_quote_value(const char *text, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,233 @@
+/* The `dermis` command line as users meet it: the built binary is run with real arguments
+ * (app/cli.c, cmd_*.c). Checks exit statuses (0 ok, 2 usage/configuration), that an error is
+ * exactly one "dermis: ..." line on stderr, and that a rejected run creates no output. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#define CAPTURE_MAX 65536
+
+typedef struct {
+    int status;
+    char out[CAPTURE_MAX];
+    char err[CAPTURE_MAX];
+} cli_result;
+
+typedef struct {
+    char dir[64]; /* scratch working directory of each test */
+} fixture;
+
+static void slurp(const char *path, char *buf, size_t len)
+{
+    FILE *f = fopen(path, "rb");
+    size_t n = f != NULL ? fread(buf, 1, len - 1, f) : 0;
+    buf[n] = '\0';
+    if (f != NULL)
+        fclose(f);
+}
+
+/* Runs `dermis ARGS` inside the fixture directory; ARGS is shell text. */
+static void run_cli(const fixture *fx, const char *args, cli_result *r)
+{
+    char command[4096], out_path[128], err_path[128];
+    snprintf(out_path, sizeof out_path, "%s/.stdout", fx->dir);
+    snprintf(err_path, sizeof err_path, "%s/.stderr", fx->dir);
+    snprintf(command, sizeof command, "cd '%s' && '%s' %s >'%s' 2>'%s' </dev/null", fx->dir, DERMIS_BINARY, args,
+             out_path, err_path);
+    int raw = system(command);
+    r->status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+    slurp(out_path, r->out, sizeof r->out);
+    slurp(err_path, r->err, sizeof r->err);
+    remove(out_path);
+    remove(err_path);
+}
+
+static int count_lines(const char *text)
+{
+    int n = 0;
+    for (const char *p = text; *p != '\0'; p++)
+        n += *p == '\n';
+    return n;
+}
+
+/* The status is 2 and stderr is one line starting "dermis: " that contains needle. */
+static void assert_usage_error(const cli_result *r, const char *needle)
+{
+    if (r->status != 2 || count_lines(r->err) != 1 || strstr(r->err, needle) == NULL)
+        print_error("status %d, stderr:\n%s(wanted: %s)\n", r->status, r->err, needle);
+    assert_int_equal(r->status, 2);
+    assert_int_equal(count_lines(r->err), 1);
+    assert_true(strncmp(r->err, "dermis: ", 8) == 0);
+    assert_non_null(strstr(r->err, needle));
+}
+
+static int setup(void **state)
+{
+    fixture *fx = calloc(1, sizeof *fx);
+    snprintf(fx->dir, sizeof fx->dir, "/tmp/dermis_cli_XXXXXX");
+    if (fx == NULL || mkdtemp(fx->dir) == NULL)
+        return -1;
+    *state = fx;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *fx = *state;
+    char command[256];
+    snprintf(command, sizeof command, "rm -rf '%s'", fx->dir);
+    int rc = system(command);
+    free(fx);
+    return rc == 0 ? 0 : -1;
+}
+
+static cli_result *result(void)
+{
+    cli_result *r = malloc(sizeof *r);
+    assert_non_null(r);
+    return r;
+}
+
+static void test_help_and_version(void **state)
+{
+    cli_result *r = result();
+    run_cli(*state, "--help", r);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "Usage: dermis COMMAND"));
+    assert_string_equal(r->err, "");
+    run_cli(*state, "--version", r);
+    assert_int_equal(r->status, 0);
+    assert_true(strncmp(r->out, "dermis ", 7) == 0);
+    assert_non_null(strstr(r->out, "(git "));
+    run_cli(*state, "run --help", r);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "--threads N"));
+    run_cli(*state, "check --help", r);
+    assert_int_equal(r->status, 0);
+    run_cli(*state, "params --help", r);
+    assert_int_equal(r->status, 0);
+    free(r);
+}
+
+static void test_usage_errors(void **state)
+{
+    cli_result *r = result();
+    char args[1024];
+    run_cli(*state, "", r);
+    assert_usage_error(r, "missing command");
+    run_cli(*state, "chek x.ini", r);
+    assert_usage_error(r, "unknown command 'chek' (did you mean check?)");
+    run_cli(*state, "--verison", r);
+    assert_usage_error(r, "unknown option '--verison' (did you mean --version?)");
+    snprintf(args, sizeof args, "run %s/config/valid.ini --thread 2", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_usage_error(r, "run: unknown option '--thread' (did you mean --threads?)");
+    snprintf(args, sizeof args, "run %s/config/valid.ini --threads 0", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_usage_error(r, "run: --threads must be an integer from 1 to 4096 (got '0')");
+    run_cli(*state, "run", r);
+    assert_usage_error(r, "run: missing CONFIG");
+    run_cli(*state, "run a.ini b.ini", r);
+    assert_usage_error(r, "run: more than one CONFIG");
+    run_cli(*state, "run a.ini --set", r);
+    assert_usage_error(r, "run: option --set needs a value");
+    run_cli(*state, "params --format html", r);
+    assert_usage_error(r, "params: --format must be text, ini or markdown (got 'html')");
+    run_cli(*state, "check", r);
+    assert_usage_error(r, "check: missing CONFIG");
+    free(r);
+}
+
+/* Nothing but the scratch files may appear in the working directory after a rejected run. */
+static void assert_no_output_created(const fixture *fx)
+{
+    char path[256];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/out", fx->dir);
+    assert_int_not_equal(stat(path, &st), 0);
+    snprintf(path, sizeof path, "%s/o.nc", fx->dir);
+    assert_int_not_equal(stat(path, &st), 0);
+}
+
+static void test_bad_config_is_one_line_and_creates_nothing(void **state)
+{
+    cli_result *r = result();
+    char args[1024], expected[1024];
+    snprintf(args, sizeof args, "check %s/config/unknown_key.ini", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    snprintf(expected, sizeof expected, "dermis: %s/config/unknown_key.ini:3: run.dxx_mm: unknown key (did you mean "
+             "run.dx_mm?)\n", DERMIS_TEST_DATA);
+    assert_usage_error(r, "unknown key");
+    assert_string_equal(r->err, expected);
+    assert_string_equal(r->out, "");
+    snprintf(args, sizeof args, "run %s/config/duplicate_key.ini", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_usage_error(r, "duplicate key (first set on line 3)");
+    assert_no_output_created(*state);
+    snprintf(args, sizeof args, "run %s/config/valid.ini -o o.nc --set run.dx_mm=0", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_usage_error(r, "--set run.dx_mm=0: must be > 0.001 and <= 0.5 (got 0)");
+    assert_no_output_created(*state);
+    snprintf(args, sizeof args, "run %s/config/valid.ini --restart missing.h5", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_usage_error(r, "run: --restart missing.h5: cannot open");
+    assert_no_output_created(*state);
+    run_cli(*state, "check no_such.ini", r);
+    assert_usage_error(r, "no_such.ini: cannot open: No such file or directory");
+    free(r);
+}
+
+static void test_check_prints_resolved_config(void **state)
+{
+    cli_result *r = result();
+    char args[1024];
+    snprintf(args, sizeof args, "check %s/config/valid.ini --set run.seed=5", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_int_equal(r->status, 0);
+    assert_string_equal(r->err, "");
+    assert_non_null(strstr(r->out, ": valid; config hash "));
+    assert_non_null(strstr(r->out, "--set run.seed=5"));
+    assert_non_null(strstr(r->out, "valid.ini:7\n"));
+    assert_non_null(strstr(r->out, "run.dx_mm"));
+    snprintf(args, sizeof args, "check %s/config/valid.ini --format ini", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "[run]\ndims = 2\nt_end_days = 28\n"));
+    free(r);
+}
+
+static void test_params_formats(void **state)
+{
+    cli_result *r = result();
+    run_cli(*state, "params", r);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "run.dx_mm (number, unit mm)"));
+    run_cli(*state, "params --format markdown", r);
+    assert_int_equal(r->status, 0);
+    assert_true(strncmp(r->out, "| key | type | unit | default | allowed | meaning | source |\n", 60) == 0);
+    run_cli(*state, "params --format=ini", r);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "\n[run]\n"));
+    assert_non_null(strstr(r->out, "\ndx_mm = 0.01\n"));
+    free(r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_help_and_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_usage_errors, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_config_is_one_line_and_creates_nothing, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check_prints_resolved_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_params_formats, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
