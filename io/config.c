@@ -19,6 +19,7 @@
 #include <ini.h>
 
 #include "io/config_internal.h"
+#include "model/protocol.h"
 #include "model/species.h"
 
 /* Sections one file may hold (each can appear once). */
@@ -782,11 +783,28 @@ static int check_output_fields(const dermis_config *cfg, const dermis_config_ori
 /* Cross-key checks run by dermis_config_finish, in order; the first failure is reported.
  * Model and protocol checks are added here as one line each (same signature). */
 typedef int (*config_check)(const dermis_config *cfg, const dermis_config_origin *origin, char *err);
+/* Cross-key rules of the treatment protocol (model/protocol.c). Its message starts with the key
+ * at fault ("device.depth_mm (2.5) x ..."), which names the line it was set on. */
+static int check_protocol(const dermis_config *cfg, const dermis_config_origin *origin, char *err)
+{
+    char msg[DERMIS_CONFIG_ERROR_MAX];
+    if (dermis_protocol_check(&cfg->protocol, cfg->run.depth_mm, msg, sizeof msg) == 0)
+        return 0;
+    char key[DERMIS_CONFIG_STRING_MAX];
+    const size_t key_len = strcspn(msg, " :(");
+    snprintf(key, sizeof key, "%.*s", (int)key_len, msg);
+    const char *reason = msg + key_len;
+    if (*reason == ':') ++reason;
+    while (*reason == ' ') ++reason;
+    return dermis_config_error(origin, key, err, "%s", reason[0] ? reason : msg);
+}
+
 static const config_check finish_checks[] = {
     check_required,
     check_grid,
     check_times,
     check_output_fields,
+    check_protocol,
 };
 
 int dermis_config_finish(dermis_config *cfg, const dermis_config_origin *origin, char err[DERMIS_CONFIG_ERROR_MAX])

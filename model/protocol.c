@@ -129,12 +129,12 @@ static int check_depths(const dermis_protocol_params *p, double domain_depth_mm,
         if (msg && len) {
             if (isnan(p->session[k].depth_mm))
                 snprintf(msg, len,
-                         "device.depth_mm (%g) x device.penetration_fraction (%g) = %g mm reaches below "
+                         "device.depth_mm: %g mm x device.penetration_fraction %g = %g mm reaches below "
                          "the simulated skin (run.depth_mm = %g mm): deepen the domain or shorten the needles",
                          nominal, p->device.penetration_fraction, effective, domain_depth_mm);
             else
                 snprintf(msg, len,
-                         "session.%zu.depth_mm (%g) x device.penetration_fraction (%g) = %g mm reaches below "
+                         "session.%zu.depth_mm: %g mm x device.penetration_fraction %g = %g mm reaches below "
                          "the simulated skin (run.depth_mm = %g mm): deepen the domain or shorten the needles",
                          k + 1, nominal, p->device.penetration_fraction, effective, domain_depth_mm);
         }

@@ -13,6 +13,22 @@
  * Results are bitwise identical for any OpenMP thread count.
  *
  * Units: the solver is unit-agnostic; dermis passes mm and days.
+ *
+ * Scheme (second order in space and time; verified in tests/solver/test_mms.c):
+ *   Strang splitting  R(dt/2) T(dt) R(dt/2).
+ *   T: cell-centred finite volumes, harmonic-mean face diffusivities, chemotaxis flux central
+ *      where the cell Peclet number allows and upwind-blended beyond (always an M-matrix);
+ *      locally one-dimensional implicit Euler (x, y, z Thomas sweeps; Sherman-Morrison for
+ *      periodic lines), Richardson-extrapolated 2 T_IE(dt/2)^2 - T_IE(dt) to second order, with
+ *      the implicit-Euler value kept where the extrapolation would be negative.
+ *   R: per voxel, Richardson-extrapolated backward Euler (modified Newton, dense LU, Jacobian
+ *      analytic or finite differences) with its own error-controlled substeps.
+ *   Step control: local error max|T_fine - T_coarse| / (atol_s + rtol |u|) (max norm, thread
+ *   count independent), PI controller; exact landing on stop times.
+ *   Known limit: like any splitting, the time order drops towards 1-1.5 next to boundaries where
+ *   the reaction source is incompatible with the boundary condition (order reduction).
+ * Callbacks are called from OpenMP threads (rhs/jac concurrently for different voxels) and
+ * must be thread-safe; the boundary callback is called from one thread.
  */
 #ifndef DERMIS_SOLVER_SOLVER_H
 #define DERMIS_SOLVER_SOLVER_H
@@ -106,6 +122,10 @@ typedef struct {
     double dt_max_day;      /* upper bound on any step */
     long max_steps;         /* per dermis_solver_advance call */
     int threads;            /* OpenMP threads; 0 = OpenMP default */
+    /* Nonzero: every step is dt_initial_day (the last one shortened to land on the stop time),
+     * with no error control and Newton driven to round-off; for convergence studies and
+     * benchmarks. 0 (the default of a zero-initialised struct) = adaptive. */
+    int fixed_step;
 } dermis_solver_options;
 
 /* Counters and wall time per phase; all monotone over the solver's life. */
@@ -147,6 +167,15 @@ int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_s
 /* Call after the caller changed u discontinuously (an injury, a topical application): the next
  * step restarts from options->dt_initial_day and the controller forgets its error history. */
 void dermis_solver_reset_step(dermis_solver *s);
+
+/* One locally one-dimensional implicit-Euler transport step (x, y, z sweeps of diffusion and
+ * chemotaxis, boundary data at t_day + dt_day) of every mobile field, with an optional linear
+ * decay decay_per_day[n_fields] (NULL = none) folded into the implicit solves as lambda/dims per
+ * axis, as BioFVM does. No reactions, no error control: this is the kernel that
+ * dermis_solver_advance builds its second-order transport from, exposed for benchmark B1 and
+ * for tests. Returns a dermis_solver_status. */
+int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, double dt_day,
+                                 const double *decay_per_day);
 
 const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s);
 void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c);

@@ -1,0 +1,140 @@
+/* Private definition of the solver object and the interfaces between its algorithm files:
+ *   thomas.c     batched tridiagonal (Thomas / Sherman-Morrison cyclic) kernels
+ *   diffusion.c  one LOD implicit-Euler transport step (diffusion + chemotaxis drift)
+ *   chemotaxis.c face drift rates of the chemotactic fields
+ *   reaction.c   per-voxel stiff reaction integrator
+ *   fpenv.c      flush-to-zero / denormals-are-zero inside parallel regions
+ *   stepper.c    public API: allocation, adaptive Strang stepping, controller, statistics
+ * Not installed for other layers: include solver/solver.h instead. */
+#ifndef DERMIS_SOLVER_INTERNAL_H
+#define DERMIS_SOLVER_INTERNAL_H
+
+#include <stddef.h>
+
+#include "solver/solver.h"
+
+/* Lines of the x sweep solved together: enough independent recurrences to hide the latency
+ * of one multiply-add chain, small enough that the block stays in L1. */
+#define DERMIS_X_BLOCK 8
+
+/* Per-field transport description, fixed at allocation. Axes: 0 = x, 1 = y, 2 = z. */
+typedef struct {
+    int mobile;             /* takes part in the transport step at all */
+    int constant_axis[3];   /* axis solved with one precomputed factorisation for all lines */
+    double D_uniform;
+    const double *D_map;    /* caller's map or NULL */
+    /* Face conductance D_face/dx^2 (1/day) at the + face of every voxel along each axis, or NULL
+     * for constant-coefficient fields. The + face of the last voxel of a non-periodic line holds 0. */
+    double *g[3];
+    /* Chemotactic drift rate v_face/dx (1/day) at the + face, or NULL if the field has no chemotaxis. */
+    double *w[3];
+    /* Robin/Dirichlet exchange rate (1/day) and outside value per column at the top and bottom. */
+    double *bc_rate[2];
+    double *bc_out[2];
+    /* Precomputed factorisation of a constant axis for the current dt: 1/pivot, the multiplier of
+     * the previous element (forward) and of the next element (backward). */
+    double *inv[3], *mlo[3], *mup[3];
+    /* Sherman-Morrison data of a periodic constant axis. */
+    double *smz[3];
+    double sm_beta_over_gamma[3], sm_inv_den[3];
+    double bc_const_rate[2]; /* constant boundary rate of a constant z axis */
+} dermis_field_transport;
+
+/* Per-thread scratch, allocated once. */
+typedef struct {
+    double *lo, *di, *up, *smz; /* line coefficients / second right-hand side, plane or slab sized */
+    double *line_bg, *line_id;  /* per-line Sherman-Morrison scalars */
+    /* reaction workspace */
+    double *state, *ub, *v, *vc, *vf, *r, *g, *jac, *mc, *mf, *wt, *tmp;
+    size_t *pc, *pf;
+    long rhs_evals;
+    int status;
+    double err_max;
+} dermis_thread_ws;
+
+struct dermis_solver {
+    dermis_grid grid;
+    dermis_problem problem;
+    dermis_solver_options opt;
+    dermis_field_spec *fields;             /* copy of the specs */
+    dermis_chemotaxis_spec *chemotaxis;    /* copy of the pairs */
+    dermis_field_transport *tr;
+    size_t n_vox;
+    size_t len[3], stride[3];
+    int periodic[3];
+    int axis_active[3];                    /* the axis exists in this run (by dims) */
+    int any_mobile;
+    int nthreads;
+    dermis_thread_ws *ws;
+    double *u_start, *u_coarse;            /* step workspaces, n_fields * n_vox */
+    double *atol;                          /* per field */
+    dermis_solver_stats stats;
+    dermis_solver_controller ctl;
+};
+
+/* thomas.c -------------------------------------------------------------------------------- */
+/* Factorises one tridiagonal matrix of order n (row k: lo[k] x[k-1] + di[k] x[k] + up[k] x[k+1];
+ * lo[0] and up[n-1] unused) into inv/mlo/mup for dermis_thomas_const_*. Returns -1 on a zero pivot. */
+int dermis_thomas_factor(size_t n, const double *lo, const double *di, const double *up,
+                         double *inv, double *mlo, double *mup);
+/* m lines with one shared factorisation; element k of line j at d[k*ld + j] (lines contiguous). */
+void dermis_thomas_const_rows(double *d, size_t ld, size_t n, size_t m, const double *inv,
+                              const double *mlo, const double *mup);
+/* Same, element k of line j at d[j*ld + k] (x lines of a plane). */
+void dermis_thomas_const_cols(double *d, size_t ld, size_t n, size_t m, const double *inv,
+                              const double *mlo, const double *mup);
+/* m lines with their own coefficients lo/di/up at c[k*m + j]; on return di holds 1/pivot and
+ * up the eliminated super-diagonal. */
+void dermis_thomas_factor_lines(size_t n, size_t m, const double *lo, double *di, double *up);
+/* Solves with a dermis_thomas_factor_lines factorisation; data element k of line j at
+ * d[k*dk + j*dj]. */
+void dermis_thomas_solve_lines(double *d, size_t dk, size_t dj, size_t n, size_t m,
+                               const double *lo, const double *inv, const double *cp);
+/* Sherman-Morrison correction x = y - f_j z for cyclic systems: f_j = (y0 + bg*y_{n-1}) * id. */
+void dermis_thomas_cyclic_correct(double *d, size_t dk, size_t dj, size_t n, size_t m,
+                                  const double *z, size_t zk, size_t zj,
+                                  const double *bg, const double *id, int per_line);
+
+/* chemotaxis.c ---------------------------------------------------------------------------- */
+/* Fills the drift rates w of every chemotactic field from the signal fields of u. */
+void dermis_chemotaxis_drift(dermis_solver *s, const double *u);
+/* Flux coefficients of one face: flux = a*u_minus - b*u_plus (1/day, times the face area over
+ * the volume). Central where the cell Peclet number allows, upwind blend otherwise, so both
+ * coefficients are >= 0 (M-matrix, positivity) and the scheme is second order where |w| <= 2g. */
+static inline void dermis_face_coefficients(double g, double w, double *a, double *b)
+{
+    if (g == 0.0) { /* a wall: neither diffusion nor chemotaxis crosses it */
+        *a = 0.0;
+        *b = 0.0;
+        return;
+    }
+    double half = 0.5 * (w < 0.0 ? -w : w);
+    double geff = g > half ? g : half;
+    *a = geff + 0.5 * w;
+    *b = geff - 0.5 * w;
+}
+
+/* diffusion.c ----------------------------------------------------------------------------- */
+int dermis_transport_alloc(dermis_solver *s);
+void dermis_transport_free(dermis_solver *s);
+/* One LOD implicit-Euler step x, y, z of every mobile field over dt, boundary data at t_end;
+ * decay (per field, may be NULL) is a linear loss folded into the implicit solves. */
+int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay);
+
+/* Internal status, never returned to the caller: the step should be retried smaller. */
+#define DERMIS_SOLVER_RETRY (-1)
+
+/* reaction.c ------------------------------------------------------------------------------ */
+/* Integrates du/dt = R(u, x, t) in every voxel from t0 over h. Returns a dermis_solver_status,
+ * or DERMIS_SOLVER_RETRY when the step should be retried smaller. */
+int dermis_reaction_advance(dermis_solver *s, double *u, double t0, double h);
+int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w);
+void dermis_reaction_ws_free(dermis_thread_ws *w);
+
+/* fpenv.c --------------------------------------------------------------------------------- */
+/* Sets flush-to-zero and denormals-are-zero for the calling thread; returns the previous state
+ * for dermis_fpenv_restore. A no-op returning 0 where the CPU has no such mode. */
+unsigned dermis_fpenv_flush_denormals(void);
+void dermis_fpenv_restore(unsigned saved);
+
+#endif

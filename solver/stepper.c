@@ -1,0 +1,395 @@
+/* Public solver API: allocation, adaptive time stepping, controller and statistics.
+ *
+ * One step of size dt (Strang splitting, second order in time):
+ *     u <- R(dt/2) u                          local reactions (reaction.c, own substeps)
+ *     T: c = LOD-IE(dt) u,  f = LOD-IE(dt/2)^2 u,  u <- 2f - c   (where 2f - c < 0: u <- f)
+ *     u <- R(dt/2) u
+ * LOD-IE is the first-order, unconditionally stable, positivity-preserving transport of
+ * diffusion.c; its Richardson extrapolation T is second order (the splitting error between the
+ * axes is part of what the extrapolation removes). The local error estimate is max |f - c|
+ * weighted by atol_s + rtol |u| (max norm: independent of summation order, so the step size is
+ * the same for any thread count). A PI controller (Gustafsson) picks the next step; rejected
+ * steps restore the saved state. Steps that end on a stop time land on it exactly. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <omp.h>
+
+#include "solver/solver_internal.h"
+
+#define DERMIS_SOLVER_MSG_ITEM(name, msg) msg,
+static const char *const solver_messages[] = {DERMIS_SOLVER_ERRORS(DERMIS_SOLVER_MSG_ITEM)};
+#undef DERMIS_SOLVER_MSG_ITEM
+
+const char *dermis_solver_strerror(int status)
+{
+    if (status < 0 || status >= DERMIS_SOLVER_N_ERRORS) return "unknown solver status";
+    return solver_messages[status];
+}
+
+/* Step controller constants: safety factor, growth/shrink limits, PI exponents for an error
+ * estimate of order 2 in dt (Gustafsson 1991: k_I = 0.7/2, k_P = 0.4/2). */
+#define CTL_SAFETY 0.9
+#define CTL_GROW_MAX 5.0
+#define CTL_SHRINK_MIN 0.2
+#define CTL_KI 0.35
+#define CTL_KP 0.2
+#define CTL_ERR_FLOOR 1e-10
+#define CTL_RECOVERABLE_SHRINK 0.25
+
+/* ---- validation --------------------------------------------------------------------------- */
+
+static int bc_valid(const dermis_bc *bc, int *needs_callback)
+{
+    if (bc->type == DERMIS_BC_ROBIN) *needs_callback = 1;
+    if (bc->type == DERMIS_BC_DIRICHLET && !isfinite(bc->value)) return 0;
+    return bc->type == DERMIS_BC_ZERO_FLUX || bc->type == DERMIS_BC_DIRICHLET ||
+           bc->type == DERMIS_BC_ROBIN;
+}
+
+static int field_valid(const dermis_grid *g, const dermis_field_spec *f, int *needs_callback)
+{
+    if (!(f->D_uniform >= 0.0) || !isfinite(f->D_uniform)) return 0;
+    if (!(f->atol > 0.0) || !isfinite(f->atol)) return 0;
+    if (!bc_valid(&f->top, needs_callback) || !bc_valid(&f->bottom, needs_callback)) return 0;
+    if (f->D_map)
+        for (size_t p = 0; p < dermis_grid_voxels(g); p++)
+            if (!(f->D_map[p] >= 0.0) || !isfinite(f->D_map[p])) return 0;
+    return 1;
+}
+
+static int problem_valid(const dermis_grid *g, const dermis_problem *p)
+{
+    if (p->n_fields == 0 || !p->fields) return 0;
+    if (p->n_chemotaxis > 0 && !p->chemotaxis) return 0;
+    int needs_callback = 0;
+    for (size_t f = 0; f < p->n_fields; f++)
+        if (!field_valid(g, &p->fields[f], &needs_callback)) return 0;
+    if (needs_callback && !p->boundary) return 0;
+    for (size_t c = 0; c < p->n_chemotaxis; c++) {
+        const dermis_chemotaxis_spec *ch = &p->chemotaxis[c];
+        if (ch->cell >= p->n_fields || ch->signal >= p->n_fields || ch->cell == ch->signal) return 0;
+        if (!isfinite(ch->chi0) || !(ch->c_sat > 0.0)) return 0;
+    }
+    return 1;
+}
+
+static int options_valid(const dermis_solver_options *o)
+{
+    if (!(o->rtol > 0.0) || !(o->dt_initial_day > 0.0) || !(o->dt_min_day >= 0.0)) return 0;
+    if (!(o->dt_max_day >= o->dt_initial_day) || o->dt_min_day > o->dt_initial_day) return 0;
+    return o->max_steps > 0 && o->threads >= 0;
+}
+
+/* Periodic lines of two voxels would couple one pair through two faces; not supported. */
+static int grid_supported(const dermis_grid *g)
+{
+    if (dermis_grid_validate(g) != 0) return 0;
+    if (g->lateral == DERMIS_LATERAL_PERIODIC && (g->nx == 2 || g->ny == 2)) return 0;
+    return 1;
+}
+
+/* ---- allocation --------------------------------------------------------------------------- */
+
+static void set_geometry(dermis_solver *s)
+{
+    const dermis_grid *g = &s->grid;
+    s->n_vox = dermis_grid_voxels(g);
+    s->len[0] = g->nx;
+    s->len[1] = g->ny;
+    s->len[2] = g->nz;
+    s->stride[0] = 1;
+    s->stride[1] = g->nx;
+    s->stride[2] = g->nx * g->ny;
+    s->axis_active[0] = g->dims >= 2;
+    s->axis_active[1] = g->dims == 3;
+    s->axis_active[2] = 1;
+    for (int a = 0; a < 2; a++)
+        s->periodic[a] = g->lateral == DERMIS_LATERAL_PERIODIC && s->len[a] > 2;
+    s->periodic[2] = 0;
+}
+
+static int alloc_thread_ws(dermis_solver *s)
+{
+    const dermis_grid *g = &s->grid;
+    size_t lines = g->nx * g->ny;
+    if (g->nx * g->nz > lines) lines = g->nx * g->nz;
+    if (DERMIS_X_BLOCK * g->nx > lines) lines = DERMIS_X_BLOCK * g->nx;
+    size_t per_line = g->nx > DERMIS_X_BLOCK ? g->nx : DERMIS_X_BLOCK;
+    s->ws = calloc((size_t)s->nthreads, sizeof *s->ws);
+    if (!s->ws) return DERMIS_SOLVER_ENOMEM;
+    for (int i = 0; i < s->nthreads; i++) {
+        dermis_thread_ws *w = &s->ws[i];
+        w->lo = malloc(lines * sizeof(double));
+        w->di = malloc(lines * sizeof(double));
+        w->up = malloc(lines * sizeof(double));
+        w->smz = malloc(lines * sizeof(double));
+        w->line_bg = malloc(per_line * sizeof(double));
+        w->line_id = malloc(per_line * sizeof(double));
+        if (!w->lo || !w->di || !w->up || !w->smz || !w->line_bg || !w->line_id)
+            return DERMIS_SOLVER_ENOMEM;
+        if (dermis_reaction_ws_alloc(s, w) != DERMIS_SOLVER_OK) return DERMIS_SOLVER_ENOMEM;
+    }
+    return DERMIS_SOLVER_OK;
+}
+
+static int copy_problem(dermis_solver *s, const dermis_problem *p)
+{
+    s->problem = *p;
+    s->fields = malloc(p->n_fields * sizeof *s->fields);
+    s->atol = malloc(p->n_fields * sizeof *s->atol);
+    s->chemotaxis = malloc((p->n_chemotaxis ? p->n_chemotaxis : 1) * sizeof *s->chemotaxis);
+    if (!s->fields || !s->atol || !s->chemotaxis) return DERMIS_SOLVER_ENOMEM;
+    memcpy(s->fields, p->fields, p->n_fields * sizeof *s->fields);
+    if (p->n_chemotaxis) memcpy(s->chemotaxis, p->chemotaxis, p->n_chemotaxis * sizeof *s->chemotaxis);
+    for (size_t f = 0; f < p->n_fields; f++) s->atol[f] = p->fields[f].atol;
+    s->problem.fields = s->fields;
+    s->problem.chemotaxis = s->chemotaxis;
+    return DERMIS_SOLVER_OK;
+}
+
+static int alloc_parts(dermis_solver *s, const dermis_problem *problem)
+{
+    int rc = copy_problem(s, problem);
+    if (rc == DERMIS_SOLVER_OK) rc = alloc_thread_ws(s);
+    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_alloc(s);
+    if (rc != DERMIS_SOLVER_OK) return rc;
+    /* Step workspaces: large, and only touched by dermis_solver_advance, so a caller that only
+     * uses dermis_solver_transport_step never makes their pages resident. */
+    size_t n = problem->n_fields * s->n_vox;
+    s->u_start = malloc(n * sizeof(double));
+    s->u_coarse = malloc(n * sizeof(double));
+    return s->u_start && s->u_coarse ? DERMIS_SOLVER_OK : DERMIS_SOLVER_ENOMEM;
+}
+
+dermis_solver *dermis_solver_alloc(const dermis_grid *grid, const dermis_problem *problem,
+                                   const dermis_solver_options *options, int *status)
+{
+    int dummy;
+    if (!status) status = &dummy;
+    if (!grid || !problem || !options || !grid_supported(grid) || !problem_valid(grid, problem) ||
+        !options_valid(options)) {
+        *status = DERMIS_SOLVER_EINVAL;
+        return NULL;
+    }
+    dermis_solver *s = calloc(1, sizeof *s);
+    if (!s) {
+        *status = DERMIS_SOLVER_ENOMEM;
+        return NULL;
+    }
+    s->grid = *grid;
+    s->opt = *options;
+    s->nthreads = options->threads > 0 ? options->threads : omp_get_max_threads();
+    set_geometry(s);
+    int rc = alloc_parts(s, problem);
+    if (rc != DERMIS_SOLVER_OK) {
+        dermis_solver_free(s);
+        *status = rc;
+        return NULL;
+    }
+    dermis_solver_reset_step(s);
+    s->stats.dt_min_used_day = INFINITY;
+    *status = DERMIS_SOLVER_OK;
+    return s;
+}
+
+void dermis_solver_free(dermis_solver *s)
+{
+    if (!s) return;
+    dermis_transport_free(s);
+    if (s->ws)
+        for (int i = 0; i < s->nthreads; i++) {
+            dermis_thread_ws *w = &s->ws[i];
+            free(w->lo);
+            free(w->di);
+            free(w->up);
+            free(w->smz);
+            free(w->line_bg);
+            free(w->line_id);
+            dermis_reaction_ws_free(w);
+        }
+    free(s->ws);
+    free(s->u_start);
+    free(s->u_coarse);
+    free(s->fields);
+    free(s->chemotaxis);
+    free(s->atol);
+    free(s);
+}
+
+/* ---- one step ----------------------------------------------------------------------------- */
+
+static void copy_state(const dermis_solver *s, double *dst, const double *src, int mobile_only)
+{
+    size_t nv = s->n_vox;
+    for (size_t f = 0; f < s->problem.n_fields; f++)
+        if (!mobile_only || s->tr[f].mobile) memcpy(dst + f * nv, src + f * nv, nv * sizeof *dst);
+}
+
+/* u <- 2u - coarse (fine value where that is negative); returns the weighted max |u - coarse|. */
+static double extrapolate(dermis_solver *s, double *u, const double *coarse)
+{
+    size_t nv = s->n_vox, nf = s->problem.n_fields;
+    double rtol = s->opt.rtol;
+#pragma omp parallel num_threads(s->nthreads)
+    {
+        dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
+        double emax = 0.0;
+        for (size_t f = 0; f < nf; f++) {
+            if (!s->tr[f].mobile) continue;
+            double *uf = u + f * nv;
+            const double *cf = coarse + f * nv;
+            double atol = s->atol[f];
+#pragma omp for schedule(static) nowait
+            for (size_t p = 0; p < nv; p++) {
+                double fine = uf[p], c = cf[p];
+                double e = fabs(fine - c) / (atol + rtol * fmax(fabs(fine), fabs(c)));
+                emax = e > emax ? e : emax;
+                double x = 2.0 * fine - c;
+                uf[p] = x < 0.0 ? fine : x;
+            }
+        }
+        ws->err_max = emax;
+    }
+    /* Max is exact, so combining per-thread maxima in any order gives the same number. */
+    double err = 0.0;
+    for (int i = 0; i < s->nthreads; i++) err = fmax(err, s->ws[i].err_max);
+    return err;
+}
+
+static int transport_second_order(dermis_solver *s, double *u, double t, double dt, double *err)
+{
+    double t0 = omp_get_wtime();
+    copy_state(s, s->u_coarse, u, 1);
+    int rc = dermis_transport_lod_ie(s, s->u_coarse, t + dt, dt, NULL);
+    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + 0.5 * dt, 0.5 * dt, NULL);
+    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + dt, 0.5 * dt, NULL);
+    if (rc == DERMIS_SOLVER_OK) *err = extrapolate(s, u, s->u_coarse);
+    s->stats.wall_diffusion_s += omp_get_wtime() - t0;
+    return rc;
+}
+
+static int reaction_half(dermis_solver *s, double *u, double t, double h)
+{
+    double t0 = omp_get_wtime();
+    for (int i = 0; i < s->nthreads; i++) s->ws[i].rhs_evals = 0;
+    int rc = dermis_reaction_advance(s, u, t, h);
+    for (int i = 0; i < s->nthreads; i++) s->stats.rhs_evaluations += s->ws[i].rhs_evals;
+    s->stats.wall_reaction_s += omp_get_wtime() - t0;
+    return rc;
+}
+
+/* Attempts one Strang step; returns a status or DERMIS_SOLVER_RETRY, and the error estimate. */
+static int attempt_step(dermis_solver *s, double *u, double t, double dt, double *err)
+{
+    *err = 0.0;
+    copy_state(s, s->u_start, u, 0);
+    int rc = reaction_half(s, u, t, 0.5 * dt);
+    if (rc == DERMIS_SOLVER_OK && s->any_mobile) rc = transport_second_order(s, u, t, dt, err);
+    if (rc == DERMIS_SOLVER_OK) rc = reaction_half(s, u, t + 0.5 * dt, 0.5 * dt);
+    return rc;
+}
+
+/* ---- controller --------------------------------------------------------------------------- */
+
+static double clamp(double x, double lo, double hi)
+{
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+static void on_accept(dermis_solver *s, double dt, double err, int landed)
+{
+    dermis_solver_controller *c = &s->ctl;
+    c->steps_accepted++;
+    s->stats.steps_accepted = c->steps_accepted;
+    s->stats.dt_last_day = dt;
+    s->stats.dt_min_used_day = fmin(s->stats.dt_min_used_day, dt);
+    s->stats.dt_max_used_day = fmax(s->stats.dt_max_used_day, dt);
+    if (s->opt.fixed_step) return;
+    double e = fmax(err, CTL_ERR_FLOOR);
+    double fac = CTL_SAFETY * pow(e, -CTL_KI) * pow(c->err_prev, CTL_KP);
+    fac = clamp(fac, CTL_SHRINK_MIN, CTL_GROW_MAX);
+    double proposal = fmin(dt * fac, s->opt.dt_max_day);
+    /* A step shortened to land on a stop time says nothing against the longer step planned. */
+    if (landed && proposal >= dt) proposal = fmax(proposal, c->dt_next_day);
+    if (landed && proposal < dt) proposal = fmin(proposal, c->dt_next_day);
+    c->dt_next_day = fmax(proposal, s->opt.dt_min_day);
+    c->err_prev = e;
+}
+
+static int on_reject(dermis_solver *s, double dt, double err, int recoverable)
+{
+    dermis_solver_controller *c = &s->ctl;
+    c->steps_rejected++;
+    s->stats.steps_rejected = c->steps_rejected;
+    if (s->opt.fixed_step || dt <= s->opt.dt_min_day) return DERMIS_SOLVER_ESTEP;
+    double fac = recoverable ? CTL_RECOVERABLE_SHRINK
+                             : clamp(CTL_SAFETY / sqrt(err), CTL_SHRINK_MIN, CTL_SAFETY);
+    c->dt_next_day = fmax(dt * fac, s->opt.dt_min_day);
+    return DERMIS_SOLVER_OK;
+}
+
+int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_stop_day)
+{
+    if (!s || !u || !t_day || !(t_stop_day >= *t_day) || !isfinite(t_stop_day))
+        return DERMIS_SOLVER_EINVAL;
+    long steps = 0;
+    while (*t_day < t_stop_day) {
+        if (steps >= s->opt.max_steps) return DERMIS_SOLVER_ETOO_MANY_STEPS;
+        double planned = s->opt.fixed_step ? s->opt.dt_initial_day : s->ctl.dt_next_day;
+        double dt = planned, err = 0.0;
+        int landed = dt >= t_stop_day - *t_day;
+        if (landed) dt = t_stop_day - *t_day;
+        int rc = attempt_step(s, u, *t_day, dt, &err);
+        steps++;
+        if (rc != DERMIS_SOLVER_OK && rc != DERMIS_SOLVER_RETRY) {
+            copy_state(s, u, s->u_start, 0);
+            return rc;
+        }
+        if (rc == DERMIS_SOLVER_RETRY || (err > 1.0 && !s->opt.fixed_step)) {
+            copy_state(s, u, s->u_start, 0);
+            rc = on_reject(s, dt, err, rc == DERMIS_SOLVER_RETRY);
+            if (rc != DERMIS_SOLVER_OK) return rc;
+            continue;
+        }
+        *t_day = landed ? t_stop_day : *t_day + dt;
+        on_accept(s, dt, err, landed);
+    }
+    return DERMIS_SOLVER_OK;
+}
+
+/* ---- the rest of the API ------------------------------------------------------------------ */
+
+int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, double dt_day,
+                                 const double *decay_per_day)
+{
+    if (!s || !u || !(dt_day > 0.0)) return DERMIS_SOLVER_EINVAL;
+    double t0 = omp_get_wtime();
+    int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day);
+    s->stats.wall_diffusion_s += omp_get_wtime() - t0;
+    return rc;
+}
+
+void dermis_solver_reset_step(dermis_solver *s)
+{
+    s->ctl.dt_next_day = s->opt.dt_initial_day;
+    s->ctl.err_prev = 1.0;
+}
+
+const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s)
+{
+    return &s->stats;
+}
+
+void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c)
+{
+    *c = s->ctl;
+}
+
+void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controller *c)
+{
+    s->ctl = *c;
+    s->stats.steps_accepted = c->steps_accepted;
+    s->stats.steps_rejected = c->steps_rejected;
+}
