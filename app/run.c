@@ -368,17 +368,21 @@ static const char *const extra_schedule_names[N_SCHEDULE_EXTRAS] = {
     "schedule.next_session", "schedule.next_frame_k", "schedule.next_observables_k", "schedule.next_checkpoint_k",
     "schedule.last_frame_day"};
 
-static void extra_names(const char *names[N_EXTRAS], char storage[DERMIS_OBSERVABLES_STATE_SIZE][32])
-{
-    for (int i = 0; i < N_SCHEDULE_EXTRAS; ++i) names[i] = extra_schedule_names[i];
-    for (int i = 0; i < DERMIS_OBSERVABLES_STATE_SIZE; ++i) {
-        snprintf(storage[i], sizeof storage[i], "observables.state_%02d", i);
-        names[N_SCHEDULE_EXTRAS + i] = storage[i];
-    }
-}
+/* The named extras of a checkpoint: the schedule cursor, then the observables' memory. */
+typedef struct {
+    const char *names[N_EXTRAS];
+    char observable_names[DERMIS_OBSERVABLES_STATE_SIZE][32];
+    double values[N_EXTRAS];
+} checkpoint_extras;
 
-static void checkpoint_frame(run_context *rc, dermis_checkpoint *c, double *extras, const char **names)
+/* Describes the run's checkpoint in c (state, sizes, hash, extras); the caller fills the rest. */
+static void checkpoint_describe(run_context *rc, dermis_checkpoint *c, checkpoint_extras *x)
 {
+    for (int i = 0; i < N_SCHEDULE_EXTRAS; ++i) x->names[i] = extra_schedule_names[i];
+    for (int i = 0; i < DERMIS_OBSERVABLES_STATE_SIZE; ++i) {
+        snprintf(x->observable_names[i], sizeof x->observable_names[i], "observables.state_%02d", i);
+        x->names[N_SCHEDULE_EXTRAS + i] = x->observable_names[i];
+    }
     memset(c, 0, sizeof *c);
     c->t_day = rc->t_day;
     c->n_fields = DERMIS_N_FIELDS;
@@ -386,29 +390,26 @@ static void checkpoint_frame(run_context *rc, dermis_checkpoint *c, double *extr
     c->state = rc->state;
     c->config_hash = rc->config_hash;
     c->n_extra = N_EXTRAS;
-    c->extra_names = names;
-    c->extra_values = extras;
+    c->extra_names = x->names;
+    c->extra_values = x->values;
 }
 
 static int write_checkpoint(run_context *rc)
 {
     dermis_checkpoint c;
-    double extras[N_EXTRAS];
-    const char *names[N_EXTRAS];
-    char storage[DERMIS_OBSERVABLES_STATE_SIZE][32];
-    extra_names(names, storage);
-    checkpoint_frame(rc, &c, extras, names);
+    checkpoint_extras x;
+    checkpoint_describe(rc, &c, &x);
     dermis_solver_get_controller(rc->solver, &c.controller);
     c.stats = *dermis_solver_get_stats(rc->solver);
     c.output_frames = dermis_output_frames(rc->output);
     c.observable_rows = dermis_output_observable_rows(rc->output);
     c.session_cursor = rc->cursor.next_session;
-    extras[EXTRA_NEXT_SESSION] = (double)rc->cursor.next_session;
-    extras[EXTRA_FRAME_K] = (double)rc->cursor.next_frame_k;
-    extras[EXTRA_OBS_K] = (double)rc->cursor.next_observables_k;
-    extras[EXTRA_CKPT_K] = (double)rc->cursor.next_checkpoint_k;
-    extras[EXTRA_LAST_FRAME] = rc->cursor.last_frame_day;
-    dermis_observables_get_state(rc->observables, extras + N_SCHEDULE_EXTRAS);
+    x.values[EXTRA_NEXT_SESSION] = (double)rc->cursor.next_session;
+    x.values[EXTRA_FRAME_K] = (double)rc->cursor.next_frame_k;
+    x.values[EXTRA_OBS_K] = (double)rc->cursor.next_observables_k;
+    x.values[EXTRA_CKPT_K] = (double)rc->cursor.next_checkpoint_k;
+    x.values[EXTRA_LAST_FRAME] = rc->cursor.last_frame_day;
+    dermis_observables_get_state(rc->observables, x.values + N_SCHEDULE_EXTRAS);
     c.next_output_day = dermis_schedule_next_time(&rc->schedule, &rc->cursor);
     c.next_observable_day = c.next_output_day;
     c.next_checkpoint_day = rc->schedule.checkpoint_interval_days * (double)rc->cursor.next_checkpoint_k;
@@ -423,21 +424,18 @@ static int write_checkpoint(run_context *rc)
 static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows)
 {
     dermis_checkpoint c;
-    double extras[N_EXTRAS];
-    const char *names[N_EXTRAS];
-    char storage[DERMIS_OBSERVABLES_STATE_SIZE][32];
-    extra_names(names, storage);
-    checkpoint_frame(rc, &c, extras, names);
+    checkpoint_extras x;
+    checkpoint_describe(rc, &c, &x);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
     if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &c, msg) != 0) return fail(rc, 2, "%s", msg);
     rc->t_day = c.t_day;
     dermis_solver_set_controller(rc->solver, &c.controller);
-    rc->cursor.next_session = (size_t)extras[EXTRA_NEXT_SESSION];
-    rc->cursor.next_frame_k = (long)extras[EXTRA_FRAME_K];
-    rc->cursor.next_observables_k = (long)extras[EXTRA_OBS_K];
-    rc->cursor.next_checkpoint_k = (long)extras[EXTRA_CKPT_K];
-    rc->cursor.last_frame_day = extras[EXTRA_LAST_FRAME];
-    dermis_observables_set_state(rc->observables, extras + N_SCHEDULE_EXTRAS);
+    rc->cursor.next_session = (size_t)x.values[EXTRA_NEXT_SESSION];
+    rc->cursor.next_frame_k = (long)x.values[EXTRA_FRAME_K];
+    rc->cursor.next_observables_k = (long)x.values[EXTRA_OBS_K];
+    rc->cursor.next_checkpoint_k = (long)x.values[EXTRA_CKPT_K];
+    rc->cursor.last_frame_day = x.values[EXTRA_LAST_FRAME];
+    dermis_observables_set_state(rc->observables, x.values + N_SCHEDULE_EXTRAS);
     if (dermis_session_replay_barrier(&rc->sessions, rc->t_day, &rc->injury, rc->barrier) != 0)
         return fail(rc, 1, "restart: could not replay the barrier state of earlier sessions");
     *out_frames = c.output_frames;
