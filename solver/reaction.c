@@ -1,17 +1,38 @@
 /* Stiff local reactions, voxel by voxel: du/dt = R(u, voxel, t).
  *
- * Scheme: backward Euler with modified Newton (Jacobian analytic, or forward differences when
- * the problem has none; dense LU with partial pivoting, n_fields ~ 20), Richardson-extrapolated
- * over each substep h:  v = 2 BE(h/2)^2 - BE(h)  (second order, the extrapolation of an
- * L-stable method), with the difference of the fine and coarse solutions as the local error
- * estimate. Positivity: a substep whose fine solution has a negative component is retried
- * smaller; where the extrapolation alone dips below zero the fine (backward Euler) value is kept.
- * Each voxel chooses its own substeps (rates range from minutes to decades), so a stiff voxel
- * does not shrink the global step; voxels where R(u) == 0 exactly at both stage times are left
- * untouched, which is what backward Euler would give bitwise (cost follows the perturbed region).
- * With options.fixed_step the interval is one substep and Newton is driven to round-off.
- * Work arrays are per thread and allocated once (dermis_reaction_ws_alloc). */
+ * Each voxel chooses its own substeps inside the reaction half-step (rates range from minutes
+ * to decades), so a stiff voxel does not shrink the global step; the global step is rejected
+ * only when a voxel cannot be integrated at all (SUB_MAX_FAILURES, a substep below 1e-12 of the
+ * interval, or a fatal rhs error).
+ *
+ * Substep: backward Euler Richardson-extrapolated, v = 2 BE(h/2)^2 - BE(h) (second order, the
+ * extrapolation of an L-stable method), with |fine - coarse| weighted by atol_s + rtol |u| as
+ * the local error estimate; where the extrapolation alone dips below zero the fine value is kept.
+ * Each BE solve: modified Newton (one Jacobian per substep, analytic or forward differences);
+ * if it fails (divergence, or the rhs refuses a negative iterate), damped Newton with a fresh
+ * Jacobian per iteration, a backtracking line search on the residual and projection onto
+ * u >= 0 (damped_newton). Positivity: a fine solution below zero by more than the field's atol
+ * rejects the substep; smaller dips are projected to zero. After SUB_FALLBACK_AFTER consecutive
+ * failed solves at one time the voxel takes plain backward-Euler substeps (L-stable, first
+ * order, error |v - u - h R(t, u)| / 2) until one is accepted, then returns to the
+ * extrapolated scheme. This integrates a fully destroyed voxel (damage 1, alarmin burst,
+ * neutrophil influx ~6000 per day) that made the old modified Newton go far negative.
+ * With options.fixed_step the interval is one substep, Newton is driven to round-off and there
+ * is no fallback (convergence studies see the scheme itself).
+ *
+ * Linear algebra: the iteration matrix I - c h J is factorised "block-triangularly": components
+ * whose rows couple only to components already eliminated (typically every field that is zero
+ * or at rest, e.g. damage in intact tissue) are solved first by substitution with their own
+ * diagonal, and only the remaining coupled core gets a dense LU with partial pivoting. Besides
+ * being cheaper, this is exact: a component whose residual and dependencies are exactly zero
+ * gets an exactly zero correction, whereas pivoting across the whole matrix leaked rounding
+ * errors of the other fields into it (tests/solver/test_reaction.c).
+ *
+ * Voxels where R(u) == 0 exactly at both stage times are left untouched, which is what every
+ * stage gives bitwise there (cost follows the perturbed region). Work arrays are per thread and
+ * allocated once (dermis_reaction_ws_alloc). */
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +42,41 @@
 
 enum { SUBSTEP_OK = 0, SUBSTEP_RETRY = 1 };
 
+/* A factorised iteration matrix (see the file comment). */
+typedef struct {
+    double *m;     /* the matrix itself, n*n: prefix rows and the core-to-prefix coupling */
+    double *lu;    /* LU of the core block, nc*nc */
+    size_t *piv;   /* pivots of the core LU */
+    size_t *order; /* prefix components (in elimination order), then core components */
+    double *bc;    /* core right-hand side scratch */
+    size_t np, nc;
+} slu;
+
+struct dermis_reaction_ws {
+    slu a, b;                  /* Richardson: I - hJ and I - (h/2)J */
+    slu d;                     /* damped Newton: I - hJ(v) of the current iterate */
+    double *k1, *k2, *y1, *f0; /* damped Newton scratch; R(t, u) of the fallback */
+};
+
+static int slu_alloc(slu *f, size_t n)
+{
+    f->m = malloc(n * n * sizeof(double));
+    f->lu = malloc(n * n * sizeof(double));
+    f->piv = malloc(n * sizeof(size_t));
+    f->order = malloc(n * sizeof(size_t));
+    f->bc = malloc(n * sizeof(double));
+    return f->m && f->lu && f->piv && f->order && f->bc ? 0 : -1;
+}
+
+static void slu_free(slu *f)
+{
+    free(f->m);
+    free(f->lu);
+    free(f->piv);
+    free(f->order);
+    free(f->bc);
+}
+
 int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w)
 {
     size_t n = s->problem.n_fields;
@@ -28,11 +84,17 @@ int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w)
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++)
         if (!(*vec[i] = malloc(n * sizeof(double)))) return DERMIS_SOLVER_ENOMEM;
     w->jac = malloc(n * n * sizeof(double));
-    w->mc = malloc(n * n * sizeof(double));
-    w->mf = malloc(n * n * sizeof(double));
-    w->pc = malloc(n * sizeof(size_t));
-    w->pf = malloc(n * sizeof(size_t));
-    if (!w->jac || !w->mc || !w->mf || !w->pc || !w->pf) return DERMIS_SOLVER_ENOMEM;
+    w->mc = NULL; /* superseded by the structured factorisations in rx */
+    w->mf = NULL;
+    w->pc = NULL;
+    w->pf = NULL;
+    w->rx = calloc(1, sizeof *w->rx);
+    if (!w->jac || !w->rx) return DERMIS_SOLVER_ENOMEM;
+    struct dermis_reaction_ws *x = w->rx;
+    if (slu_alloc(&x->a, n) != 0 || slu_alloc(&x->b, n) != 0 || slu_alloc(&x->d, n) != 0) return DERMIS_SOLVER_ENOMEM;
+    double **st[] = {&x->k1, &x->k2, &x->y1, &x->f0};
+    for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
+        if (!(*st[i] = malloc(n * sizeof(double)))) return DERMIS_SOLVER_ENOMEM;
     return DERMIS_SOLVER_OK;
 }
 
@@ -42,9 +104,19 @@ void dermis_reaction_ws_free(dermis_thread_ws *w)
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) free(vec[i]);
     free(w->pc);
     free(w->pf);
+    if (w->rx) {
+        slu_free(&w->rx->a);
+        slu_free(&w->rx->b);
+        slu_free(&w->rx->d);
+        free(w->rx->k1);
+        free(w->rx->k2);
+        free(w->rx->y1);
+        free(w->rx->f0);
+    }
+    free(w->rx);
 }
 
-/* ---- dense LU ----------------------------------------------------------------------------- */
+/* ---- structured LU ------------------------------------------------------------------------ */
 
 static int lu_factor(size_t n, double *a, size_t *piv)
 {
@@ -64,7 +136,8 @@ static int lu_factor(size_t n, double *a, size_t *piv)
         for (size_t i = k + 1; i < n; i++) {
             double l = a[i * n + k] * inv;
             a[i * n + k] = l;
-            for (size_t j = k + 1; j < n; j++) a[i * n + j] -= l * a[k * n + j];
+            if (l != 0.0)
+                for (size_t j = k + 1; j < n; j++) a[i * n + j] -= l * a[k * n + j];
         }
     }
     return 0;
@@ -76,12 +149,90 @@ static void lu_solve(size_t n, const double *a, const size_t *piv, double *b)
         double t = b[piv[k]];
         b[piv[k]] = b[k];
         b[k] = t;
-        for (size_t i = k + 1; i < n; i++) b[i] -= a[i * n + k] * b[k];
+        if (b[k] != 0.0)
+            for (size_t i = k + 1; i < n; i++) b[i] -= a[i * n + k] * b[k];
     }
     for (size_t k = n; k-- > 0;) {
         for (size_t j = k + 1; j < n; j++) b[k] -= a[k * n + j] * b[j];
         b[k] /= a[k * n + k];
     }
+}
+
+/* Forms M = I - c J and factorises it (prefix by substitution, core by dense LU); `like`, if not
+ * NULL, is a factorisation of the same J whose ordering is reused. Returns -1 if M is singular. The ordering needs one bit per component; larger systems use the plain LU. */
+static int slu_factor(slu *f, size_t n, const double *J, double c, const slu *like)
+{
+    for (size_t i = 0; i < n * n; i++) f->m[i] = -c * J[i];
+    for (size_t i = 0; i < n; i++) f->m[i * n + i] += 1.0;
+    size_t np = 0;
+    if (like) {
+        /* Same J, another multiple c: the off-diagonal pattern, hence the ordering, is the same. */
+        memcpy(f->order, like->order, n * sizeof *f->order);
+        np = like->np;
+        for (size_t k = 0; k < np; k++)
+            if (f->m[f->order[k] * n + f->order[k]] == 0.0) return -1;
+    } else if (n <= 64) {
+        uint64_t done = 0, deps[64];
+        for (size_t i = 0; i < n; i++) {
+            deps[i] = 0;
+            for (size_t j = 0; j < n; j++)
+                if (j != i && f->m[i * n + j] != 0.0) deps[i] |= (uint64_t)1 << j;
+        }
+        /* Repeatedly take every row whose couplings are all to components already taken. */
+        for (int changed = 1; changed;) {
+            changed = 0;
+            for (size_t i = 0; i < n; i++) {
+                uint64_t bit = (uint64_t)1 << i;
+                if (!(done & bit) && (deps[i] & ~done) == 0) {
+                    if (f->m[i * n + i] == 0.0) return -1;
+                    f->order[np++] = i;
+                    done |= bit;
+                    changed = 1;
+                }
+            }
+        }
+        size_t k = np;
+        for (size_t i = 0; i < n; i++)
+            if (!(done & ((uint64_t)1 << i))) f->order[k++] = i;
+    } else {
+        for (size_t i = 0; i < n; i++) f->order[i] = i;
+    }
+    f->np = np;
+    f->nc = n - np;
+    const size_t *core = f->order + np;
+    for (size_t a = 0; a < f->nc; a++)
+        for (size_t b = 0; b < f->nc; b++) f->lu[a * f->nc + b] = f->m[core[a] * n + core[b]];
+    return f->nc > 0 ? lu_factor(f->nc, f->lu, f->piv) : 0;
+}
+
+/* Solves M x = b in place. */
+static void slu_solve(const slu *f, size_t n, double *b)
+{
+    const double *m = f->m;
+    for (size_t k = 0; k < f->np; k++) {
+        size_t i = f->order[k];
+        double x = b[i];
+        for (size_t q = 0; q < k; q++) {
+            size_t j = f->order[q];
+            double mij = m[i * n + j];
+            if (mij != 0.0) x -= mij * b[j];
+        }
+        b[i] = x / m[i * n + i];
+    }
+    if (f->nc == 0) return;
+    const size_t *core = f->order + f->np;
+    for (size_t a = 0; a < f->nc; a++) {
+        size_t i = core[a];
+        double x = b[i];
+        for (size_t q = 0; q < f->np; q++) {
+            size_t j = f->order[q];
+            double mij = m[i * n + j];
+            if (mij != 0.0) x -= mij * b[j];
+        }
+        f->bc[a] = x;
+    }
+    lu_solve(f->nc, f->lu, f->piv, f->bc);
+    for (size_t a = 0; a < f->nc; a++) b[core[a]] = f->bc[a];
 }
 
 /* ---- one voxel ---------------------------------------------------------------------------- */
@@ -123,15 +274,75 @@ static int jacobian(const voxel_ctx *c, double t, const double *u)
     return 0;
 }
 
-static void iteration_matrix(size_t n, const double *J, double h, double *M)
+/* Error weight of component i: atol_i + rtol * max(|a|, |b|). */
+static double weight(const voxel_ctx *c, size_t i, double a, double b)
 {
-    for (size_t i = 0; i < n * n; i++) M[i] = -h * J[i];
-    for (size_t i = 0; i < n; i++) M[i * n + i] += 1.0;
+    return c->s->atol[i] + c->s->opt.rtol * fmax(fabs(a), fabs(b));
 }
 
-/* Solves v - base - h R(v, t_end) = 0 by modified Newton from the guess in v. */
-static int backward_euler(const voxel_ctx *c, double t_end, double h, const double *base, double *v,
-                          const double *M, const size_t *piv)
+/* -- backward Euler solves ------------------------------------------------------------------ */
+
+/* Weighted max norm of v - base - h R(v) with R(v) in r. */
+static double be_residual(const voxel_ctx *c, double h, const double *base, const double *v, const double *r)
+{
+    double g = 0.0;
+    for (size_t i = 0; i < c->n; i++) g = fmax(g, fabs(v[i] - base[i] - h * r[i]) / weight(c, i, base[i], v[i]));
+    return g;
+}
+
+#define DAMPED_MAX_ITER 30
+#define DAMPED_MAX_BACKTRACK 12
+/* Newton converged when the last correction and the residual are this far below the error
+ * tolerance (the same margin as the modified Newton of the adaptive mode). */
+#define NEWTON_TOL 1e-3
+
+/* Solves v - base - h R(t_end, v) = 0 from v = base by Newton with a fresh Jacobian per
+ * iteration, a backtracking line search on the residual and projection onto v >= 0: the robust
+ * path for strongly nonlinear, stiff voxels (e.g. a destroyed voxel flooded with neutrophils),
+ * where modified Newton overshoots into negative values. Uses rx->d, k1, k2, y1, ws->vc and
+ * overwrites ws->jac. */
+static int damped_newton(const voxel_ctx *c, double t_end, double h, const double *base, double *v)
+{
+    dermis_thread_ws *w = c->ws;
+    struct dermis_reaction_ws *x = w->rx;
+    size_t n = c->n;
+    /* R(v) lives in vc: finite-difference Jacobians overwrite ws->r. */
+    double *r = w->vc, *d = x->k1, *trial = x->y1, *rt = x->k2;
+    memcpy(v, base, n * sizeof *v);
+    int rc = eval_rhs(c, t_end, v, r);
+    if (rc != 0) return rc;
+    double g = be_residual(c, h, base, v, r);
+    for (int it = 0; it < DAMPED_MAX_ITER; it++) {
+        rc = jacobian(c, t_end, v);
+        if (rc != 0) return rc;
+        if (slu_factor(&x->d, n, w->jac, h, NULL) != 0) return SUBSTEP_RETRY;
+        for (size_t i = 0; i < n; i++) d[i] = -(v[i] - base[i] - h * r[i]);
+        slu_solve(&x->d, n, d);
+        /* Backtrack until the projected iterate is admissible and reduces the residual. */
+        double lambda = 1.0, gt = INFINITY;
+        int k = 0;
+        for (; k < DAMPED_MAX_BACKTRACK; k++, lambda *= 0.5) {
+            for (size_t i = 0; i < n; i++) trial[i] = fmax(v[i] + lambda * d[i], 0.0);
+            rc = eval_rhs(c, t_end, trial, rt);
+            if (rc < 0) return rc;
+            if (rc > 0) continue;
+            gt = be_residual(c, h, base, trial, rt);
+            if (gt < g || gt <= NEWTON_TOL) break;
+        }
+        if (k == DAMPED_MAX_BACKTRACK || !(gt == gt)) return SUBSTEP_RETRY;
+        double step = 0.0;
+        for (size_t i = 0; i < n; i++) step = fmax(step, fabs(trial[i] - v[i]) / weight(c, i, base[i], trial[i]));
+        memcpy(v, trial, n * sizeof *v);
+        memcpy(r, rt, n * sizeof *r);
+        g = gt;
+        if (step <= NEWTON_TOL && g <= NEWTON_TOL) return SUBSTEP_OK;
+    }
+    return SUBSTEP_RETRY;
+}
+
+/* Solves v - base - h R(v, t_end) = 0 by modified Newton (factorisation M of I - hJ) from the
+ * guess in v; in adaptive mode falls back to damped_newton when that fails. */
+static int backward_euler(const voxel_ctx *c, double t_end, double h, const double *base, double *v, const slu *M)
 {
     size_t n = c->n;
     double *r = c->ws->r, *wt = c->ws->wt;
@@ -139,58 +350,97 @@ static int backward_euler(const voxel_ctx *c, double t_end, double h, const doub
     int max_iter = fixed ? 50 : 10;
     double prev = INFINITY;
     for (size_t i = 0; i < n; i++)
-        wt[i] = fixed ? 1e-13 * fabs(base[i]) + 1e-8 * c->s->atol[i]
-                      : 1e-3 * (c->s->atol[i] + c->s->opt.rtol * fabs(base[i]));
+        wt[i] = fixed ? 1e-13 * fabs(base[i]) + 1e-8 * c->s->atol[i] : NEWTON_TOL * weight(c, i, base[i], base[i]);
+    int rc = SUBSTEP_RETRY;
     for (int it = 0; it < max_iter; it++) {
-        int rc = eval_rhs(c, t_end, v, r);
-        if (rc != 0) return rc;
+        rc = eval_rhs(c, t_end, v, r);
+        if (rc != 0) break;
         for (size_t i = 0; i < n; i++) r[i] = -(v[i] - base[i] - h * r[i]);
-        lu_solve(n, M, piv, r);
+        slu_solve(M, n, r);
         double norm = 0.0;
         for (size_t i = 0; i < n; i++) {
             v[i] += r[i];
             norm = fmax(norm, fabs(r[i]) / wt[i]);
         }
-        if (!(norm == norm)) return SUBSTEP_RETRY; /* NaN: diverged */
+        rc = SUBSTEP_RETRY;
+        if (!(norm == norm)) break; /* NaN: diverged */
         if (norm <= 1.0) return SUBSTEP_OK;
-        if (it >= 2 && norm > 2.0 * prev) return SUBSTEP_RETRY;
+        if (it >= 2 && norm > 2.0 * prev) break;
         prev = norm;
     }
-    return SUBSTEP_RETRY;
+    if (rc < 0 || fixed) return rc;
+    return damped_newton(c, t_end, h, base, v);
 }
 
-/* One extrapolated substep from u over h; result in ws->v, error estimate in *err. */
-static int substep(const voxel_ctx *c, double t, double h, const double *u, double *err)
+/* Projects the candidate in y onto y >= 0 where the dip is within the field's absolute
+ * tolerance; returns SUBSTEP_RETRY if a component is further below zero (or NaN). */
+static int project_nonnegative(const voxel_ctx *c, double *y)
+{
+    for (size_t i = 0; i < c->n; i++) {
+        if (y[i] >= 0.0) continue;
+        if (!(y[i] >= -c->s->atol[i])) return SUBSTEP_RETRY;
+        y[i] = 0.0;
+    }
+    return SUBSTEP_OK;
+}
+
+/* One Richardson-extrapolated substep 2 BE(h/2)^2 - BE(h) from (t, u): result in ws->v, weighted
+ * |fine - coarse| in *err. Both factorisations are made first: a damped-Newton fallback inside
+ * backward_euler overwrites ws->jac. */
+static int richardson_step(const voxel_ctx *c, double t, double h, const double *u, double *err)
 {
     dermis_thread_ws *w = c->ws;
+    slu *mc = &w->rx->a, *mf = &w->rx->b;
     size_t n = c->n;
+    double *coarse = w->v, *fine = w->vf;
     int rc = jacobian(c, t + h, u);
     if (rc != 0) return rc;
-    iteration_matrix(n, w->jac, h, w->mc);
-    iteration_matrix(n, w->jac, 0.5 * h, w->mf);
-    if (lu_factor(n, w->mc, w->pc) != 0 || lu_factor(n, w->mf, w->pf) != 0) return SUBSTEP_RETRY;
-    memcpy(w->vc, u, n * sizeof *u);
-    rc = backward_euler(c, t + h, h, u, w->vc, w->mc, w->pc);
+    if (slu_factor(mc, n, w->jac, h, NULL) != 0 || slu_factor(mf, n, w->jac, 0.5 * h, mc) != 0) return SUBSTEP_RETRY;
+    memcpy(coarse, u, n * sizeof *u);
+    rc = backward_euler(c, t + h, h, u, coarse, mc);
     if (rc != 0) return rc;
-    memcpy(w->vf, u, n * sizeof *u);
-    rc = backward_euler(c, t + 0.5 * h, 0.5 * h, u, w->vf, w->mf, w->pf);
+    memcpy(fine, u, n * sizeof *u);
+    rc = backward_euler(c, t + 0.5 * h, 0.5 * h, u, fine, mf);
     if (rc != 0) return rc;
-    memcpy(w->ub, w->vf, n * sizeof *u);
-    rc = backward_euler(c, t + h, 0.5 * h, w->ub, w->vf, w->mf, w->pf);
+    memcpy(w->ub, fine, n * sizeof *u);
+    rc = backward_euler(c, t + h, 0.5 * h, w->ub, fine, mf);
     if (rc != 0) return rc;
+    if (c->s->opt.fixed_step) {
+        for (size_t i = 0; i < n; i++)
+            if (fine[i] < 0.0) return SUBSTEP_RETRY;
+    } else if (project_nonnegative(c, fine) != 0) {
+        return SUBSTEP_RETRY;
+    }
     double e = 0.0;
     for (size_t i = 0; i < n; i++) {
-        if (w->vf[i] < 0.0) return SUBSTEP_RETRY;
-        double scale = c->s->atol[i] + c->s->opt.rtol * fmax(fabs(u[i]), fabs(w->vf[i]));
-        e = fmax(e, fabs(w->vf[i] - w->vc[i]) / scale);
-        double x = 2.0 * w->vf[i] - w->vc[i];
-        w->v[i] = x < 0.0 ? w->vf[i] : x;
+        e = fmax(e, fabs(fine[i] - coarse[i]) / weight(c, i, u[i], fine[i]));
+        double xv = 2.0 * fine[i] - coarse[i];
+        coarse[i] = xv < 0.0 ? fine[i] : xv;
     }
+    if (!(e == e)) return SUBSTEP_RETRY;
     *err = e;
     return SUBSTEP_OK;
 }
 
-/* True if R(u) vanishes exactly at both stage times: then every stage returns u unchanged. */
+/* One backward-Euler substep by damped Newton (the first-order, L-stable fallback where the
+ * extrapolated substeps keep failing): result in ws->v, error estimate |v - u - h R(t, u)| / 2
+ * (the local error of backward Euler to leading order) in *err. */
+static int be_fallback_step(const voxel_ctx *c, double t, double h, const double *u, double *err)
+{
+    dermis_thread_ws *w = c->ws;
+    size_t n = c->n;
+    double *f0 = w->rx->f0;
+    int rc = eval_rhs(c, t, u, f0);
+    if (rc == 0) rc = damped_newton(c, t + h, h, u, w->v);
+    if (rc != 0) return rc;
+    double e = 0.0;
+    for (size_t i = 0; i < n; i++) e = fmax(e, 0.5 * fabs(w->v[i] - u[i] - h * f0[i]) / weight(c, i, u[i], w->v[i]));
+    if (!(e == e)) return SUBSTEP_RETRY;
+    *err = e;
+    return SUBSTEP_OK;
+}
+
+/* True if R(u) vanishes exactly at t0 + h/2 and t0 + h: then every stage returns u unchanged. */
 static int at_rest(const voxel_ctx *c, double t0, double h, const double *u, int *rc)
 {
     double *r = c->ws->r;
@@ -204,37 +454,52 @@ static int at_rest(const voxel_ctx *c, double t0, double h, const double *u, int
     return 1;
 }
 
-/* Safety factors of the substep controller (second-order error estimate -> exponent 1/2). */
+/* Substep controller (second-order error estimate -> exponent 1/2). */
 #define SUB_SAFETY 0.9
 #define SUB_GROW_MAX 4.0
 #define SUB_SHRINK_MIN 0.2
-#define SUB_MAX_FAILURES 60
+/* Consecutive failed solves (rhs refused, Newton failed, too negative) at one time before the
+ * voxel switches to backward-Euler substeps. */
+#define SUB_FALLBACK_AFTER 3
+/* Rejected substeps per voxel and half step before the global step is rejected instead. */
+#define SUB_MAX_FAILURES 200
 
 static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
 {
     int rc = 0;
     if (at_rest(c, t0, h, u, &rc)) return 0;
     if (rc < 0) return rc;
-    double t = t0, t_end = t0 + h, hs = h, err = 0.0;
-    int failures = 0;
+    double err = 0.0;
+    if (c->s->opt.fixed_step) {
+        rc = richardson_step(c, t0, h, u, &err);
+        if (rc < 0) return rc;
+        if (rc != 0) return SUBSTEP_RETRY;
+        memcpy(u, c->ws->v, c->n * sizeof *u);
+        return 0;
+    }
+    double t = t0, t_end = t0 + h, hs = h;
+    double hs_min = 1e-12 * h; /* below this a substep cannot move t meaningfully */
+    int failures = 0, streak = 0, fallback = 0;
     while (t < t_end) {
         int last = t + hs >= t_end;
         if (last) hs = t_end - t;
-        rc = substep(c, t, hs, u, &err);
+        rc = fallback ? be_fallback_step(c, t, hs, u, &err) : richardson_step(c, t, hs, u, &err);
         if (rc < 0) return rc;
-        if (c->s->opt.fixed_step) {
-            if (rc != 0) return SUBSTEP_RETRY;
-            memcpy(u, c->ws->v, c->n * sizeof *u);
-            return 0;
-        }
         if (rc == 0 && err <= 1.0) {
             memcpy(u, c->ws->v, c->n * sizeof *u);
             t = last ? t_end : t + hs;
             hs *= err > 0.0 ? fmin(SUB_GROW_MAX, SUB_SAFETY / sqrt(err)) : SUB_GROW_MAX;
+            streak = 0;
+            fallback = 0; /* back to the second-order scheme */
             continue;
         }
-        if (++failures > SUB_MAX_FAILURES) return SUBSTEP_RETRY;
-        hs *= rc != 0 ? 0.25 : fmax(SUB_SHRINK_MIN, SUB_SAFETY / sqrt(err));
+        if (++failures > SUB_MAX_FAILURES || hs < hs_min) return SUBSTEP_RETRY;
+        if (rc != 0) {
+            if (++streak >= SUB_FALLBACK_AFTER) fallback = 1;
+            hs *= 0.25;
+        } else {
+            hs *= fmax(SUB_SHRINK_MIN, SUB_SAFETY / sqrt(err));
+        }
     }
     return 0;
 }

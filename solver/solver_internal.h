@@ -47,6 +47,7 @@ typedef struct {
     /* reaction workspace */
     double *state, *ub, *v, *vc, *vf, *r, *g, *jac, *mc, *mf, *wt, *tmp;
     size_t *pc, *pf;
+    struct dermis_reaction_ws *rx; /* reaction.c's private scratch (structured LU, ROS2 stages) */
     long rhs_evals;
     int status;
     double err_max;
@@ -68,6 +69,7 @@ struct dermis_solver {
     dermis_thread_ws *ws;
     double *u_start, *u_coarse;            /* step workspaces, n_fields * n_vox */
     double *atol;                          /* per field */
+    int *inert;                            /* per field: skipped by this step's transport (stepper.c) */
     dermis_solver_stats stats;
     dermis_solver_controller ctl;
 };
@@ -94,6 +96,13 @@ void dermis_thomas_solve_lines(double *d, size_t dk, size_t dj, size_t n, size_t
 void dermis_thomas_cyclic_correct(double *d, size_t dk, size_t dj, size_t n, size_t m,
                                   const double *z, size_t zk, size_t zj,
                                   const double *bg, const double *id, int per_line);
+/* Conservative flux form of a constant line with zero-flux ends (see thomas.c): factorises for
+ * order n, D dt/dx^2 = r and decay_dt into a[n] (a[k] = r/p_k for k < n-1, a[n-1] = 1/(1+decay_dt));
+ * returns -1 on bad input. Rows: m lines contiguous, element k at d[k*ld + j], scratch g[n*m].
+ * Cols: element k of line j at d[j*ld + k], scratch g of DERMIS_X_BLOCK*n doubles. */
+int dermis_thomas_flux_factor(size_t n, double r, double decay_dt, double *a);
+void dermis_thomas_flux_rows(double *d, size_t ld, size_t n, size_t m, double *g, const double *a);
+void dermis_thomas_flux_cols(double *d, size_t ld, size_t n, size_t m, double *g, const double *a);
 
 /* chemotaxis.c ---------------------------------------------------------------------------- */
 /* Fills the drift rates w of every chemotactic field from the signal fields of u. */

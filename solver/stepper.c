@@ -139,8 +139,9 @@ static int copy_problem(dermis_solver *s, const dermis_problem *p)
     s->problem = *p;
     s->fields = malloc(p->n_fields * sizeof *s->fields);
     s->atol = malloc(p->n_fields * sizeof *s->atol);
+    s->inert = malloc(p->n_fields * sizeof *s->inert);
     s->chemotaxis = malloc((p->n_chemotaxis ? p->n_chemotaxis : 1) * sizeof *s->chemotaxis);
-    if (!s->fields || !s->atol || !s->chemotaxis) return DERMIS_SOLVER_ENOMEM;
+    if (!s->fields || !s->atol || !s->inert || !s->chemotaxis) return DERMIS_SOLVER_ENOMEM;
     memcpy(s->fields, p->fields, p->n_fields * sizeof *s->fields);
     if (p->n_chemotaxis) memcpy(s->chemotaxis, p->chemotaxis, p->n_chemotaxis * sizeof *s->chemotaxis);
     for (size_t f = 0; f < p->n_fields; f++) s->atol[f] = p->fields[f].atol;
@@ -215,6 +216,7 @@ void dermis_solver_free(dermis_solver *s)
     free(s->fields);
     free(s->chemotaxis);
     free(s->atol);
+    free(s->inert);
     free(s);
 }
 
@@ -258,15 +260,83 @@ static double extrapolate(dermis_solver *s, double *u, const double *coarse)
     return err;
 }
 
+static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err);
+
+/* Diffusivity of field f at voxel p (0 = wall). */
+static double voxel_D(const dermis_solver *s, size_t f, size_t p)
+{
+    const dermis_field_spec *sp = &s->fields[f];
+    return sp->D_map ? sp->D_map[p] : sp->D_uniform;
+}
+
+/* True if v is bitwise equal across every face that field f's diffusivity does not wall off
+ * (both sides D > 0), periodic wrap faces included. Exact comparisons, serial: the answer does
+ * not depend on the thread count. */
+static int uniform_across_open_faces(const dermis_solver *s, size_t f, const double *v)
+{
+    for (int a = 0; a < 3; a++) {
+        if (!s->axis_active[a] || s->len[a] < 2) continue;
+        size_t len = s->len[a], st = s->stride[a];
+        for (size_t p = 0; p < s->n_vox; p++) {
+            size_t i = (p / st) % len, q;
+            if (i + 1 < len) q = p + st;
+            else if (s->periodic[a]) q = p - (len - 1) * st;
+            else continue;
+            if (v[p] != v[q] && voxel_D(s, f, p) > 0.0 && voxel_D(s, f, q) > 0.0) return 0;
+        }
+    }
+    return 1;
+}
+
+/* True if one transport step leaves field f exactly unchanged: no open face carries a difference
+ * (so diffusive fluxes vanish), no chemotactic drift can act on it (its signals are uniform across
+ * the same faces), and its boundaries exchange nothing (zero flux, or Dirichlet already at the
+ * boundary value; Robin data can change in time and is never assumed inert). Skipping such a field
+ * is exact where the linear solves would return it up to rounding: this keeps a resting state
+ * bitwise at rest (so its reactions stay skipped too) and removes the cost of fields that are idle
+ * everywhere (e.g. a topical product that was never applied). */
+static int transport_inert(const dermis_solver *s, size_t f, const double *u)
+{
+    size_t nv = s->n_vox, plane = s->grid.nx * s->grid.ny;
+    const dermis_field_spec *sp = &s->fields[f];
+    const dermis_bc *bcs[2] = {&sp->top, &sp->bottom};
+    for (int face = 0; face < 2; face++) {
+        const dermis_bc *bc = bcs[face];
+        if (bc->type == DERMIS_BC_ROBIN) return 0;
+        if (bc->type != DERMIS_BC_DIRICHLET) continue;
+        size_t first = face == 0 ? 0 : nv - plane;
+        for (size_t p = first; p < first + plane; p++)
+            if (u[f * nv + p] != bc->value && voxel_D(s, f, p) > 0.0) return 0;
+    }
+    for (size_t c = 0; c < s->problem.n_chemotaxis; c++)
+        if (s->chemotaxis[c].cell == f && !uniform_across_open_faces(s, f, u + s->chemotaxis[c].signal * nv))
+            return 0;
+    return uniform_across_open_faces(s, f, u + f * nv);
+}
+
 static int transport_second_order(dermis_solver *s, double *u, double t, double dt, double *err)
 {
     double t0 = omp_get_wtime();
+    /* Fields already at a transport equilibrium are taken out of this step (see transport_inert);
+     * the flags are restored below, before anything else reads them. */
+    size_t nf = s->problem.n_fields;
+    for (size_t f = 0; f < nf; f++) s->inert[f] = s->tr[f].mobile && transport_inert(s, f, u);
+    for (size_t f = 0; f < nf; f++)
+        if (s->inert[f]) s->tr[f].mobile = 0;
+    int rc = transport_second_order_active(s, u, t, dt, err);
+    for (size_t f = 0; f < nf; f++)
+        if (s->inert[f]) s->tr[f].mobile = 1;
+    s->stats.wall_diffusion_s += omp_get_wtime() - t0;
+    return rc;
+}
+
+static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err)
+{
     copy_state(s, s->u_coarse, u, 1);
     int rc = dermis_transport_lod_ie(s, s->u_coarse, t + dt, dt, NULL);
     if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + 0.5 * dt, 0.5 * dt, NULL);
     if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + dt, 0.5 * dt, NULL);
     if (rc == DERMIS_SOLVER_OK) *err = extrapolate(s, u, s->u_coarse);
-    s->stats.wall_diffusion_s += omp_get_wtime() - t0;
     return rc;
 }
 
