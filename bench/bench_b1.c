@@ -92,8 +92,8 @@ static int run_once(size_t n, int threads, b1_result *res)
         fields[f].D_uniform = b1_D[f];
         fields[f].atol = 1e-9;
     }
-    dermis_problem pb = {B1_FIELDS, fields, 0, NULL, NULL, NULL, NULL, NULL};
-    dermis_solver_options opt = {1e-3, B1_DT_MIN, B1_DT_MIN, B1_DT_MIN, 1000, threads, 1};
+    dermis_problem pb = {.n_fields = B1_FIELDS, .fields = fields};
+    dermis_solver_options opt = {1e-3, B1_DT_MIN, B1_DT_MIN, B1_DT_MIN, 1000, threads, 1, 0};
     size_t nv = n * n * n;
     double *u = malloc(B1_FIELDS * nv * sizeof *u);
     if (!u) return -1;

@@ -126,6 +126,11 @@ typedef struct {
      * with no error control and Newton driven to round-off; for convergence studies and
      * benchmarks. 0 (the default of a zero-initialised struct) = adaptive. */
     int fixed_step;
+    /* Fewer threads than requested when the grid is small: at most n_voxels / this many threads
+     * (at least 1). Each parallel region costs a few barriers, which on a small grid (or a busy
+     * machine) cost more than the work they share. 0 = always use `threads`. Results do not
+     * depend on it: they are bitwise identical for any thread count. */
+    size_t min_voxels_per_thread;
 } dermis_solver_options;
 
 /* Counters and wall time per phase; all monotone over the solver's life. */

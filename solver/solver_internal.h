@@ -68,6 +68,8 @@ struct dermis_solver {
     int nthreads;
     dermis_thread_ws *ws;
     double *u_start, *u_coarse;            /* step workspaces, n_fields * n_vox */
+    double *err_blocks;                    /* per-block sums of squared weighted errors (see stepper.c) */
+    size_t n_err_blocks;
     double *atol;                          /* per field */
     int *inert;                            /* per field: skipped by this step's transport (stepper.c) */
     dermis_solver_stats stats;

@@ -128,3 +128,141 @@ void dermis_thomas_cyclic_correct(double *d, size_t dk, size_t dj, size_t n, siz
         for (size_t k = 0; k < n; k++) line[k * dk] -= f * zl[k * zk];
     }
 }
+
+/* ---- conservative flux form ---------------------------------------------------------------
+ *
+ * A constant-coefficient line with zero-flux ends, (1+delta) x_k - r (x_{k-1} - 2 x_k + x_{k+1})
+ * = d_k, is solved for the n-1 face fluxes f_k = r (x_k - x_{k+1}) instead of for x:
+ *     (1 + delta + 2r) f_k - r f_{k-1} - r f_{k+1} = r (d_k - d_{k+1}),   f_{-1} = f_{n-1} = 0,
+ * and x is then recovered as x_k = (d_k - f_k + f_{k-1}) / (1 + delta). The sum of x telescopes
+ * to sum(d) / (1 + delta) whatever the rounding of the factorisation, so the only mass error left
+ * is the unbiased rounding of the last subtraction. Multiplying by stored reciprocals in the
+ * classic form (above) instead biases every line and every sweep the same way (one rounded
+ * 1/pivot shared by all lines, and the rounded diagonal 1 + 2r itself): 2.2e-12 relative after
+ * 3000 sweeps in test_solver.c, against 0 (to the last bit of a compensated sum) with this form.
+ * In this system the forward multiplier, the scaled reciprocal and the backward multiplier are all
+ * a_k = r / p_k, so one array describes the factorisation. The price: 8 flops per element
+ * against 5, and the backward pass reads d as well as the fluxes; on B1 this measured ~5 %
+ * slower with -march=native and ~25 % slower in the SSE2 default build (bench/README.md). */
+
+int dermis_thomas_flux_factor(size_t n, double r, double decay_dt, double *a)
+{
+    if (n == 0 || !(r >= 0.0) || !(decay_dt >= 0.0)) return -1;
+    /* q_k = p_k - r = 1 + delta + a_{k-1} q_{k-1}: the pivots without the cancellation of
+     * p_k = 1 + delta + 2r - r^2 / p_{k-1}, which would cost digits when r >> 1. */
+    double q = 1.0 + decay_dt + r;
+    for (size_t k = 0; k + 1 < n; k++) {
+        double p = q + r;
+        a[k] = r / p;
+        q = 1.0 + decay_dt + a[k] * q;
+    }
+    a[n - 1] = 1.0 / (1.0 + decay_dt); /* exactly 1 without decay */
+    return 0;
+}
+
+/* m lines contiguous (element k of line j at d[k*ld + j]); g is scratch of n*m doubles. */
+static inline void flux_solve(double *restrict d, size_t ld, size_t n, size_t m,
+                              double *restrict g, const double *restrict a)
+{
+    double s = a[n - 1];
+    if (n == 1) {
+        for (size_t j = 0; j < m; j++) d[j] *= s;
+        return;
+    }
+    for (size_t j = 0; j < m; j++) g[j] = a[0] * (d[j] - d[ld + j]);
+    for (size_t k = 1; k + 1 < n; k++) {
+        double ak = a[k];
+        const double *restrict d0 = d + k * ld, *restrict d1 = d0 + ld;
+        const double *restrict gp = g + (k - 1) * m;
+        double *restrict gk = g + k * m;
+        for (size_t j = 0; j < m; j++) gk[j] = ak * ((d0[j] - d1[j]) + gp[j]);
+    }
+    /* Backward: the running flux lives in the free last row of g (fluxes use rows 0..n-2), so
+     * each element costs one read of g and a read and write of d in L2, the rest in L1. */
+    double *restrict fb = g + (n - 1) * m;
+    {
+        double *restrict dl = d + (n - 1) * ld;
+        const double *restrict gl = g + (n - 2) * m;
+        for (size_t j = 0; j < m; j++) {
+            fb[j] = gl[j];
+            dl[j] = (dl[j] + gl[j]) * s; /* last cell: no flux on its + face */
+        }
+    }
+    for (size_t k = n - 2; k-- > 0;) {
+        double ak = a[k];
+        const double *restrict gk = g + k * m;
+        double *restrict dn = d + (k + 1) * ld;
+        for (size_t j = 0; j < m; j++) {
+            double fn = fb[j], f = gk[j] + ak * fn;
+            dn[j] = ((dn[j] - fn) + f) * s;
+            fb[j] = f;
+        }
+    }
+    for (size_t j = 0; j < m; j++) d[j] = (d[j] - fb[j]) * s;
+}
+
+/* One block of XB lines in the flux form, element k of line j at d[k*dk + j*dj], with the
+ * block's running flux and current element held in XB-wide local arrays: the j loops have a
+ * compile-time trip count, so these live in vector registers (x lines: filled by strided loads,
+ * one lane per line; y/z lines: one contiguous vector). Per element this costs three loads and
+ * two stores instead of the six and three of flux_solve, and the forward fluxes in g (n*XB
+ * doubles) stay in L1. The arithmetic of each line is exactly that of flux_solve, so results do
+ * not depend on the blocking. */
+/* Lines per block: as many as the vector registers hold with the block's three running arrays.
+ * With SSE2 only (16 registers of 2 doubles) 8 lanes spill to the stack and measured 14 % slower
+ * on B1 than 4; with AVX 8 lanes fit. The result does not depend on the choice. */
+#if defined(__AVX__)
+enum { XB = DERMIS_X_BLOCK };
+#else
+enum { XB = 4 };
+#endif
+
+static inline void flux_block(double *restrict d, size_t dk, size_t dj, size_t n,
+                              double *restrict g, const double *restrict a)
+{
+    double s = a[n - 1], cur[XB], nxt[XB], f[XB];
+    if (n == 1) {
+        for (size_t j = 0; j < XB; j++) d[j * dj] *= s;
+        return;
+    }
+    for (size_t j = 0; j < XB; j++) cur[j] = d[j * dj];
+    for (size_t j = 0; j < XB; j++) f[j] = 0.0;
+    for (size_t k = 0; k + 1 < n; k++) {
+        double ak = a[k];
+        for (size_t j = 0; j < XB; j++) nxt[j] = d[(k + 1) * dk + j * dj];
+        for (size_t j = 0; j < XB; j++) {
+            f[j] = ak * ((cur[j] - nxt[j]) + f[j]);
+            g[k * XB + j] = f[j];
+            cur[j] = nxt[j];
+        }
+    }
+    /* cur holds d_{n-1} and f the flux f_{n-2}; the last cell has no flux on its + face */
+    for (size_t j = 0; j < XB; j++) d[(n - 1) * dk + j * dj] = (cur[j] + f[j]) * s;
+    for (size_t k = n - 2; k-- > 0;) {
+        double ak = a[k];
+        for (size_t j = 0; j < XB; j++) {
+            double fn = f[j];
+            f[j] = g[k * XB + j] + ak * fn;
+            cur[j] = ((d[(k + 1) * dk + j * dj] - fn) + f[j]) * s;
+        }
+        for (size_t j = 0; j < XB; j++) d[(k + 1) * dk + j * dj] = cur[j];
+    }
+    for (size_t j = 0; j < XB; j++) d[j * dj] = (d[j * dj] - f[j]) * s;
+}
+
+void dermis_thomas_flux_rows(double *d, size_t ld, size_t n, size_t m, double *g, const double *a)
+{
+    /* Unblocked: whole rows stream through the hardware prefetcher. Register-blocking y/z lines
+     * like x lines (flux_block with dk = ld) measured 40 % slower on the z slab, whose rows come
+     * from memory: 8-lane strips touch one cache line per row, which defeats the prefetcher. */
+    flux_solve(d, ld, n, m, g, a);
+}
+
+void dermis_thomas_flux_cols(double *d, size_t ld, size_t n, size_t m, double *g, const double *a)
+{
+    /* x lines are contiguous in memory, so one line's recurrence cannot be vectorised; blocks of
+     * XB lines run side by side instead, one vector lane per line. */
+    size_t j0 = 0;
+    for (; j0 + XB <= m; j0 += XB) flux_block(d + j0 * ld, 1, ld, n, g, a);
+    for (; j0 < m; j0++) flux_solve(d + j0 * ld, 1, n, 1, g, a);
+}

@@ -233,8 +233,9 @@ static inline double mms_run(mms_case *m, double dt, double t_end, int threads, 
     fields[1].bottom.type = fields[1].top.type;
     fields[1].atol = 1e-6;
     dermis_chemotaxis_spec chemo = {0, 1, MMS_CHI0, INFINITY};
-    dermis_problem pb = {2, fields, 1, &chemo, mms_rhs, NULL, mms_boundary, m};
-    dermis_solver_options opt = {1e-3, dt, dt, dt, 1000000, threads, 1};
+    dermis_problem pb = {.n_fields = 2, .fields = fields, .n_chemotaxis = 1, .chemotaxis = &chemo,
+                       .rhs = mms_rhs, .boundary = mms_boundary, .user = m};
+    dermis_solver_options opt = {1e-3, dt, dt, dt, 1000000, threads, 1, 0};
     int status;
     dermis_solver *s = dermis_solver_alloc(&m->grid, &pb, &opt, &status);
     if (!s) return -1.0;

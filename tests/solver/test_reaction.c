@@ -71,7 +71,7 @@ static int run_destroyed(double rtol, double dt, int with_jac, double *u, long *
         f[i].atol = atol[i];
     }
     dermis_problem pb = {.n_fields = NF3, .fields = f, .rhs = destroyed_rhs, .jac = with_jac ? destroyed_jac : NULL};
-    dermis_solver_options opt = {rtol, dt, 1e-9, dt, 100000, 1, 0};
+    dermis_solver_options opt = {rtol, dt, 1e-9, dt, 100000, 1, 0, 0};
     int st;
     dermis_solver *s = dermis_solver_alloc(&g, &pb, &opt, &st);
     assert_non_null(s);
@@ -140,7 +140,7 @@ static void test_exact_zero_component(void **state)
     }
     for (int fixed = 0; fixed <= 1; fixed++) {
         dermis_problem pb = {.n_fields = NFZ, .fields = f, .rhs = zero_rhs, .jac = zero_jac};
-        dermis_solver_options opt = {1e-6, 0.05, 1e-9, 1.0, 100000, 1, fixed};
+        dermis_solver_options opt = {1e-6, 0.05, 1e-9, 1.0, 100000, 1, fixed, 0};
         int st;
         dermis_solver *s = dermis_solver_alloc(&g, &pb, &opt, &st);
         assert_non_null(s);
