@@ -205,9 +205,9 @@ static int build_solver(run_context *rc)
         .dt_max_day = s->dt_max_days,
         .max_steps = 10000000,
         .threads = rc->req->threads,
-        /* Below ~4k voxels per thread the OpenMP barriers cost more than the shared work
-         * (measured: a 200-voxel 1-D run took 117 s on 2 threads, 14 s on 1). */
-        .min_voxels_per_thread = 4096,
+        /* Below a few hundred voxels per thread the OpenMP barriers cost more than the shared work
+         * (measured on a busy machine: a 200-voxel 1-D run took 117 s on 2 threads, 14 s on 1). */
+        .min_voxels_per_thread = 256,
         .fixed_step = 0,
     };
     int status = 0;

@@ -327,11 +327,11 @@ static void sweep_y(const dermis_solver *s, const dermis_field_transport *t, der
 }
 
 static void sweep_z(const dermis_solver *s, const dermis_field_transport *t, dermis_thread_ws *ws,
-                    double *u, size_t iy, double dt, double decay_dt)
+                    double *u, size_t iy, double dt, double decay_dt, int boundary_sources)
 {
     size_t nx = s->grid.nx, nz = s->grid.nz, plane = nx * s->grid.ny;
     double *slab = u + iy * nx;
-    for (int face = 0; face < 2; face++) {
+    for (int face = 0; face < 2 && boundary_sources; face++) {
         if (!t->bc_rate[face]) continue;
         double *row = slab + (face == 0 ? 0 : (nz - 1) * plane);
         const double *rate = t->bc_rate[face] + iy * nx, *out = t->bc_out[face] + iy * nx;
@@ -381,12 +381,11 @@ static int prepare_step(dermis_solver *s, double t_end, double dt, const double 
     return DERMIS_SOLVER_OK;
 }
 
-int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay)
+/* The LOD implicit-Euler sweeps of every mobile field with the drift rates and boundary data
+ * already prepared. boundary_sources = 0 solves the homogeneous problem (no inflow from Dirichlet
+ * or Robin data), as the error filter needs. */
+static void transport_sweeps(dermis_solver *s, double *u, double dt, const double *decay, int boundary_sources)
 {
-    if (!s->any_mobile) return DERMIS_SOLVER_OK;
-    int rc = prepare_step(s, t_end, dt, decay);
-    if (rc != DERMIS_SOLVER_OK) return rc;
-    if (s->problem.n_chemotaxis > 0) dermis_chemotaxis_drift(s, u);
     size_t nx = s->grid.nx, ny = s->grid.ny, nz = s->grid.nz, plane = nx * ny;
     size_t nf = s->problem.n_fields, nv = s->n_vox;
     int lateral = s->axis_active[0] || s->axis_active[1];
@@ -410,9 +409,27 @@ int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt
             }
             /* No barrier needed after z: the next field's plane pass touches other data. */
 #pragma omp for schedule(static) nowait
-            for (size_t iy = 0; iy < ny; iy++) sweep_z(s, t, ws, u + f * nv, iy, dt, dd);
+            for (size_t iy = 0; iy < ny; iy++) sweep_z(s, t, ws, u + f * nv, iy, dt, dd, boundary_sources);
         }
         dermis_fpenv_restore(saved);
     }
+}
+
+int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay)
+{
+    if (!s->any_mobile) return DERMIS_SOLVER_OK;
+    int rc = prepare_step(s, t_end, dt, decay);
+    if (rc != DERMIS_SOLVER_OK) return rc;
+    if (s->problem.n_chemotaxis > 0) dermis_chemotaxis_drift(s, u);
+    transport_sweeps(s, u, dt, decay, 1);
+    return DERMIS_SOLVER_OK;
+}
+
+int dermis_transport_filter(dermis_solver *s, double *v, double t_end, double dt)
+{
+    if (!s->any_mobile) return DERMIS_SOLVER_OK;
+    int rc = prepare_step(s, t_end, dt, NULL);
+    if (rc != DERMIS_SOLVER_OK) return rc;
+    transport_sweeps(s, v, dt, NULL, 0);
     return DERMIS_SOLVER_OK;
 }

@@ -131,6 +131,10 @@ void dermis_transport_free(dermis_solver *s);
 /* One LOD implicit-Euler step x, y, z of every mobile field over dt, boundary data at t_end;
  * decay (per field, may be NULL) is a linear loss folded into the implicit solves. */
 int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay);
+/* Applies (I - dt A)^-1 to a difference vector v (n_fields * n_vox, mobile fields only), where A
+ * is the transport operator of the last dermis_transport_lod_ie call (its chemotactic drift kept)
+ * with homogeneous boundary data. Used to filter the step's error estimate (stepper.c). */
+int dermis_transport_filter(dermis_solver *s, double *v, double t_end, double dt);
 
 /* Internal status, never returned to the caller: the step should be retried smaller. */
 #define DERMIS_SOLVER_RETRY (-1)
