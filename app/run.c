@@ -499,8 +499,8 @@ static int time_loop(run_context *rc, int *interrupted)
         if (due.end) return 0;
         if (stop_requested) {
             *interrupted = 1;
-            return fail(rc, 1, "interrupted at day %.6g; frames written so far are in %s", rc->t_day,
-                        rc->req->output_path);
+            return fail(rc, 1, "interrupted at day %.6g; the frames written so far are in %s (run_status "
+                        "\"interrupted\")", rc->t_day, rc->req->output_path);
         }
     }
 }

@@ -68,9 +68,9 @@
     X(damage_clearance_macrophage_mm3_per_day, "species.damage.clearance_by_macrophage_mm3_per_day", "mm3 d-1", 5e-4, 0, 1e-2, 0, \
       "Rate constant of debris clearance per macrophage.", \
       "Calibrated; phagocytic debris removal as in Cooper et al. 2015") \
-    X(damage_resolution_per_day, "species.damage.resolution_per_day", "d-1", 0.1, 0, 10, 0, \
+    X(damage_resolution_per_day, "species.damage.resolution_per_day", "d-1", 0.5, 0, 10, 0, \
       "Phagocyte-independent clearance of damage (resident cells, autolysis).", \
-      "Assumption; keeps resolution exponential once infiltrates have left") \
+      "Calibrated (t1/2 1.4 d) so resolved micro-channels give neutrophils mostly gone by day 3-5 (Kim 2008, Wilgus 2013)") \
     /* ---- neutrophils and macrophages ---- */ \
     X(neutrophil_influx_per_mm3_per_day, "species.neutrophils.influx_max_per_mm3_per_day", "mm-3 d-1", 6000, 0, 1e6, 0, \
       "Maximal neutrophil extravasation rate in vascularised tissue.", \

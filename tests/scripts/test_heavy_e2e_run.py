@@ -72,7 +72,7 @@ class Kill(unittest.TestCase):
             proc.wait()
             if not os.path.exists(out):
                 continue
-            subprocess.run(["h5clear", "-s", out], capture_output=True)
+            subprocess.run(["h5clear", "-s", "--increment", out], check=True, capture_output=True)
             with h5py.File(out, "r") as f:
                 t = f["time"][:]
                 self.assertTrue(np.all(np.diff(t) > 0))

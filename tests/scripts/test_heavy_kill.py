@@ -1,5 +1,5 @@
 """kill -9 at random times while the real writer appends frames (20 trials): every time, the
-file opens (as a SWMR reader, and with every tool after `h5clear -s`), it holds at least every
+file opens (as a SWMR reader, and with every tool after `h5clear -s --increment`), it holds at least every
 frame the writer reported as flushed, and every frame it holds has exactly the known values."""
 import os
 import random
@@ -52,7 +52,7 @@ def trial(tmp, i, rng):
         return 0, committed  # killed before the file was created
     with h5py.File(path, "r", libver="latest", swmr=True) as f:
         n = check_frames(f, dims, committed)
-    subprocess.run(["h5clear", "-s", path], check=True)
+    subprocess.run(["h5clear", "-s", "--increment", path], check=True)
     with h5py.File(path, "r") as f:
         assert check_frames(f, dims, committed) == n
     if n > 0:
