@@ -105,10 +105,10 @@ class HealingCascade(unittest.TestCase):
 
     def test_remodelling_continues_for_months(self):
         # Four weeks after the session the matrix is still being rebuilt: collagen is still
-        # changing (by more than the 0.3 % accuracy of the time stepping) and myofibroblasts
+        # changing (by more than 1 %, above the 0.6 % accuracy of the time stepping) and myofibroblasts
         # persist (c1: they fall by day 20-30; remodelling lasts months to a year).
         change = self.obs["collagen_change_pct_dermis"]
-        self.assertGreater(abs(change[-1] - change[np.searchsorted(self.t, 21.0)]), 0.003 * abs(change[-1]))
+        self.assertGreater(abs(change[-1] - change[np.searchsorted(self.t, 21.0)]), 0.01 * abs(change[-1]))
         self.assertGreater(self.series("myofibroblasts")[-1], 0.1 * self.series("myofibroblasts").max())
 
 
