@@ -1,17 +1,15 @@
 /* The run driver: one simulation as a pure function of its resolved configuration.
  *
- * It wires the layers together and owns the time loop:
- *   config -> grid, skin profile, tissue map (+ lesion) -> model (homeostasis, transport,
- *   kinetics) -> session table and barrier -> solver -> output file, observables, checkpoints.
- * The loop advances the solver exactly to the next event of the schedule (app/schedule.h) and
- * handles what is due there, in this order: session (injury), field frame, observables,
- * checkpoint. Every frame is flushed to disk as it is written (SWMR), so a crash or kill keeps
- * the frames already written; SIGINT and SIGTERM stop the run cleanly with run_status
+ * The simulation itself (set-up, sessions, observables) is app/sim.h, shared with the teaching
+ * page; this driver adds what a command-line run needs: the output file, checkpoints, signals
+ * and progress. Each event of the schedule (app/schedule.h) is handled in this order: session
+ * (injury) and observables by the sim, then field frame, observables row, checkpoint.
+ * Every frame is flushed to disk as it is written (SWMR), so a crash or kill keeps the frames
+ * already written; SIGINT and SIGTERM stop the run cleanly with run_status
  * "interrupted". A restart from a checkpoint reproduces the uninterrupted run bit for bit.
  */
 #include "app/run.h"
 
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -22,17 +20,10 @@
 #include "app/progress.h"
 #include "app/run_request.h"
 #include "app/schedule.h"
+#include "app/sim.h"
 #include "io/checkpoint.h"
 #include "io/output.h"
-#include "model/barrier.h"
-#include "model/lesion.h"
-#include "model/model.h"
-#include "model/observables.h"
-#include "model/sessions.h"
-#include "model/sites.h"
 #include "model/species.h"
-#include "model/topical.h"
-#include "solver/solver.h"
 
 /* The only file-scope state of dermis: a signal handler can reach nothing else. It is set by
  * SIGINT/SIGTERM during a run and read by the time loop between steps. */
@@ -49,40 +40,20 @@ enum { EXTRA_NEXT_SESSION, EXTRA_FRAME_K, EXTRA_OBS_K, EXTRA_CKPT_K, EXTRA_LAST_
 #define N_EXTRAS (N_SCHEDULE_EXTRAS + DERMIS_OBSERVABLES_STATE_SIZE)
 
 typedef struct {
-    const dermis_model *model;
-    const dermis_barrier *barrier;
-} callback_context;
-
-typedef struct {
     const dermis_run_request *req;
     const dermis_config *cfg;
-    dermis_grid grid;
-    dermis_skin_profile skin;
-    dermis_tissue tissue;
-    dermis_model *model;
-    dermis_session_table sessions;
-    dermis_injury_workspace injury;
-    dermis_barrier *barrier;
-    dermis_observables *observables;
-    dermis_solver *solver;
+    dermis_sim *sim;
     dermis_output *output;
-    callback_context callbacks;
-    double *state;
-    double *observable_values;
     dermis_var_meta field_meta[DERMIS_N_FIELDS];
     int field_selected[DERMIS_N_FIELDS];
     dermis_var_meta *observable_meta;
     dermis_session_record session_records[DERMIS_MAX_SESSIONS];
-    char session_device_names[DERMIS_MAX_SESSIONS][32];
     char **config_keys;
     char **config_values;
     size_t n_config_keys;
-    dermis_schedule schedule;
-    dermis_schedule_cursor cursor;
     dermis_progress progress;
     char checkpoint_path[DERMIS_CONFIG_STRING_MAX + 16];
     unsigned long long config_hash;
-    double t_day;
     double wall_start_s;
     char *err;
     size_t errlen;
@@ -103,128 +74,6 @@ static int fail(run_context *rc, int status, const char *fmt, ...)
     vsnprintf(rc->err, rc->errlen, fmt, ap);
     va_end(ap);
     return status;
-}
-
-/* --- reaction and boundary callbacks: the model and the barrier share one user pointer --- */
-
-static int rhs_callback(double t_day, size_t voxel, const double *u, double *dudt, void *user)
-{
-    const callback_context *c = user;
-    return dermis_model_rhs(t_day, voxel, u, dudt, (void *)c->model);
-}
-
-static int jacobian_callback(double t_day, size_t voxel, const double *u, double *J, void *user)
-{
-    const callback_context *c = user;
-    return dermis_model_jacobian(t_day, voxel, u, J, (void *)c->model);
-}
-
-static int boundary_callback(double t_day, size_t field, dermis_face face, double *k, double *u_outside,
-                             void *user)
-{
-    const callback_context *c = user;
-    return dermis_barrier_boundary(t_day, field, face, k, u_outside, (void *)c->barrier);
-}
-
-/* --- set-up ---------------------------------------------------------------------------- */
-
-static size_t voxels_along(double extent_mm, double dx_mm)
-{
-    const double n = floor(extent_mm / dx_mm + 0.5);
-    return n < 1.0 ? 1 : (size_t)n;
-}
-
-static int build_grid(run_context *rc)
-{
-    const dermis_run_options_cfg *r = &rc->cfg->run;
-    dermis_grid *g = &rc->grid;
-    g->dims = (int)r->dims;
-    g->dx_mm = r->dx_mm;
-    g->nz = voxels_along(r->depth_mm, r->dx_mm);
-    g->nx = r->dims >= 2 ? voxels_along(r->width_mm, r->dx_mm) : 1;
-    g->ny = r->dims == 3 ? voxels_along(r->length_mm, r->dx_mm) : 1;
-    g->lateral = r->lateral_boundary == 0 ? DERMIS_LATERAL_PERIODIC : DERMIS_LATERAL_ZERO_FLUX;
-    if (dermis_grid_validate(g) != 0) return fail(rc, 2, "run: the grid from run.dx_mm and the extents is invalid");
-    return 0;
-}
-
-static int build_tissue(run_context *rc)
-{
-    const dermis_protocol_params *p = &rc->cfg->protocol;
-    char msg[DERMIS_CONFIG_ERROR_MAX];
-    if (dermis_protocol_check(p, rc->cfg->run.depth_mm, msg, sizeof msg) != 0) return fail(rc, 2, "%s", msg);
-    if (dermis_skin_profile_from_params(&p->skin, &rc->skin) != 0)
-        return fail(rc, 2, "skin: the layer thicknesses are invalid");
-    if (dermis_tissue_alloc(&rc->tissue, &rc->grid, &rc->skin) != 0) return fail(rc, 1, "out of memory (tissue map)");
-    if (dermis_lesion_apply(&rc->tissue, &p->lesion, &rc->skin) != 0)
-        return fail(rc, 2, "lesion: the lesion does not fit the simulated domain");
-    return 0;
-}
-
-static int build_model(run_context *rc)
-{
-    char msg[DERMIS_CONFIG_ERROR_MAX] = "";
-    int status = 0;
-    rc->model = dermis_model_alloc(&rc->cfg->model, &rc->tissue, &status, msg, sizeof msg);
-    if (!rc->model)
-        return fail(rc, status == DERMIS_MODEL_ENOMEM ? 1 : 2, "model: %s", msg[0] ? msg : dermis_model_strerror(status));
-    status = dermis_model_set_atol_scale(rc->model, rc->cfg->solver.atol_scale);
-    if (status == DERMIS_MODEL_OK) status = dermis_topical_configure_model(rc->model, &rc->cfg->protocol.topical);
-    if (status != DERMIS_MODEL_OK) return fail(rc, 2, "model: %s", dermis_model_strerror(status));
-    return 0;
-}
-
-static int build_sessions(run_context *rc)
-{
-    char msg[DERMIS_CONFIG_ERROR_MAX] = "";
-    if (dermis_session_table_build(&rc->sessions, &rc->cfg->protocol, &rc->grid, rc->cfg->run.seed, msg, sizeof msg) != 0)
-        return fail(rc, 2, "%s", msg[0] ? msg : "treatment: the session table could not be built");
-    if (dermis_injury_workspace_alloc(&rc->injury, &rc->grid) != 0) return fail(rc, 1, "out of memory (injury workspace)");
-    rc->barrier = dermis_barrier_alloc(&rc->grid, &rc->cfg->protocol, &rc->skin);
-    if (!rc->barrier) return fail(rc, 1, "out of memory (barrier)");
-    rc->observables = dermis_observables_alloc(&rc->tissue, &rc->cfg->protocol, &rc->sessions, rc->barrier);
-    if (!rc->observables) return fail(rc, 1, "out of memory (observables)");
-    return 0;
-}
-
-static int build_solver(run_context *rc)
-{
-    dermis_problem problem;
-    dermis_model_problem(rc->model, &problem);
-    rc->callbacks.model = rc->model;
-    rc->callbacks.barrier = rc->barrier;
-    problem.rhs = rhs_callback;
-    problem.jac = jacobian_callback;
-    problem.boundary = boundary_callback;
-    problem.user = &rc->callbacks;
-    const dermis_solver_options_cfg *s = &rc->cfg->solver;
-    const dermis_solver_options options = {
-        .rtol = s->rtol,
-        .dt_initial_day = s->dt_initial_days,
-        .dt_min_day = s->dt_min_days,
-        .dt_max_day = s->dt_max_days,
-        .max_steps = 10000000,
-        .threads = rc->req->threads,
-        /* Below a few hundred voxels per thread the OpenMP barriers cost more than the shared work
-         * (measured on a busy machine: a 200-voxel 1-D run took 117 s on 2 threads, 14 s on 1). */
-        .min_voxels_per_thread = 256,
-        .fixed_step = 0,
-    };
-    int status = 0;
-    rc->solver = dermis_solver_alloc(&rc->grid, &problem, &options, &status);
-    if (!rc->solver) return fail(rc, 1, "solver: %s", dermis_solver_strerror(status));
-    return 0;
-}
-
-static int build_state(run_context *rc)
-{
-    const size_t n = DERMIS_N_FIELDS * dermis_grid_voxels(&rc->grid);
-    rc->state = malloc(n * sizeof *rc->state);
-    rc->observable_values = malloc((dermis_observables_count(rc->observables) + 1) * sizeof *rc->observable_values);
-    if (!rc->state || !rc->observable_values) return fail(rc, 1, "out of memory (state of %zu values)", n);
-    dermis_model_homeostasis(rc->model, rc->state);
-    dermis_observables_set_baseline(rc->observables, rc->state);
-    return 0;
 }
 
 /* --- output metadata -------------------------------------------------------------------- */
@@ -256,12 +105,12 @@ static void describe_fields(run_context *rc)
 
 static int describe_observables(run_context *rc)
 {
-    const size_t n = dermis_observables_count(rc->observables);
+    const size_t n = dermis_observables_count(rc->sim->observables);
     rc->observable_meta = calloc(n + 1, sizeof *rc->observable_meta);
     if (!rc->observable_meta) return fail(rc, 1, "out of memory (observable metadata)");
-    const char *const *names = dermis_observables_names(rc->observables);
-    const char *const *units = dermis_observables_units(rc->observables);
-    const char *const *long_names = dermis_observables_long_names(rc->observables);
+    const char *const *names = dermis_observables_names(rc->sim->observables);
+    const char *const *units = dermis_observables_units(rc->sim->observables);
+    const char *const *long_names = dermis_observables_long_names(rc->sim->observables);
     for (size_t i = 0; i < n; ++i) rc->observable_meta[i] = (dermis_var_meta){names[i], units[i], long_names[i]};
     return 0;
 }
@@ -273,8 +122,8 @@ static const char *device_name(int device)
 
 static void describe_sessions(run_context *rc)
 {
-    for (size_t k = 0; k < rc->sessions.n; ++k) {
-        const dermis_session_info *s = &rc->sessions.session[k];
+    for (size_t k = 0; k < rc->sim->sessions.n; ++k) {
+        const dermis_session_info *s = &rc->sim->sessions.session[k];
         rc->session_records[k] = (dermis_session_record){
             s->t_day, device_name(s->device), s->depth_mm, s->effective_depth_mm, (long)s->channels_placed};
     }
@@ -330,14 +179,14 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
     describe_fields(rc);
     describe_sessions(rc);
     *spec = (dermis_output_spec){
-        .grid = &rc->grid,
+        .grid = &rc->sim->grid,
         .n_fields = DERMIS_N_FIELDS,
         .fields = rc->field_meta,
         .field_selected = rc->field_selected,
         .float32 = rc->cfg->output.float32,
-        .n_observables = dermis_observables_count(rc->observables),
+        .n_observables = dermis_observables_count(rc->sim->observables),
         .observables = rc->observable_meta,
-        .n_sessions = rc->sessions.n,
+        .n_sessions = rc->sim->sessions.n,
         .sessions = rc->session_records,
         .config_ini = rc->req->resolved_ini,
         .n_config_keys = rc->n_config_keys,
@@ -348,21 +197,6 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
         .threads = rc->req->threads,
     };
     return 0;
-}
-
-static void build_schedule(run_context *rc)
-{
-    const dermis_config *cfg = rc->cfg;
-    rc->schedule = (dermis_schedule){
-        .session_days = rc->sessions.session_days,
-        .n_sessions = rc->sessions.n,
-        .frame_interval_days = cfg->output.interval_days,
-        .observables_interval_days = cfg->output.observables_interval_days,
-        .checkpoint_interval_days = cfg->output.checkpoint_interval_days,
-        .t_end_days = cfg->run.t_end_days,
-    };
-    dermis_schedule_cursor_init(&rc->cursor);
-    snprintf(rc->checkpoint_path, sizeof rc->checkpoint_path, "%s.ckpt", rc->req->output_path);
 }
 
 /* --- checkpoints ------------------------------------------------------------------------ */
@@ -387,10 +221,10 @@ static void checkpoint_describe(run_context *rc, dermis_checkpoint *c, checkpoin
         x->names[N_SCHEDULE_EXTRAS + i] = x->observable_names[i];
     }
     memset(c, 0, sizeof *c);
-    c->t_day = rc->t_day;
+    c->t_day = rc->sim->t_day;
     c->n_fields = DERMIS_N_FIELDS;
-    c->n_voxels = dermis_grid_voxels(&rc->grid);
-    c->state = rc->state;
+    c->n_voxels = dermis_grid_voxels(&rc->sim->grid);
+    c->state = rc->sim->state;
     c->config_hash = rc->config_hash;
     c->n_extra = N_EXTRAS;
     c->extra_names = x->names;
@@ -402,20 +236,20 @@ static int write_checkpoint(run_context *rc)
     dermis_checkpoint c;
     checkpoint_extras x;
     checkpoint_describe(rc, &c, &x);
-    dermis_solver_get_controller(rc->solver, &c.controller);
-    c.stats = *dermis_solver_get_stats(rc->solver);
+    dermis_solver_get_controller(rc->sim->solver, &c.controller);
+    c.stats = *dermis_solver_get_stats(rc->sim->solver);
     c.output_frames = dermis_output_frames(rc->output);
     c.observable_rows = dermis_output_observable_rows(rc->output);
-    c.session_cursor = rc->cursor.next_session;
-    x.values[EXTRA_NEXT_SESSION] = (double)rc->cursor.next_session;
-    x.values[EXTRA_FRAME_K] = (double)rc->cursor.next_frame_k;
-    x.values[EXTRA_OBS_K] = (double)rc->cursor.next_observables_k;
-    x.values[EXTRA_CKPT_K] = (double)rc->cursor.next_checkpoint_k;
-    x.values[EXTRA_LAST_FRAME] = rc->cursor.last_frame_day;
-    dermis_observables_get_state(rc->observables, x.values + N_SCHEDULE_EXTRAS);
-    c.next_output_day = dermis_schedule_next_time(&rc->schedule, &rc->cursor);
+    c.session_cursor = rc->sim->cursor.next_session;
+    x.values[EXTRA_NEXT_SESSION] = (double)rc->sim->cursor.next_session;
+    x.values[EXTRA_FRAME_K] = (double)rc->sim->cursor.next_frame_k;
+    x.values[EXTRA_OBS_K] = (double)rc->sim->cursor.next_observables_k;
+    x.values[EXTRA_CKPT_K] = (double)rc->sim->cursor.next_checkpoint_k;
+    x.values[EXTRA_LAST_FRAME] = rc->sim->cursor.last_frame_day;
+    dermis_observables_get_state(rc->sim->observables, x.values + N_SCHEDULE_EXTRAS);
+    c.next_output_day = dermis_schedule_next_time(&rc->sim->schedule, &rc->sim->cursor);
     c.next_observable_day = c.next_output_day;
-    c.next_checkpoint_day = rc->schedule.checkpoint_interval_days * (double)rc->cursor.next_checkpoint_k;
+    c.next_checkpoint_day = rc->sim->schedule.checkpoint_interval_days * (double)rc->sim->cursor.next_checkpoint_k;
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
     if (dermis_checkpoint_write(rc->checkpoint_path, &c, msg) != 0) return fail(rc, 1, "%s", msg);
     return 0;
@@ -431,15 +265,15 @@ static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows
     checkpoint_describe(rc, &c, &x);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
     if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &c, msg) != 0) return fail(rc, 2, "%s", msg);
-    rc->t_day = c.t_day;
-    dermis_solver_set_controller(rc->solver, &c.controller);
-    rc->cursor.next_session = (size_t)x.values[EXTRA_NEXT_SESSION];
-    rc->cursor.next_frame_k = (long)x.values[EXTRA_FRAME_K];
-    rc->cursor.next_observables_k = (long)x.values[EXTRA_OBS_K];
-    rc->cursor.next_checkpoint_k = (long)x.values[EXTRA_CKPT_K];
-    rc->cursor.last_frame_day = x.values[EXTRA_LAST_FRAME];
-    dermis_observables_set_state(rc->observables, x.values + N_SCHEDULE_EXTRAS);
-    if (dermis_session_replay_barrier(&rc->sessions, rc->t_day, &rc->injury, rc->barrier) != 0)
+    rc->sim->t_day = c.t_day;
+    dermis_solver_set_controller(rc->sim->solver, &c.controller);
+    rc->sim->cursor.next_session = (size_t)x.values[EXTRA_NEXT_SESSION];
+    rc->sim->cursor.next_frame_k = (long)x.values[EXTRA_FRAME_K];
+    rc->sim->cursor.next_observables_k = (long)x.values[EXTRA_OBS_K];
+    rc->sim->cursor.next_checkpoint_k = (long)x.values[EXTRA_CKPT_K];
+    rc->sim->cursor.last_frame_day = x.values[EXTRA_LAST_FRAME];
+    dermis_observables_set_state(rc->sim->observables, x.values + N_SCHEDULE_EXTRAS);
+    if (dermis_session_replay_barrier(&rc->sim->sessions, rc->sim->t_day, &rc->sim->injury, rc->sim->barrier) != 0)
         return fail(rc, 1, "restart: could not replay the barrier state of earlier sessions");
     *out_frames = c.output_frames;
     *out_rows = c.observable_rows;
@@ -448,36 +282,26 @@ static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows
 
 /* --- the time loop ---------------------------------------------------------------------- */
 
-static int apply_session(run_context *rc)
-{
-    const size_t k = rc->cursor.next_session - 1;
-    if (dermis_session_apply_to_model(&rc->sessions, k, &rc->injury, rc->model, rc->state, rc->barrier) != 0)
-        return fail(rc, 1, "session %zu: could not apply the injury", k + 1);
-    dermis_solver_reset_step(rc->solver);
-    return 0;
-}
-
 static int write_frame(run_context *rc)
 {
     char msg[DERMIS_OUTPUT_ERROR_MAX];
-    if (dermis_output_write_frame(rc->output, rc->t_day, rc->state, msg) != 0) return fail(rc, 1, "%s", msg);
+    if (dermis_output_write_frame(rc->output, rc->sim->t_day, rc->sim->state, msg) != 0) return fail(rc, 1, "%s", msg);
     return 0;
 }
 
 static int write_observables(run_context *rc)
 {
     char msg[DERMIS_OUTPUT_ERROR_MAX];
-    dermis_observables_compute(rc->observables, rc->t_day, rc->state, rc->observable_values);
-    if (dermis_output_write_observables(rc->output, rc->t_day, rc->observable_values, msg) != 0)
+    if (dermis_output_write_observables(rc->output, rc->sim->t_day, rc->sim->observable_values, msg) != 0)
         return fail(rc, 1, "%s", msg);
     return 0;
 }
 
+/* The output's part of an event; the session and the observables were handled by the sim. */
 static int handle_events(run_context *rc, const dermis_schedule_due *due)
 {
     int status = 0;
-    if (due->session) status = apply_session(rc);
-    if (status == 0 && due->frame) status = write_frame(rc);
+    if (due->frame) status = write_frame(rc);
     if (status == 0 && due->observables) status = write_observables(rc);
     if (status == 0 && due->checkpoint) status = write_checkpoint(rc);
     return status;
@@ -486,21 +310,16 @@ static int handle_events(run_context *rc, const dermis_schedule_due *due)
 static int time_loop(run_context *rc, int *interrupted)
 {
     for (;;) {
-        const double t_next = dermis_schedule_next_time(&rc->schedule, &rc->cursor);
-        if (t_next > rc->t_day) {
-            const int s = dermis_solver_advance(rc->solver, rc->state, &rc->t_day, t_next);
-            if (s != DERMIS_SOLVER_OK)
-                return fail(rc, 1, "solver failed at day %.6g: %s", rc->t_day, dermis_solver_strerror(s));
-        }
-        const dermis_schedule_due due = dermis_schedule_take(&rc->schedule, &rc->cursor, rc->t_day);
-        const int status = handle_events(rc, &due);
+        dermis_schedule_due due;
+        int status = dermis_sim_next_event(rc->sim, &due, rc->err, rc->errlen);
+        if (status == 0) status = handle_events(rc, &due);
         if (status != 0) return status;
-        if (rc->req->show_progress || !rc->req->quiet) dermis_progress_update(&rc->progress, rc->t_day, rc->schedule.t_end_days);
+        if (rc->req->show_progress || !rc->req->quiet) dermis_progress_update(&rc->progress, rc->sim->t_day, rc->sim->schedule.t_end_days);
         if (due.end) return 0;
         if (stop_requested) {
             *interrupted = 1;
             return fail(rc, 1, "interrupted at day %.6g; the frames written so far are in %s (run_status "
-                        "\"interrupted\")", rc->t_day, rc->req->output_path);
+                        "\"interrupted\")", rc->sim->t_day, rc->req->output_path);
         }
     }
 }
@@ -509,13 +328,9 @@ static int time_loop(run_context *rc, int *interrupted)
 
 static int build(run_context *rc)
 {
-    int status = build_grid(rc);
-    if (status == 0) status = build_tissue(rc);
-    if (status == 0) status = build_model(rc);
-    if (status == 0) status = build_sessions(rc);
-    if (status == 0) status = build_solver(rc);
-    if (status == 0) status = build_state(rc);
-    if (status == 0) build_schedule(rc);
+    int status = 0;
+    rc->sim = dermis_sim_create(rc->cfg, rc->req->threads, &status, rc->err, rc->errlen);
+    snprintf(rc->checkpoint_path, sizeof rc->checkpoint_path, "%s.ckpt", rc->req->output_path);
     return status;
 }
 
@@ -534,12 +349,7 @@ static int open_output(run_context *rc, size_t keep_frames, size_t keep_rows)
 
 static void release(run_context *rc)
 {
-    dermis_solver_free(rc->solver);
-    dermis_observables_free(rc->observables);
-    dermis_barrier_free(rc->barrier);
-    dermis_injury_workspace_free(&rc->injury);
-    dermis_model_free(rc->model);
-    dermis_tissue_free(&rc->tissue);
+    dermis_sim_free(rc->sim);
     for (size_t i = 0; i < rc->n_config_keys; ++i) {
         free(rc->config_keys[i]);
         free(rc->config_values[i]);
@@ -547,8 +357,6 @@ static void release(run_context *rc)
     free(rc->config_keys);
     free(rc->config_values);
     free(rc->observable_meta);
-    free(rc->observable_values);
-    free(rc->state);
 }
 
 /* Closes the output with the run's status; a close failure of a successful run fails it. */
@@ -557,7 +365,7 @@ static int close_output(run_context *rc, int status, int interrupted)
     if (!rc->output) return status;
     const char *run_status = status == 0 ? "completed" : interrupted ? "interrupted" : "failed";
     char msg[DERMIS_OUTPUT_ERROR_MAX];
-    const int closed = dermis_output_close(rc->output, run_status, dermis_solver_get_stats(rc->solver),
+    const int closed = dermis_output_close(rc->output, run_status, dermis_solver_get_stats(rc->sim->solver),
                                            wall_seconds() - rc->wall_start_s, msg);
     rc->output = NULL;
     if (closed != 0 && status == 0) return fail(rc, 1, "%s", msg);
@@ -589,7 +397,7 @@ int dermis_run(const dermis_run_request *req, char *err, size_t errlen)
         status = time_loop(&rc, &interrupted);
         signal(SIGINT, old_int);
         signal(SIGTERM, old_term);
-        if (req->show_progress || !req->quiet) dermis_progress_finish(&rc.progress, rc.t_day, rc.schedule.t_end_days);
+        if (req->show_progress || !req->quiet) dermis_progress_finish(&rc.progress, rc.sim->t_day, rc.sim->schedule.t_end_days);
     }
     status = close_output(&rc, status, interrupted);
     release(&rc);
