@@ -10,6 +10,9 @@
 #include "model/kinetics.h"
 
 #include <stddef.h>
+#include <string.h>
+
+#include "model/units.h"
 
 /* 1 pg mm^-3 = 1e-9 mg / 1e-3 cm^3 = 1e-6 mg cm^-3: per-cell matrix rates are in pg cell^-1 d^-1. */
 #define PG_PER_MM3_IN_MG_PER_CM3 1e-6
@@ -334,6 +337,97 @@ static void topical_eq(const dermis_kinetics *k, const double *u, double *R, dou
         jset(J, i, i, -k->topical_clearance_per_day);
     }
 }
+
+/* ---------------------------------------------------------------- homeostasis --------------- */
+
+void dermis_kinetics_init(dermis_kinetics *k, const dermis_model_params *params, double topical_clearance_per_day)
+{
+    k->p = *params;
+    k->topical_clearance_per_day = topical_clearance_per_day;
+    const dermis_model_params *p = &k->p;
+    const double ln2 = 0.6931471805599453;
+    const double q0 = p->mmp_baseline_ng_per_ml;
+    k->fibroblast_max_per_mm3 = p->fibroblast_capacity_factor * p->fibroblast_baseline_per_mm3;
+    k->fibroblast_basal_max_per_mm3 = p->fibroblast_basal_capacity_factor * p->fibroblast_baseline_per_mm3;
+    /* r_F q (1 - F0/K_b) = delta_F: contact-inhibited basal proliferation balances apoptosis. */
+    k->fibroblast_quiescent_factor =
+        p->fibroblast_death_per_day / (p->fibroblast_proliferation_per_day * (1.0 - 1.0 / p->fibroblast_basal_capacity_factor));
+    /* k_d Q0 = ln 2 / t_half: MMP susceptibility from the homeostatic half-life. */
+    k->collagen_I_degradation_ml_per_ng_per_day = ln2 / (p->collagen_I_half_life_years * DERMIS_DAYS_PER_YEAR * q0);
+    k->collagen_III_degradation_ml_per_ng_per_day = ln2 / (p->collagen_III_half_life_years * DERMIS_DAYS_PER_YEAR * q0);
+    /* k_dE Q0 = 1 / mean residence time. */
+    k->elastin_degradation_ml_per_ng_per_day = 1.0 / (p->elastin_residence_years * DERMIS_DAYS_PER_YEAR * q0);
+}
+
+/* Homeostatic state of a layer at matrix factor 1. */
+static void layer_baseline(const dermis_kinetics *k, const dermis_layer_class *c, double *u0)
+{
+    const dermis_model_params *p = &k->p;
+    for (int f = 0; f < NF; ++f) u0[f] = 0.0;
+    if (!c->viable) return; /* dead, walled off: everything zero */
+    u0[DERMIS_F_TGF_BETA1] = p->tgf_beta1_baseline_ng_per_ml;
+    u0[DERMIS_F_TGF_BETA3] = p->tgf_beta3_baseline_ng_per_ml;
+    u0[DERMIS_F_PDGF] = p->pdgf_baseline_ng_per_ml;
+    u0[DERMIS_F_VEGF] = p->vegf_baseline_ng_per_ml;
+    u0[DERMIS_F_MMP] = p->mmp_baseline_ng_per_ml;
+    u0[DERMIS_F_TIMP] = p->timp_baseline_ng_per_ml;
+    if (!c->cellular) return; /* viable epidermis: solutes only */
+    const double share = c->matrix_share;
+    u0[DERMIS_F_FIBROBLASTS] = p->fibroblast_baseline_per_mm3;
+    u0[DERMIS_F_COLLAGEN_I] = p->collagen_dermis_mg_per_cm3 * (1.0 - p->collagen_III_fraction) * share;
+    u0[DERMIS_F_COLLAGEN_III] = p->collagen_dermis_mg_per_cm3 * p->collagen_III_fraction * share;
+    u0[DERMIS_F_ELASTIN] = p->elastin_dermis_mg_per_cm3 * share;
+    /* k_a Tr0 = k_dE Q0 E0: assembly replaces the elastin lost. */
+    u0[DERMIS_F_TROPOELASTIN] =
+        k->elastin_degradation_ml_per_ng_per_day * p->mmp_baseline_ng_per_ml * u0[DERMIS_F_ELASTIN] / p->elastin_assembly_per_day;
+    u0[DERMIS_F_VESSELS] = 1.0;
+}
+
+/* Per-layer constitutive sources b = (loss at baseline) - (cell secretion at baseline) and basal
+ * matrix synthesis per fibroblast. */
+int dermis_kinetics_site_init(const dermis_kinetics *k, const dermis_layer_class *c, dermis_kinetics_site *s)
+{
+    const dermis_model_params *p = &k->p;
+    memset(s, 0, sizeof *s);
+    layer_baseline(k, c, s->baseline);
+    const double *u0 = s->baseline;
+    const double F0 = u0[DERMIS_F_FIBROBLASTS];
+    const double Q0 = u0[DERMIS_F_MMP], I0 = u0[DERMIS_F_TIMP];
+    const double binding = p->mmp_timp_binding_ml_per_ng_per_day * Q0 * I0;
+    s->vascular = u0[DERMIS_F_VESSELS] > 0.0 ? 1.0 : 0.0;
+    s->source[DERMIS_F_TGF_BETA1] =
+        p->tgf_beta1_decay_per_day * u0[DERMIS_F_TGF_BETA1] - p->tgf_beta1_fibroblast_secretion_pg_per_cell_per_day * F0;
+    s->source[DERMIS_F_TGF_BETA3] =
+        p->tgf_beta3_decay_per_day * u0[DERMIS_F_TGF_BETA3] - p->tgf_beta3_fibroblast_secretion_pg_per_cell_per_day * F0;
+    s->source[DERMIS_F_PDGF] = p->pdgf_decay_per_day * u0[DERMIS_F_PDGF] - p->pdgf_fibroblast_secretion_pg_per_cell_per_day * F0;
+    s->source[DERMIS_F_VEGF] = p->vegf_decay_per_day * u0[DERMIS_F_VEGF];
+    s->source[DERMIS_F_MMP] = p->mmp_decay_per_day * Q0 + binding - p->mmp_fibroblast_secretion_pg_per_cell_per_day * F0;
+    s->source[DERMIS_F_TIMP] =
+        p->timp_decay_per_day * I0 + p->timp_to_mmp_mass_ratio * binding - p->timp_fibroblast_secretion_pg_per_cell_per_day * F0;
+    s->source[DERMIS_F_VESSELS] = p->vessel_regression_per_day * u0[DERMIS_F_VESSELS];
+    for (int f = 0; f < NF; ++f)
+        if (s->source[f] < 0.0) return f;
+    if (F0 > 0.0) {
+        s->collagen_I_basal_per_cell = k->collagen_I_degradation_ml_per_ng_per_day * Q0 * u0[DERMIS_F_COLLAGEN_I] / F0;
+        s->collagen_III_basal_per_cell = k->collagen_III_degradation_ml_per_ng_per_day * Q0 * u0[DERMIS_F_COLLAGEN_III] / F0;
+        s->tropoelastin_basal_per_cell =
+            (p->elastin_assembly_per_day + p->tropoelastin_proteolysis_ml_per_ng_per_day * Q0) * u0[DERMIS_F_TROPOELASTIN] / F0;
+    }
+    return -1;
+}
+
+void dermis_kinetics_site_scale(dermis_kinetics_site *s, double factor)
+{
+    s->baseline[DERMIS_F_COLLAGEN_I] *= factor;
+    s->baseline[DERMIS_F_COLLAGEN_III] *= factor;
+    s->baseline[DERMIS_F_TROPOELASTIN] *= factor;
+    s->baseline[DERMIS_F_ELASTIN] *= factor;
+    s->collagen_I_basal_per_cell *= factor;
+    s->collagen_III_basal_per_cell *= factor;
+    s->tropoelastin_basal_per_cell *= factor;
+}
+
+/* ---------------------------------------------------------------- evaluation ---------------- */
 
 void dermis_kinetics_eval(const dermis_kinetics *k, const dermis_kinetics_site *site, const double *u, double *R,
                           double *J)

@@ -5,9 +5,11 @@
  * Waugh & Sherratt 2006/2007 (macrophage phenotypes, per-cell secretion), Bianchi, Painter &
  * Sherratt 2015 (VEGF), Pettet et al. 1996 (capillary density) and lumped MMP/TIMP kinetics.
  *
- * This file knows nothing of grids or tissue maps: model.c builds one dermis_kinetics (rate
- * constants and closed-form homeostatic constants) and one dermis_kinetics_site per skin layer
- * (baseline, constitutive sources), and evaluates R for a voxel with the site of its layer
+ * This file knows nothing of grids or tissue maps. It also holds every per-field fact of the
+ * homeostatic state (docs/model.md, "Homeostasis"): the baseline of each field in a class of
+ * layer, and the closed-form constants (constitutive sources, basal synthesis, degradation
+ * constants) that make it a fixed point. model.c builds one dermis_kinetics and one
+ * dermis_kinetics_site per skin layer, and evaluates R for a voxel with the site of its layer
  * (matrix entries scaled by the voxel's matrix set-point factor).
  */
 #ifndef DERMIS_MODEL_KINETICS_H
@@ -39,6 +41,26 @@ typedef struct {
     double tropoelastin_basal_per_cell;
     double vascular;                       /* 1 in vascularised layers, 0 otherwise */
 } dermis_kinetics_site;
+
+/* What the homeostasis needs to know about a skin layer. */
+typedef struct {
+    int viable;          /* 0 in the stratum corneum: dead, walled off, everything zero */
+    int cellular;        /* resident fibroblasts, matrix and capillaries (dermis, hypodermis) */
+    double matrix_share; /* matrix content relative to healthy dermis */
+} dermis_layer_class;
+
+/* Fills k: copies the parameters and derives the rate constants that follow from the
+ * homeostatic state alone (degradation constants from half-lives, basal proliferation). */
+void dermis_kinetics_init(dermis_kinetics *k, const dermis_model_params *p, double topical_clearance_per_day);
+
+/* Fills the site of a layer of class c at matrix factor 1: its baseline, constitutive sources
+ * and basal synthesis. Returns -1, or the first field whose source would be negative (the
+ * baseline is below what resident cells alone sustain). */
+int dermis_kinetics_site_init(const dermis_kinetics *k, const dermis_layer_class *c, dermis_kinetics_site *s);
+
+/* Scales the matrix entries of a site by a lesion's matrix set-point factor (the balance is
+ * linear in it, so the scaled baseline stays an exact fixed point). */
+void dermis_kinetics_site_scale(dermis_kinetics_site *s, double factor);
 
 /* Evaluates R(u) for one voxel (u has DERMIS_N_FIELDS entries, assumed >= 0) into R and, if
  * J is non-NULL, the Jacobian J[i*DERMIS_N_FIELDS + j] = dR_i/du_j. No residual correction. */

@@ -11,7 +11,7 @@
 #include "model/kinetics.h"
 #include "model/units.h"
 
-enum { NF = DERMIS_N_FIELDS, N_CHEMOTAXIS = 5 };
+enum { NF = DERMIS_N_FIELDS };
 
 /* A state value below -NEGATIVE_TOLERANCE * scale makes the rhs ask the solver for a retry. */
 #define NEGATIVE_TOLERANCE 1e-6
@@ -19,8 +19,29 @@ enum { NF = DERMIS_N_FIELDS, N_CHEMOTAXIS = 5 };
 #define DEFAULT_TOPICAL_D_MM2_PER_DAY 0.29
 #define DEFAULT_TOPICAL_CLEARANCE_PER_DAY 2.0
 
+enum { INJURY_NONE, INJURY_MARK, INJURY_DESTROY, INJURY_LYSIS, INJURY_PLATELET };
+
+typedef struct {
+    int attractant; /* field, or -1 */
+    double sensitivity, saturation;
+} chemotaxis_column;
+
+typedef struct {
+    int kind;
+    double amount; /* release per unit injured fraction (LYSIS, PLATELET) */
+} injury_column;
+
+typedef struct {
+    dermis_transport transport;
+    double diffusivity; /* mm2 d-1; 0 for immobile and topical fields */
+    chemotaxis_column chemotaxis;
+    injury_column injury;
+    double scale; /* 0: use the dermal baseline */
+} field_facts;
+
 struct dermis_model {
     dermis_kinetics kinetics;
+    field_facts facts[NF];                              /* the registry's columns */
     const dermis_tissue *tissue;
     dermis_kinetics_site layer_site[DERMIS_N_LAYERS];   /* matrix factor 1 */
     double layer_residual[DERMIS_N_LAYERS][NF];         /* R(u0) at matrix factor 1 */
@@ -29,7 +50,8 @@ struct dermis_model {
     double topical_D_viable, topical_D_stratum_corneum;
     dermis_field_spec specs[NF];
     double *maps[NF];                                   /* owned diffusivity maps, NULL if unused */
-    dermis_chemotaxis_spec chemotaxis[N_CHEMOTAXIS];
+    dermis_chemotaxis_spec chemotaxis[NF];              /* at most one attractant per field */
+    size_t n_chemotaxis;
 };
 
 #define DERMIS_MODEL_MESSAGE(name, msg) msg,
@@ -62,6 +84,61 @@ static int check_ranges(const dermis_model_params *p, char *msg, size_t len)
     return DERMIS_MODEL_OK;
 }
 
+/* ---------------------------------------------------------------- registry ------------------ */
+
+/* The per-field columns of the species registry (species.h), expanded here. */
+#define DERMIS_NO_PARAM 0.0
+#define DERMIS_PARAM(field) p->field
+#define DERMIS_NO_CHEMOTAXIS {-1, 0.0, 0.0}
+#define DERMIS_CHEMOTAXIS(attractant, sensitivity, saturation) {DERMIS_F_##attractant, p->sensitivity, p->saturation}
+#define DERMIS_INJURY_NONE {INJURY_NONE, 0.0}
+#define DERMIS_INJURY_MARK {INJURY_MARK, 0.0}
+#define DERMIS_INJURY_DESTROY {INJURY_DESTROY, 0.0}
+#define DERMIS_INJURY_LYSIS(param) {INJURY_LYSIS, p->param}
+#define DERMIS_INJURY_PLATELET(param) {INJURY_PLATELET, p->param}
+#define DERMIS_SCALE_BASELINE 0.0
+#define DERMIS_SCALE_PARAM(param) (p->param > 1.0 ? p->param : 1.0)
+
+/* The registry's columns evaluated with the parameters p. */
+static void registry_facts(const dermis_model_params *p, field_facts *facts)
+{
+#define DERMIS_FACTS_ROW(id, name, units, long_name, transport, diffusivity, chemotaxis, injury, scale) \
+    {transport, diffusivity, chemotaxis, injury, scale},
+    const field_facts table[NF] = {DERMIS_SPECIES(DERMIS_FACTS_ROW)};
+#undef DERMIS_FACTS_ROW
+    memcpy(facts, table, sizeof table);
+}
+
+/* Compile-time consistency of the registry: a mobile field (other than the topical product,
+ * whose diffusivity the topical module sets) names a diffusivity, an immobile one does not, and
+ * only mobile fields follow a chemoattractant. */
+#undef DERMIS_NO_PARAM
+#undef DERMIS_PARAM
+#undef DERMIS_NO_CHEMOTAXIS
+#undef DERMIS_CHEMOTAXIS
+#define DERMIS_NO_PARAM 0
+#define DERMIS_PARAM(field) 1
+#define DERMIS_NO_CHEMOTAXIS 0
+#define DERMIS_CHEMOTAXIS(attractant, sensitivity, saturation) 1
+#define DERMIS_ASSERT_ROW(id, name, units, long_name, transport, diffusivity, chemotaxis, injury, scale)             \
+    _Static_assert(((transport) == DERMIS_TRANSPORT_NONE || (transport) == DERMIS_TRANSPORT_TOPICAL) == !(diffusivity), \
+                   "species " #name ": a mobile field needs DERMIS_PARAM(diffusivity), an immobile one DERMIS_NO_PARAM"); \
+    _Static_assert(!(chemotaxis) || (transport) != DERMIS_TRANSPORT_NONE,                                              \
+                   "species " #name ": an immobile field cannot follow a chemoattractant");
+DERMIS_SPECIES(DERMIS_ASSERT_ROW)
+#undef DERMIS_ASSERT_ROW
+#undef DERMIS_NO_PARAM
+#undef DERMIS_PARAM
+#undef DERMIS_NO_CHEMOTAXIS
+#undef DERMIS_CHEMOTAXIS
+#undef DERMIS_INJURY_NONE
+#undef DERMIS_INJURY_MARK
+#undef DERMIS_INJURY_DESTROY
+#undef DERMIS_INJURY_LYSIS
+#undef DERMIS_INJURY_PLATELET
+#undef DERMIS_SCALE_BASELINE
+#undef DERMIS_SCALE_PARAM
+
 /* ---------------------------------------------------------------- homeostasis --------------- */
 
 static int layer_has_fibroblasts(int layer)
@@ -70,93 +147,13 @@ static int layer_has_fibroblasts(int layer)
            layer == DERMIS_LAYER_HYPODERMIS;
 }
 
-/* Matrix content of a layer relative to healthy dermis. */
-static double layer_matrix_share(const dermis_model_params *p, int layer)
+/* What the homeostasis needs to know of a skin layer. */
+static dermis_layer_class layer_class(const dermis_model_params *p, int layer)
 {
-    if (layer == DERMIS_LAYER_PAPILLARY_DERMIS || layer == DERMIS_LAYER_RETICULAR_DERMIS) return 1.0;
-    return layer == DERMIS_LAYER_HYPODERMIS ? p->hypodermis_matrix_fraction : 0.0;
-}
-
-/* Constants derived from the homeostatic state alone (docs/model.md, "Homeostasis"). */
-static void derive_rate_constants(dermis_kinetics *k)
-{
-    const dermis_model_params *p = &k->p;
-    const double ln2 = 0.6931471805599453;
-    const double q0 = p->mmp_baseline_ng_per_ml;
-    k->fibroblast_max_per_mm3 = p->fibroblast_capacity_factor * p->fibroblast_baseline_per_mm3;
-    k->fibroblast_basal_max_per_mm3 = p->fibroblast_basal_capacity_factor * p->fibroblast_baseline_per_mm3;
-    /* r_F q (1 - F0/K_b) = delta_F: contact-inhibited basal proliferation balances apoptosis. */
-    k->fibroblast_quiescent_factor =
-        p->fibroblast_death_per_day / (p->fibroblast_proliferation_per_day * (1.0 - 1.0 / p->fibroblast_basal_capacity_factor));
-    /* k_d Q0 = ln 2 / t_half: MMP susceptibility from the homeostatic half-life. */
-    k->collagen_I_degradation_ml_per_ng_per_day = ln2 / (p->collagen_I_half_life_years * DERMIS_DAYS_PER_YEAR * q0);
-    k->collagen_III_degradation_ml_per_ng_per_day = ln2 / (p->collagen_III_half_life_years * DERMIS_DAYS_PER_YEAR * q0);
-    /* k_dE Q0 = 1 / mean residence time. */
-    k->elastin_degradation_ml_per_ng_per_day = 1.0 / (p->elastin_residence_years * DERMIS_DAYS_PER_YEAR * q0);
-}
-
-/* Homeostatic state of a layer at matrix factor 1. */
-static void layer_baseline(const dermis_kinetics *k, int layer, double *u0)
-{
-    const dermis_model_params *p = &k->p;
-    for (int f = 0; f < NF; ++f) u0[f] = 0.0;
-    if (layer == DERMIS_LAYER_STRATUM_CORNEUM) return; /* dead, walled off: everything zero */
-    u0[DERMIS_F_TGF_BETA1] = p->tgf_beta1_baseline_ng_per_ml;
-    u0[DERMIS_F_TGF_BETA3] = p->tgf_beta3_baseline_ng_per_ml;
-    u0[DERMIS_F_PDGF] = p->pdgf_baseline_ng_per_ml;
-    u0[DERMIS_F_VEGF] = p->vegf_baseline_ng_per_ml;
-    u0[DERMIS_F_MMP] = p->mmp_baseline_ng_per_ml;
-    u0[DERMIS_F_TIMP] = p->timp_baseline_ng_per_ml;
-    if (!layer_has_fibroblasts(layer)) return; /* viable epidermis: solutes only */
-    const double share = layer_matrix_share(p, layer);
-    u0[DERMIS_F_FIBROBLASTS] = p->fibroblast_baseline_per_mm3;
-    u0[DERMIS_F_COLLAGEN_I] = p->collagen_dermis_mg_per_cm3 * (1.0 - p->collagen_III_fraction) * share;
-    u0[DERMIS_F_COLLAGEN_III] = p->collagen_dermis_mg_per_cm3 * p->collagen_III_fraction * share;
-    u0[DERMIS_F_ELASTIN] = p->elastin_dermis_mg_per_cm3 * share;
-    /* k_a Tr0 = k_dE Q0 E0: assembly replaces the elastin lost. */
-    u0[DERMIS_F_TROPOELASTIN] =
-        k->elastin_degradation_ml_per_ng_per_day * p->mmp_baseline_ng_per_ml * u0[DERMIS_F_ELASTIN] / p->elastin_assembly_per_day;
-    u0[DERMIS_F_VESSELS] = 1.0;
-}
-
-/* Per-layer constitutive sources b = (loss at baseline) - (cell secretion at baseline) and basal
- * matrix synthesis per fibroblast. Returns a status; names the field in msg if b < 0. */
-static int derive_layer_site(const dermis_kinetics *k, int layer, dermis_kinetics_site *s, char *msg, size_t len)
-{
-    const dermis_model_params *p = &k->p;
-    memset(s, 0, sizeof *s);
-    layer_baseline(k, layer, s->baseline);
-    const double *u0 = s->baseline;
-    const double F0 = u0[DERMIS_F_FIBROBLASTS];
-    const double Q0 = u0[DERMIS_F_MMP], I0 = u0[DERMIS_F_TIMP];
-    const double binding = p->mmp_timp_binding_ml_per_ng_per_day * Q0 * I0;
-    s->vascular = u0[DERMIS_F_VESSELS] > 0.0 ? 1.0 : 0.0;
-    s->source[DERMIS_F_TGF_BETA1] =
-        p->tgf_beta1_decay_per_day * u0[DERMIS_F_TGF_BETA1] - p->tgf_beta1_fibroblast_secretion_pg_per_cell_per_day * F0;
-    s->source[DERMIS_F_TGF_BETA3] =
-        p->tgf_beta3_decay_per_day * u0[DERMIS_F_TGF_BETA3] - p->tgf_beta3_fibroblast_secretion_pg_per_cell_per_day * F0;
-    s->source[DERMIS_F_PDGF] = p->pdgf_decay_per_day * u0[DERMIS_F_PDGF] - p->pdgf_fibroblast_secretion_pg_per_cell_per_day * F0;
-    s->source[DERMIS_F_VEGF] = p->vegf_decay_per_day * u0[DERMIS_F_VEGF];
-    s->source[DERMIS_F_MMP] = p->mmp_decay_per_day * Q0 + binding - p->mmp_fibroblast_secretion_pg_per_cell_per_day * F0;
-    s->source[DERMIS_F_TIMP] =
-        p->timp_decay_per_day * I0 + p->timp_to_mmp_mass_ratio * binding - p->timp_fibroblast_secretion_pg_per_cell_per_day * F0;
-    s->source[DERMIS_F_VESSELS] = p->vessel_regression_per_day * u0[DERMIS_F_VESSELS];
-    for (int f = 0; f < NF; ++f) {
-        if (s->source[f] < 0.0) {
-            char detail[160];
-            snprintf(detail, sizeof detail, "%s in the %s", dermis_species((dermis_field)f)->name,
-                     dermis_layer_name((dermis_layer)layer));
-            set_message(msg, len, "negative constitutive source of ", detail);
-            return DERMIS_MODEL_ENEGATIVE_SOURCE;
-        }
-    }
-    if (F0 > 0.0) {
-        s->collagen_I_basal_per_cell = k->collagen_I_degradation_ml_per_ng_per_day * Q0 * u0[DERMIS_F_COLLAGEN_I] / F0;
-        s->collagen_III_basal_per_cell = k->collagen_III_degradation_ml_per_ng_per_day * Q0 * u0[DERMIS_F_COLLAGEN_III] / F0;
-        s->tropoelastin_basal_per_cell =
-            (p->elastin_assembly_per_day + p->tropoelastin_proteolysis_ml_per_ng_per_day * Q0) * u0[DERMIS_F_TROPOELASTIN] / F0;
-    }
-    return DERMIS_MODEL_OK;
+    dermis_layer_class c = {layer != DERMIS_LAYER_STRATUM_CORNEUM, layer_has_fibroblasts(layer), 0.0};
+    if (layer == DERMIS_LAYER_PAPILLARY_DERMIS || layer == DERMIS_LAYER_RETICULAR_DERMIS) c.matrix_share = 1.0;
+    else if (layer == DERMIS_LAYER_HYPODERMIS) c.matrix_share = p->hypodermis_matrix_fraction;
+    return c;
 }
 
 /* The site of one voxel: its layer's site with matrix entries scaled by the matrix factor
@@ -166,14 +163,7 @@ static double voxel_site(const dermis_model *m, size_t voxel, dermis_kinetics_si
     const int layer = m->tissue->layer[voxel];
     const double factor = m->tissue->matrix_factor[voxel];
     *s = m->layer_site[layer];
-    if (factor == 1.0) return factor;
-    s->baseline[DERMIS_F_COLLAGEN_I] *= factor;
-    s->baseline[DERMIS_F_COLLAGEN_III] *= factor;
-    s->baseline[DERMIS_F_TROPOELASTIN] *= factor;
-    s->baseline[DERMIS_F_ELASTIN] *= factor;
-    s->collagen_I_basal_per_cell *= factor;
-    s->collagen_III_basal_per_cell *= factor;
-    s->tropoelastin_basal_per_cell *= factor;
+    if (factor != 1.0) dermis_kinetics_site_scale(s, factor);
     return factor;
 }
 
@@ -203,38 +193,22 @@ void dermis_model_homeostatic_residual(const dermis_model *m, size_t voxel, doub
 
 /* ---------------------------------------------------------------- transport ----------------- */
 
-/* Diffusivity of a mobile field in each layer (0 = wall). */
+/* Diffusivity of field f in each layer (0 = wall), from its transport class. */
 static void layer_diffusivities(const dermis_model *m, int f, double *d)
 {
     const dermis_model_params *p = &m->kinetics.p;
-    double D = 0.0;
-    int kind = 0; /* 0 immobile, 1 leukocyte, 2 fibroblast lineage, 3 solute, 4 topical */
-    switch (f) {
-    case DERMIS_F_NEUTROPHILS: D = p->neutrophil_diffusivity_mm2_per_day; kind = 1; break;
-    case DERMIS_F_MACROPHAGES:
-    case DERMIS_F_REPAIR_MACROPHAGES: D = p->macrophage_diffusivity_mm2_per_day; kind = 1; break;
-    case DERMIS_F_FIBROBLASTS: D = p->fibroblast_diffusivity_mm2_per_day; kind = 2; break;
-    case DERMIS_F_MYOFIBROBLASTS: D = p->myofibroblast_diffusivity_mm2_per_day; kind = 2; break;
-    case DERMIS_F_ALARMINS: D = p->alarmin_diffusivity_mm2_per_day; kind = 3; break;
-    case DERMIS_F_TGF_BETA1:
-    case DERMIS_F_TGF_BETA3: D = p->tgf_beta1_diffusivity_mm2_per_day; kind = 3; break;
-    case DERMIS_F_PDGF: D = p->pdgf_diffusivity_mm2_per_day; kind = 3; break;
-    case DERMIS_F_VEGF: D = p->vegf_diffusivity_mm2_per_day; kind = 3; break;
-    case DERMIS_F_MMP: D = p->mmp_diffusivity_mm2_per_day; kind = 3; break;
-    case DERMIS_F_TIMP: D = p->timp_diffusivity_mm2_per_day; kind = 3; break;
-    case DERMIS_F_TOPICAL:
-    case DERMIS_F_TOPICAL_INTACT: D = m->topical_D_viable; kind = 4; break;
-    default: break;
-    }
+    const double D = m->facts[f].diffusivity;
     for (int l = 0; l < DERMIS_N_LAYERS; ++l) {
         const int dermal = layer_has_fibroblasts(l);
         const int epidermal = l == DERMIS_LAYER_EPIDERMIS;
-        switch (kind) {
-        case 1: d[l] = (dermal || epidermal) ? D : 0.0; break;
-        case 2: d[l] = dermal ? D : 0.0; break;
-        case 3: d[l] = dermal ? D : epidermal ? D * p->epidermis_diffusivity_factor : 0.0; break;
-        case 4: d[l] = l == DERMIS_LAYER_STRATUM_CORNEUM ? m->topical_D_stratum_corneum : D; break;
-        default: d[l] = 0.0; break;
+        switch (m->facts[f].transport) {
+        case DERMIS_TRANSPORT_LEUKOCYTE: d[l] = (dermal || epidermal) ? D : 0.0; break;
+        case DERMIS_TRANSPORT_FIBROBLAST: d[l] = dermal ? D : 0.0; break;
+        case DERMIS_TRANSPORT_SOLUTE: d[l] = dermal ? D : epidermal ? D * p->epidermis_diffusivity_factor : 0.0; break;
+        case DERMIS_TRANSPORT_TOPICAL:
+            d[l] = l == DERMIS_LAYER_STRATUM_CORNEUM ? m->topical_D_stratum_corneum : m->topical_D_viable;
+            break;
+        case DERMIS_TRANSPORT_NONE: d[l] = 0.0; break;
         }
     }
 }
@@ -289,7 +263,7 @@ static int build_transport(dermis_model *m)
         dermis_field_spec *spec = &m->specs[f];
         spec->name = dermis_species((dermis_field)f)->name;
         spec->atol = m->atol_scale * m->scale[f];
-        if (dermis_species((dermis_field)f)->mobility == DERMIS_IMMOBILE) {
+        if (m->facts[f].transport == DERMIS_TRANSPORT_NONE) {
             spec->D_map = NULL;
             spec->D_uniform = 0.0;
         } else if (build_diffusivity(m, f, present) != 0) {
@@ -299,48 +273,41 @@ static int build_transport(dermis_model *m)
     return DERMIS_MODEL_OK;
 }
 
+/* One chemotaxis pair per registry field with a chemoattractant, in registry order. */
 static void build_chemotaxis(dermis_model *m)
 {
-    const dermis_model_params *p = &m->kinetics.p;
-    const dermis_chemotaxis_spec pairs[N_CHEMOTAXIS] = {
-        {DERMIS_F_NEUTROPHILS, DERMIS_F_ALARMINS, p->neutrophil_chemotaxis_mm2_per_day_per_ng_per_ml,
-         p->chemotaxis_saturation_ng_per_ml},
-        {DERMIS_F_MACROPHAGES, DERMIS_F_ALARMINS, p->macrophage_chemotaxis_mm2_per_day_per_ng_per_ml,
-         p->chemotaxis_saturation_ng_per_ml},
-        /* Same motility as all macrophages, so transport keeps the repair share. */
-        {DERMIS_F_REPAIR_MACROPHAGES, DERMIS_F_ALARMINS, p->macrophage_chemotaxis_mm2_per_day_per_ng_per_ml,
-         p->chemotaxis_saturation_ng_per_ml},
-        {DERMIS_F_FIBROBLASTS, DERMIS_F_PDGF, p->fibroblast_chemotaxis_mm2_per_day_per_ng_per_ml,
-         p->pdgf_chemotaxis_saturation_ng_per_ml},
-        {DERMIS_F_MYOFIBROBLASTS, DERMIS_F_PDGF, p->fibroblast_chemotaxis_mm2_per_day_per_ng_per_ml,
-         p->pdgf_chemotaxis_saturation_ng_per_ml},
-    };
-    memcpy(m->chemotaxis, pairs, sizeof pairs);
+    m->n_chemotaxis = 0;
+    for (int f = 0; f < NF; ++f) {
+        const chemotaxis_column *c = &m->facts[f].chemotaxis;
+        if (c->attractant < 0) continue;
+        m->chemotaxis[m->n_chemotaxis++] = (dermis_chemotaxis_spec){(size_t)f, (size_t)c->attractant, c->sensitivity, c->saturation};
+    }
 }
 
-/* Typical magnitudes: the dermal baseline, or a typical wound level for fields that are zero at
- * homeostasis. */
+/* Typical magnitudes: the dermal baseline (1 where it is 0), or the registry's wound level. */
 static void build_scales(dermis_model *m)
 {
-    const dermis_model_params *p = &m->kinetics.p;
-    double u0[NF];
-    layer_baseline(&m->kinetics, DERMIS_LAYER_RETICULAR_DERMIS, u0);
-    for (int f = 0; f < NF; ++f) m->scale[f] = u0[f] > 0.0 ? u0[f] : 1.0;
-    m->scale[DERMIS_F_ALARMINS] = p->alarmin_burst_ng_per_ml > 1.0 ? p->alarmin_burst_ng_per_ml : 1.0;
-    m->scale[DERMIS_F_NEUTROPHILS] = p->fibroblast_baseline_per_mm3;
-    m->scale[DERMIS_F_MACROPHAGES] = p->fibroblast_baseline_per_mm3;
-    m->scale[DERMIS_F_REPAIR_MACROPHAGES] = p->fibroblast_baseline_per_mm3;
-    m->scale[DERMIS_F_MYOFIBROBLASTS] = p->fibroblast_baseline_per_mm3;
+    const double *u0 = m->layer_site[DERMIS_LAYER_RETICULAR_DERMIS].baseline;
+    for (int f = 0; f < NF; ++f)
+        m->scale[f] = m->facts[f].scale > 0.0 ? m->facts[f].scale : u0[f] > 0.0 ? u0[f] : 1.0;
 }
 
 /* ---------------------------------------------------------------- life cycle ---------------- */
 
 static int build(dermis_model *m, char *msg, size_t len)
 {
-    derive_rate_constants(&m->kinetics);
+    const dermis_model_params *p = &m->kinetics.p;
+    registry_facts(p, m->facts);
     for (int l = 0; l < DERMIS_N_LAYERS; ++l) {
-        const int status = derive_layer_site(&m->kinetics, l, &m->layer_site[l], msg, len);
-        if (status != DERMIS_MODEL_OK) return status;
+        const dermis_layer_class c = layer_class(p, l);
+        const int bad = dermis_kinetics_site_init(&m->kinetics, &c, &m->layer_site[l]);
+        if (bad >= 0) {
+            char detail[160];
+            snprintf(detail, sizeof detail, "%s in the %s", dermis_species((dermis_field)bad)->name,
+                     dermis_layer_name((dermis_layer)l));
+            set_message(msg, len, "negative constitutive source of ", detail);
+            return DERMIS_MODEL_ENEGATIVE_SOURCE;
+        }
         dermis_kinetics_eval(&m->kinetics, &m->layer_site[l], m->layer_site[l].baseline, m->layer_residual[l], NULL);
     }
     build_scales(m);
@@ -369,8 +336,7 @@ dermis_model *dermis_model_alloc(const dermis_model_params *params, const dermis
         st = DERMIS_MODEL_ENOMEM;
         goto done;
     }
-    m->kinetics.p = *params;
-    m->kinetics.topical_clearance_per_day = DEFAULT_TOPICAL_CLEARANCE_PER_DAY;
+    dermis_kinetics_init(&m->kinetics, params, DEFAULT_TOPICAL_CLEARANCE_PER_DAY);
     m->tissue = tissue;
     m->atol_scale = DEFAULT_ATOL_SCALE;
     m->topical_D_viable = DEFAULT_TOPICAL_D_MM2_PER_DAY;
@@ -399,14 +365,14 @@ const dermis_field_spec *dermis_model_field_specs(const dermis_model *m) { retur
 size_t dermis_model_chemotaxis(const dermis_model *m, const dermis_chemotaxis_spec **pairs)
 {
     *pairs = m->chemotaxis;
-    return N_CHEMOTAXIS;
+    return m->n_chemotaxis;
 }
 
 void dermis_model_problem(const dermis_model *m, dermis_problem *problem)
 {
     problem->n_fields = NF;
     problem->fields = m->specs;
-    problem->n_chemotaxis = N_CHEMOTAXIS;
+    problem->n_chemotaxis = m->n_chemotaxis;
     problem->chemotaxis = m->chemotaxis;
     problem->rhs = dermis_model_rhs;
     problem->jac = dermis_model_jacobian;
@@ -500,19 +466,26 @@ static double clip01(double x) { return x > 1.0 ? 1.0 : (x > 0.0 ? x : 0.0); }
 
 void dermis_model_apply_damage(const dermis_model *m, size_t voxel, double fraction, double bleeding, double *state)
 {
-    const dermis_model_params *p = &m->kinetics.p;
     const size_t n = dermis_grid_voxels(&m->tissue->grid);
     const double f = clip01(fraction), b = clip01(bleeding);
-    const double kept = 1.0 - f * p->injury_matrix_loss_fraction;
-    const dermis_field destroyed[] = {DERMIS_F_FIBROBLASTS, DERMIS_F_MYOFIBROBLASTS, DERMIS_F_COLLAGEN_I,
-                                      DERMIS_F_COLLAGEN_III, DERMIS_F_TROPOELASTIN,   DERMIS_F_ELASTIN,
-                                      DERMIS_F_VESSELS};
-    double *damage = &state[(size_t)DERMIS_F_DAMAGE * n + voxel];
-    if (*damage < f) *damage = f;
-    for (size_t i = 0; i < sizeof destroyed / sizeof destroyed[0]; ++i) state[(size_t)destroyed[i] * n + voxel] *= kept;
+    const double kept = 1.0 - f * m->kinetics.p.injury_matrix_loss_fraction;
     /* No release where the layer has no cells or solutes (stratum corneum). */
-    if (m->tissue->layer[voxel] == DERMIS_LAYER_STRATUM_CORNEUM) return;
-    state[(size_t)DERMIS_F_ALARMINS * n + voxel] += f * p->alarmin_burst_ng_per_ml;
-    state[(size_t)DERMIS_F_TGF_BETA1 * n + voxel] += f * b * p->platelet_tgf_beta1_ng_per_ml;
-    state[(size_t)DERMIS_F_PDGF * n + voxel] += f * b * p->platelet_pdgf_ng_per_ml;
+    const int releases = m->tissue->layer[voxel] != DERMIS_LAYER_STRATUM_CORNEUM;
+    for (int i = 0; i < NF; ++i) {
+        double *value = &state[(size_t)i * n + voxel];
+        const injury_column *c = &m->facts[i].injury;
+        switch (c->kind) {
+        case INJURY_MARK:
+            if (*value < f) *value = f;
+            break;
+        case INJURY_DESTROY: *value *= kept; break;
+        case INJURY_LYSIS:
+            if (releases) *value += f * c->amount;
+            break;
+        case INJURY_PLATELET:
+            if (releases) *value += f * b * c->amount;
+            break;
+        default: break;
+        }
+    }
 }

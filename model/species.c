@@ -3,7 +3,8 @@
 
 #include <string.h>
 
-#define DERMIS_SPECIES_ROW(id, name, units, long_name, mobility) {#name, units, long_name, mobility},
+#define DERMIS_SPECIES_ROW(id, name, units, long_name, transport, diffusivity, chemotaxis, injury, scale) \
+    {#name, units, long_name, transport},
 static const dermis_species_info species_table[DERMIS_N_FIELDS] = {DERMIS_SPECIES(DERMIS_SPECIES_ROW)};
 #undef DERMIS_SPECIES_ROW
 
