@@ -16,11 +16,26 @@
 
 #include "model/protocol.h"
 
+/* A device kind (the GSL step-type pattern): one const row per dermis_device_type in device.c.
+ * Adding a device is one row there plus its density function (and, for a regular needle
+ * arrangement other than a square lattice, its lattice function). */
+typedef struct {
+    const char *name;                                              /* the configuration choice */
+    double (*density_per_pass_cm2)(const dermis_device_params *d); /* channels per cm^2 per pass */
+    long (*passes)(const dermis_device_params *d);                 /* passes per session */
+    /* Needle spacing of one pass along x and y, mm; NULL (or a return of -1) means a square
+     * lattice of the pass density. */
+    int (*lattice_mm)(const dermis_device_params *d, double *ax_mm, double *ay_mm);
+} dermis_device_kind;
+
+/* The row of a dermis_device_type, or NULL for an unknown type. */
+const dermis_device_kind *dermis_device_kind_of(int type);
+
 /* Channels per cm^2 laid by one pass of device `type` (a dermis_device_type; for "channels"
  * the whole session's density). Returns 0 for an unknown type. */
 double dermis_device_density_per_pass_cm2(const dermis_device_params *d, int type);
 
-/* Number of passes of one session (1 for explicit channels). */
+/* Number of passes of one session (1 for explicit channels, 0 for an unknown type). */
 long dermis_device_passes(const dermis_device_params *d, int type);
 
 /* Channels per cm^2 laid by one session: density per pass x passes. */

@@ -19,33 +19,33 @@ static const char *const region_names[N_REGIONS] = {"epidermis", "papillary_derm
 static const char *const region_words[N_REGIONS] = {"viable epidermis", "papillary dermis", "reticular dermis",
                                                     "dermis (papillary + reticular)"};
 
-/* Layout of the internal state (checkpointed). */
-enum {
-    S_BASELINE_SET,
-    S_BASE_COLLAGEN,                       /* N_REGIONS values */
-    S_BASE_ELASTIN = S_BASE_COLLAGEN + N_REGIONS,
-    S_BASE_COLLAGEN_I_DERMIS = S_BASE_ELASTIN + N_REGIONS,
-    S_BASE_INFLAMMATION,
-    S_LESION_SUM0,
-    S_LESION_DEFICIT0,
-    S_DOSE_PEAK,
-    S_DOSE_INTACT_PEAK,
-    S_DOWNTIME_SESSION,
-    S_DOWNTIME_ABOVE,
-    S_DOWNTIME_DONE,
-    S_DOWNTIME_VALUE,
-    S_T_PREV,
-    S_INDEX_PREV,
-    S_USED
-};
-_Static_assert(S_USED <= DERMIS_OBSERVABLES_STATE_SIZE, "observables state does not fit");
-
-/* Indices of the derived observables after the field means. */
+/* The checkpointed memory, one named member per DERMIS_OBSERVABLES_STATE entry. */
+#define STATE_MEMBER(name, length, units, meaning) double name[length];
 typedef struct {
-    size_t collagen_change, collagen_ratio, elastin_change; /* first of N_REGIONS each */
-    long lesion_fill;                                       /* -1 without a lesion */
-    size_t inflammation, downtime, dose, dose_intact, enhancement, stiffness, barrier;
-} observable_slots;
+    DERMIS_OBSERVABLES_STATE(STATE_MEMBER)
+} observables_state;
+#undef STATE_MEMBER
+_Static_assert(sizeof(observables_state) == DERMIS_OBSERVABLES_STATE_SIZE * sizeof(double),
+               "the observables state must be a flat array of doubles");
+_Static_assert(DERMIS_OBSERVABLE_REGIONS == N_REGIONS, "region count of the state");
+
+#define STATE_ENTRY(name, length, units, meaning) \
+    {#name, offsetof(observables_state, name) / sizeof(double), length, units, meaning},
+static const dermis_observables_state_entry state_entries[] = {DERMIS_OBSERVABLES_STATE(STATE_ENTRY)};
+#undef STATE_ENTRY
+
+typedef void (*observable_fn)(dermis_observables *o, double t_day, const double *u, double *out);
+
+/* One observable: its name (per region: the stem of <stem>_<region>), units, long name, whether
+ * it has one value per region or exists only with a lesion, and its function, which writes its
+ * value(s) to out. Rows are computed in table order. */
+typedef struct {
+    const char *name, *units, *long_name;
+    int per_region, lesion_only;
+    observable_fn compute;
+} observable_row;
+
+#define N_ROWS_MAX 32
 
 struct dermis_observables {
     const dermis_tissue *tissue;
@@ -53,12 +53,13 @@ struct dermis_observables {
     const dermis_barrier *barrier;
     dermis_outcome_params outcome;
     size_t count;
-    observable_slots slot;
+    long slot[N_ROWS_MAX]; /* first value of each table row, -1 if absent */
     char (*name_text)[NAME_LEN];
     char (*unit_text)[NAME_LEN];
     char (*long_text)[LONG_NAME_LEN];
     const char **names, **units, **long_names;
-    double state[DERMIS_OBSERVABLES_STATE_SIZE];
+    observables_state st;
+    double index;                                 /* inflammation index of this compute call */
     double sum[DERMIS_N_FIELDS][N_LAYER_REGIONS]; /* scratch of compute */
     double mean[DERMIS_N_FIELDS][N_REGIONS];      /* scratch of compute */
     size_t voxels[N_LAYER_REGIONS];
@@ -82,119 +83,7 @@ static int has_lesion(const dermis_tissue *t)
     return 0;
 }
 
-static size_t add(dermis_observables *o, const char *name, const char *units, const char *long_name)
-{
-    const size_t i = o->count++;
-    if (!o->names) return i; /* counting pass */
-    snprintf(o->name_text[i], NAME_LEN, "%s", name);
-    snprintf(o->unit_text[i], NAME_LEN, "%s", units);
-    snprintf(o->long_text[i], LONG_NAME_LEN, "%s", long_name);
-    o->names[i] = o->name_text[i];
-    o->units[i] = o->unit_text[i];
-    o->long_names[i] = o->long_text[i];
-    return i;
-}
-
-static void add_per_region(dermis_observables *o, const char *stem, const char *units, const char *what, size_t *first)
-{
-    char name[NAME_LEN], long_name[LONG_NAME_LEN];
-    for (int r = 0; r < N_REGIONS; ++r) {
-        snprintf(name, sizeof name, "%s_%s", stem, region_names[r]);
-        snprintf(long_name, sizeof long_name, "%s, %s", what, region_words[r]);
-        const size_t i = add(o, name, units, long_name);
-        if (r == 0) *first = i;
-    }
-}
-
-/* Declares every observable; with names == NULL it only counts them. */
-static void declare(dermis_observables *o, int lesion)
-{
-    char name[NAME_LEN], long_name[LONG_NAME_LEN];
-    o->count = 0;
-    for (int f = 0; f < DERMIS_N_FIELDS; ++f)
-        for (int r = 0; r < N_REGIONS; ++r) {
-            const dermis_species_info *s = dermis_species((dermis_field)f);
-            snprintf(name, sizeof name, "%s_mean_%s", s->name, region_names[r]);
-            snprintf(long_name, sizeof long_name, "mean %s over the %s", s->long_name, region_words[r]);
-            add(o, name, s->units, long_name);
-        }
-    add_per_region(o, "collagen_change_pct", "percent", "collagen I + III change from the pre-treatment baseline",
-                   &o->slot.collagen_change);
-    add_per_region(o, "collagen_ratio_I_III", "1", "ratio of type I to type III collagen", &o->slot.collagen_ratio);
-    add_per_region(o, "elastin_change_pct", "percent", "elastin change from the pre-treatment baseline",
-                   &o->slot.elastin_change);
-    o->slot.lesion_fill = lesion ? (long)add(o, "lesion_fill_pct", "percent",
-                                             "share of the lesion's initial collagen deficit refilled")
-                                 : -1;
-    o->slot.inflammation = add(o, "inflammation_index", "1",
-                               "excess neutrophils + inflammatory macrophages in the dermis over the reference density");
-    o->slot.downtime = add(o, "downtime_days", "day", "time after the latest session until inflammation subsides");
-    o->slot.dose = add(o, "topical_dose", "ng cm-2", "peak topical product mass per skin area in viable skin");
-    o->slot.dose_intact = add(o, "topical_dose_intact", "ng cm-2",
-                              "peak topical product mass per skin area in viable skin of untreated skin");
-    o->slot.enhancement = add(o, "topical_enhancement", "1", "topical dose relative to untreated skin");
-    o->slot.stiffness = add(o, "stiffness_change_pct", "percent",
-                            "dermal stiffness proxy (collagen I and elastin) change from baseline");
-    o->slot.barrier = add(o, "barrier_open_fraction", "1", "surface mean openness of the stratum corneum");
-}
-
-static void *alloc_array(size_t n, size_t size, int *failed)
-{
-    void *p = malloc(n * size);
-    if (!p) *failed = 1;
-    return p;
-}
-
-dermis_observables *dermis_observables_alloc(const dermis_tissue *tissue, const dermis_protocol_params *p,
-                                             const dermis_session_table *sessions, const dermis_barrier *barrier)
-{
-    dermis_observables *o = calloc(1, sizeof *o);
-    if (!o) return NULL;
-    o->tissue = tissue;
-    o->sessions = sessions;
-    o->barrier = barrier;
-    o->outcome = p->outcome;
-    const int lesion = has_lesion(tissue);
-    declare(o, lesion);
-    int failed = 0;
-    o->name_text = alloc_array(o->count, sizeof *o->name_text, &failed);
-    o->unit_text = alloc_array(o->count, sizeof *o->unit_text, &failed);
-    o->long_text = alloc_array(o->count, sizeof *o->long_text, &failed);
-    o->names = alloc_array(o->count, sizeof *o->names, &failed);
-    o->units = alloc_array(o->count, sizeof *o->units, &failed);
-    o->long_names = alloc_array(o->count, sizeof *o->long_names, &failed);
-    if (failed) {
-        dermis_observables_free(o);
-        return NULL;
-    }
-    declare(o, lesion);
-    o->state[S_DOWNTIME_SESSION] = -1.0;
-    return o;
-}
-
-void dermis_observables_free(dermis_observables *o)
-{
-    if (!o) return;
-    free(o->name_text);
-    free(o->unit_text);
-    free(o->long_text);
-    free(o->names);
-    free(o->units);
-    free(o->long_names);
-    free(o);
-}
-
-size_t dermis_observables_count(const dermis_observables *o) { return o->count; }
-const char *const *dermis_observables_names(const dermis_observables *o) { return o->names; }
-const char *const *dermis_observables_units(const dermis_observables *o) { return o->units; }
-const char *const *dermis_observables_long_names(const dermis_observables *o) { return o->long_names; }
-
-long dermis_observables_find(const dermis_observables *o, const char *name)
-{
-    for (size_t i = 0; i < o->count; ++i)
-        if (strcmp(o->names[i], name) == 0) return (long)i;
-    return -1;
-}
+/* ---------------------------------------------------------------- shared quantities --------- */
 
 /* Region means of every field into o->mean (no allocation). */
 static void region_means(dermis_observables *o, const double *u)
@@ -242,109 +131,284 @@ static void lesion_sums(const dermis_observables *o, const double *u, double *co
     }
 }
 
-void dermis_observables_set_baseline(dermis_observables *o, const double *u)
-{
-    region_means(o, u);
-    for (int r = 0; r < N_REGIONS; ++r) {
-        o->state[S_BASE_COLLAGEN + r] = collagen_mean(o, r);
-        o->state[S_BASE_ELASTIN + r] = o->mean[DERMIS_F_ELASTIN][r];
-    }
-    o->state[S_BASE_COLLAGEN_I_DERMIS] = o->mean[DERMIS_F_COLLAGEN_I][R_DERMIS];
-    o->state[S_BASE_INFLAMMATION] = inflammatory_cells(o);
-    lesion_sums(o, u, &o->state[S_LESION_SUM0], &o->state[S_LESION_DEFICIT0]);
-    o->state[S_BASELINE_SET] = 1.0;
-}
-
 static double change_pct(double now, double base)
 {
     return base > 0.0 ? 100.0 * (now / base - 1.0) : 0.0;
 }
 
-/* Downtime tracking for the latest session (see observables.h). */
-static double downtime(dermis_observables *o, double t_day, double index)
+/* ---------------------------------------------------------------- observables --------------- */
+
+static void collagen_change(dermis_observables *o, double t_day, const double *u, double *out)
 {
-    double *s = o->state;
-    const long k = o->sessions ? dermis_session_latest(o->sessions, t_day) : -1;
-    const double threshold = o->outcome.downtime_threshold;
-    if (k < 0) return 0.0;
-    const double t_k = o->sessions->session[k].t_day;
-    if ((double)k != s[S_DOWNTIME_SESSION]) {
-        s[S_DOWNTIME_SESSION] = (double)k;
-        s[S_DOWNTIME_ABOVE] = s[S_DOWNTIME_DONE] = s[S_DOWNTIME_VALUE] = 0.0;
-    }
-    if (s[S_DOWNTIME_DONE] == 0.0) {
-        if (index >= threshold) {
-            s[S_DOWNTIME_ABOVE] = 1.0;
-            s[S_DOWNTIME_VALUE] = t_day - t_k;
-        } else if (s[S_DOWNTIME_ABOVE] != 0.0) {
-            /* Crossing between the previous call and this one, linearly interpolated. */
-            const double t0 = fmax(s[S_T_PREV], t_k), i0 = s[S_INDEX_PREV];
-            const double w = i0 > index ? (i0 - threshold) / (i0 - index) : 1.0;
-            s[S_DOWNTIME_VALUE] = t0 + w * (t_day - t0) - t_k;
-            s[S_DOWNTIME_DONE] = 1.0;
-        }
-    }
-    return s[S_DOWNTIME_VALUE];
+    (void)t_day, (void)u;
+    for (int r = 0; r < N_REGIONS; ++r) out[r] = change_pct(collagen_mean(o, r), o->st.baseline_collagen[r]);
 }
 
-static void matrix_observables(dermis_observables *o, const double *u, double *values)
+static void collagen_ratio(dermis_observables *o, double t_day, const double *u, double *out)
 {
-    const double *s = o->state;
+    (void)t_day, (void)u;
     for (int r = 0; r < N_REGIONS; ++r) {
         const double c3 = o->mean[DERMIS_F_COLLAGEN_III][r];
-        values[o->slot.collagen_change + r] = change_pct(collagen_mean(o, r), s[S_BASE_COLLAGEN + r]);
-        values[o->slot.collagen_ratio + r] = c3 > 0.0 ? o->mean[DERMIS_F_COLLAGEN_I][r] / c3 : 0.0;
-        values[o->slot.elastin_change + r] = change_pct(o->mean[DERMIS_F_ELASTIN][r], s[S_BASE_ELASTIN + r]);
+        out[r] = c3 > 0.0 ? o->mean[DERMIS_F_COLLAGEN_I][r] / c3 : 0.0;
     }
-    if (o->slot.lesion_fill >= 0) {
-        double collagen, deficit;
-        lesion_sums(o, u, &collagen, &deficit);
-        values[o->slot.lesion_fill] =
-            s[S_LESION_DEFICIT0] > 0.0 ? 100.0 * (collagen - s[S_LESION_SUM0]) / s[S_LESION_DEFICIT0] : 0.0;
-    }
-    const double w = o->outcome.stiffness_collagen_weight;
-    const double ci0 = s[S_BASE_COLLAGEN_I_DERMIS], e0 = s[S_BASE_ELASTIN + R_DERMIS];
-    const double rel_c = ci0 > 0.0 ? o->mean[DERMIS_F_COLLAGEN_I][R_DERMIS] / ci0 : 1.0;
-    const double rel_e = e0 > 0.0 ? o->mean[DERMIS_F_ELASTIN][R_DERMIS] / e0 : 1.0;
-    values[o->slot.stiffness] = 100.0 * (w * rel_c + (1.0 - w) * rel_e - 1.0);
 }
 
-static void topical_observables(dermis_observables *o, const double *u, double *values)
+static void elastin_change(dermis_observables *o, double t_day, const double *u, double *out)
 {
+    (void)t_day, (void)u;
+    for (int r = 0; r < N_REGIONS; ++r) out[r] = change_pct(o->mean[DERMIS_F_ELASTIN][r], o->st.baseline_elastin[r]);
+}
+
+static void lesion_fill(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)t_day;
+    double collagen, deficit;
+    lesion_sums(o, u, &collagen, &deficit);
+    const double deficit0 = o->st.lesion_deficit0[0];
+    *out = deficit0 > 0.0 ? 100.0 * (collagen - o->st.lesion_collagen0[0]) / deficit0 : 0.0;
+}
+
+static void inflammation(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)t_day, (void)u;
+    const double excess = fmax(0.0, inflammatory_cells(o) - o->st.baseline_inflammation[0]);
+    o->index = excess / o->outcome.inflammation_reference_per_mm3;
+    *out = o->index;
+}
+
+/* Downtime of the latest session (see observables.h); reads the index of the inflammation row. */
+static void downtime(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)u;
+    observables_state *s = &o->st;
+    const long k = o->sessions ? dermis_session_latest(o->sessions, t_day) : -1;
+    const double threshold = o->outcome.downtime_threshold, index = o->index;
+    if (k < 0) {
+        *out = 0.0;
+        return;
+    }
+    const double t_k = o->sessions->session[k].t_day;
+    if ((double)k != s->downtime_session[0]) {
+        s->downtime_session[0] = (double)k;
+        s->downtime_above[0] = s->downtime_done[0] = s->downtime_value[0] = 0.0;
+    }
+    if (s->downtime_done[0] == 0.0) {
+        if (index >= threshold) {
+            s->downtime_above[0] = 1.0;
+            s->downtime_value[0] = t_day - t_k;
+        } else if (s->downtime_above[0] != 0.0) {
+            /* Crossing between the previous call and this one, linearly interpolated. */
+            const double t0 = fmax(s->previous_day[0], t_k), i0 = s->previous_index[0];
+            const double w = i0 > index ? (i0 - threshold) / (i0 - index) : 1.0;
+            s->downtime_value[0] = t0 + w * (t_day - t0) - t_k;
+            s->downtime_done[0] = 1.0;
+        }
+    }
+    *out = s->downtime_value[0];
+}
+
+static void topical_dose(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)t_day;
     const size_t n = dermis_grid_voxels(&o->tissue->grid);
-    double *s = o->state;
-    s[S_DOSE_PEAK] = fmax(s[S_DOSE_PEAK], dermis_topical_load_ng_per_cm2(o->tissue, u + DERMIS_F_TOPICAL * n));
-    s[S_DOSE_INTACT_PEAK] =
-        fmax(s[S_DOSE_INTACT_PEAK], dermis_topical_load_ng_per_cm2(o->tissue, u + DERMIS_F_TOPICAL_INTACT * n));
-    values[o->slot.dose] = s[S_DOSE_PEAK];
-    values[o->slot.dose_intact] = s[S_DOSE_INTACT_PEAK];
-    values[o->slot.enhancement] = s[S_DOSE_INTACT_PEAK] > 0.0 ? s[S_DOSE_PEAK] / s[S_DOSE_INTACT_PEAK] : NAN;
+    o->st.dose_peak[0] = fmax(o->st.dose_peak[0], dermis_topical_load_ng_per_cm2(o->tissue, u + DERMIS_F_TOPICAL * n));
+    *out = o->st.dose_peak[0];
+}
+
+static void topical_dose_intact(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)t_day;
+    const size_t n = dermis_grid_voxels(&o->tissue->grid);
+    o->st.dose_intact_peak[0] =
+        fmax(o->st.dose_intact_peak[0], dermis_topical_load_ng_per_cm2(o->tissue, u + DERMIS_F_TOPICAL_INTACT * n));
+    *out = o->st.dose_intact_peak[0];
+}
+
+/* Reads the peaks updated by the two dose rows above it. */
+static void topical_enhancement(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)t_day, (void)u;
+    *out = o->st.dose_intact_peak[0] > 0.0 ? o->st.dose_peak[0] / o->st.dose_intact_peak[0] : NAN;
+}
+
+static void stiffness(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)t_day, (void)u;
+    const double w = o->outcome.stiffness_collagen_weight;
+    const double ci0 = o->st.baseline_collagen_I_dermis[0], e0 = o->st.baseline_elastin[R_DERMIS];
+    const double rel_c = ci0 > 0.0 ? o->mean[DERMIS_F_COLLAGEN_I][R_DERMIS] / ci0 : 1.0;
+    const double rel_e = e0 > 0.0 ? o->mean[DERMIS_F_ELASTIN][R_DERMIS] / e0 : 1.0;
+    *out = 100.0 * (w * rel_c + (1.0 - w) * rel_e - 1.0);
+}
+
+static void barrier_open(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)u;
+    *out = o->barrier ? dermis_barrier_open_fraction(o->barrier, t_day) : 0.0;
+}
+
+/* The observables after the field means, in output order. */
+static const observable_row rows[] = {
+    {"collagen_change_pct", "percent", "collagen I + III change from the pre-treatment baseline", 1, 0, collagen_change},
+    {"collagen_ratio_I_III", "1", "ratio of type I to type III collagen", 1, 0, collagen_ratio},
+    {"elastin_change_pct", "percent", "elastin change from the pre-treatment baseline", 1, 0, elastin_change},
+    {"lesion_fill_pct", "percent", "share of the lesion's initial collagen deficit refilled", 0, 1, lesion_fill},
+    {"inflammation_index", "1", "excess neutrophils + inflammatory macrophages in the dermis over the reference density", 0,
+     0, inflammation},
+    {"downtime_days", "day", "time after the latest session until inflammation subsides", 0, 0, downtime},
+    {"topical_dose", "ng cm-2", "peak topical product mass per skin area in viable skin", 0, 0, topical_dose},
+    {"topical_dose_intact", "ng cm-2", "peak topical product mass per skin area in viable skin of untreated skin", 0, 0,
+     topical_dose_intact},
+    {"topical_enhancement", "1", "topical dose relative to untreated skin", 0, 0, topical_enhancement},
+    {"stiffness_change_pct", "percent", "dermal stiffness proxy (collagen I and elastin) change from baseline", 0, 0,
+     stiffness},
+    {"barrier_open_fraction", "1", "surface mean openness of the stratum corneum", 0, 0, barrier_open},
+};
+#define N_ROWS (sizeof rows / sizeof rows[0])
+_Static_assert(N_ROWS <= N_ROWS_MAX, "observable table larger than N_ROWS_MAX");
+
+/* ---------------------------------------------------------------- declaration --------------- */
+
+static size_t add(dermis_observables *o, const char *name, const char *units, const char *long_name)
+{
+    const size_t i = o->count++;
+    if (!o->names) return i; /* counting pass */
+    snprintf(o->name_text[i], NAME_LEN, "%s", name);
+    snprintf(o->unit_text[i], NAME_LEN, "%s", units);
+    snprintf(o->long_text[i], LONG_NAME_LEN, "%s", long_name);
+    o->names[i] = o->name_text[i];
+    o->units[i] = o->unit_text[i];
+    o->long_names[i] = o->long_text[i];
+    return i;
+}
+
+/* Declares every observable; with names == NULL it only counts them. */
+static void declare(dermis_observables *o, int lesion)
+{
+    char name[NAME_LEN], long_name[LONG_NAME_LEN];
+    o->count = 0;
+    for (int f = 0; f < DERMIS_N_FIELDS; ++f)
+        for (int r = 0; r < N_REGIONS; ++r) {
+            const dermis_species_info *s = dermis_species((dermis_field)f);
+            snprintf(name, sizeof name, "%s_mean_%s", s->name, region_names[r]);
+            snprintf(long_name, sizeof long_name, "mean %s over the %s", s->long_name, region_words[r]);
+            add(o, name, s->units, long_name);
+        }
+    for (size_t k = 0; k < N_ROWS; ++k) {
+        const observable_row *row = &rows[k];
+        o->slot[k] = -1;
+        if (row->lesion_only && !lesion) continue;
+        if (!row->per_region) {
+            o->slot[k] = (long)add(o, row->name, row->units, row->long_name);
+            continue;
+        }
+        for (int r = 0; r < N_REGIONS; ++r) {
+            snprintf(name, sizeof name, "%s_%s", row->name, region_names[r]);
+            snprintf(long_name, sizeof long_name, "%s, %s", row->long_name, region_words[r]);
+            const size_t i = add(o, name, row->units, long_name);
+            if (r == 0) o->slot[k] = (long)i;
+        }
+    }
+}
+
+static void *alloc_array(size_t n, size_t size, int *failed)
+{
+    void *p = malloc(n * size);
+    if (!p) *failed = 1;
+    return p;
+}
+
+dermis_observables *dermis_observables_alloc(const dermis_tissue *tissue, const dermis_protocol_params *p,
+                                             const dermis_session_table *sessions, const dermis_barrier *barrier)
+{
+    dermis_observables *o = calloc(1, sizeof *o);
+    if (!o) return NULL;
+    o->tissue = tissue;
+    o->sessions = sessions;
+    o->barrier = barrier;
+    o->outcome = p->outcome;
+    const int lesion = has_lesion(tissue);
+    declare(o, lesion);
+    int failed = 0;
+    o->name_text = alloc_array(o->count, sizeof *o->name_text, &failed);
+    o->unit_text = alloc_array(o->count, sizeof *o->unit_text, &failed);
+    o->long_text = alloc_array(o->count, sizeof *o->long_text, &failed);
+    o->names = alloc_array(o->count, sizeof *o->names, &failed);
+    o->units = alloc_array(o->count, sizeof *o->units, &failed);
+    o->long_names = alloc_array(o->count, sizeof *o->long_names, &failed);
+    if (failed) {
+        dermis_observables_free(o);
+        return NULL;
+    }
+    declare(o, lesion);
+    o->st.downtime_session[0] = -1.0;
+    return o;
+}
+
+void dermis_observables_free(dermis_observables *o)
+{
+    if (!o) return;
+    free(o->name_text);
+    free(o->unit_text);
+    free(o->long_text);
+    free(o->names);
+    free(o->units);
+    free(o->long_names);
+    free(o);
+}
+
+size_t dermis_observables_count(const dermis_observables *o) { return o->count; }
+const char *const *dermis_observables_names(const dermis_observables *o) { return o->names; }
+const char *const *dermis_observables_units(const dermis_observables *o) { return o->units; }
+const char *const *dermis_observables_long_names(const dermis_observables *o) { return o->long_names; }
+
+long dermis_observables_find(const dermis_observables *o, const char *name)
+{
+    for (size_t i = 0; i < o->count; ++i)
+        if (strcmp(o->names[i], name) == 0) return (long)i;
+    return -1;
+}
+
+/* ---------------------------------------------------------------- evaluation ---------------- */
+
+void dermis_observables_set_baseline(dermis_observables *o, const double *u)
+{
+    region_means(o, u);
+    for (int r = 0; r < N_REGIONS; ++r) {
+        o->st.baseline_collagen[r] = collagen_mean(o, r);
+        o->st.baseline_elastin[r] = o->mean[DERMIS_F_ELASTIN][r];
+    }
+    o->st.baseline_collagen_I_dermis[0] = o->mean[DERMIS_F_COLLAGEN_I][R_DERMIS];
+    o->st.baseline_inflammation[0] = inflammatory_cells(o);
+    lesion_sums(o, u, &o->st.lesion_collagen0[0], &o->st.lesion_deficit0[0]);
+    o->st.baseline_set[0] = 1.0;
 }
 
 void dermis_observables_compute(dermis_observables *o, double t_day, const double *u, double *values)
 {
-    if (o->state[S_BASELINE_SET] == 0.0) dermis_observables_set_baseline(o, u);
+    if (o->st.baseline_set[0] == 0.0) dermis_observables_set_baseline(o, u);
     region_means(o, u);
     size_t i = 0;
     for (int f = 0; f < DERMIS_N_FIELDS; ++f)
         for (int r = 0; r < N_REGIONS; ++r) values[i++] = o->mean[f][r];
-    matrix_observables(o, u, values);
-    const double excess = fmax(0.0, inflammatory_cells(o) - o->state[S_BASE_INFLAMMATION]);
-    const double index = excess / o->outcome.inflammation_reference_per_mm3;
-    values[o->slot.inflammation] = index;
-    values[o->slot.downtime] = downtime(o, t_day, index);
-    o->state[S_T_PREV] = t_day;
-    o->state[S_INDEX_PREV] = index;
-    topical_observables(o, u, values);
-    values[o->slot.barrier] = o->barrier ? dermis_barrier_open_fraction(o->barrier, t_day) : 0.0;
+    for (size_t k = 0; k < N_ROWS; ++k)
+        if (o->slot[k] >= 0) rows[k].compute(o, t_day, u, values + o->slot[k]);
+    o->st.previous_day[0] = t_day;
+    o->st.previous_index[0] = o->index;
+}
+
+size_t dermis_observables_state_entries(const dermis_observables_state_entry **entries)
+{
+    *entries = state_entries;
+    return sizeof state_entries / sizeof state_entries[0];
 }
 
 void dermis_observables_get_state(const dermis_observables *o, double *state)
 {
-    memcpy(state, o->state, sizeof o->state);
+    memcpy(state, &o->st, sizeof o->st);
 }
 
 void dermis_observables_set_state(dermis_observables *o, const double *state)
 {
-    memcpy(o->state, state, sizeof o->state);
+    memcpy(&o->st, state, sizeof o->st);
 }

@@ -26,8 +26,12 @@
  *
  * The baseline is the state passed to dermis_observables_set_baseline (the driver passes the
  * homeostatic state before any session); if it was never set, the first compute call takes it.
- * compute() allocates nothing. The internal state (baseline, running maxima, downtime tracking)
- * is a fixed-size double array for checkpoints.
+ * compute() allocates nothing.
+ *
+ * Each observable is one row of the table in observables.c plus its function; the field means
+ * are generated from the species registry. The observables' memory (baseline values, running
+ * maxima, downtime tracking) is a list of named entries, DERMIS_OBSERVABLES_STATE below, so a
+ * checkpoint can store each one as a named dataset.
  */
 #ifndef DERMIS_MODEL_OBSERVABLES_H
 #define DERMIS_MODEL_OBSERVABLES_H
@@ -63,8 +67,43 @@ void dermis_observables_set_baseline(dermis_observables *obs, const double *u);
  * Stateful (running maxima, downtime): call at non-decreasing times. */
 void dermis_observables_compute(dermis_observables *obs, double t_day, const double *u, double *values);
 
-/* Internal state for checkpoints: DERMIS_OBSERVABLES_STATE_SIZE doubles. */
-#define DERMIS_OBSERVABLES_STATE_SIZE 24
+/* The observables' memory, checkpointed: X(name, length, units, meaning). A checkpoint writes
+ * each entry as a dataset of `length` doubles; dermis_observables_state_entries() lists them with
+ * their offsets in the flat array of get_state / set_state. */
+#define DERMIS_OBSERVABLE_REGIONS 4 /* epidermis, papillary, reticular dermis, dermis */
+#define DERMIS_OBSERVABLES_STATE(X) \
+    X(baseline_set, 1, "1", "1 once the pre-treatment baseline is recorded") \
+    X(baseline_collagen, DERMIS_OBSERVABLE_REGIONS, "mg cm-3", "baseline mean collagen I + III per region") \
+    X(baseline_elastin, DERMIS_OBSERVABLE_REGIONS, "mg cm-3", "baseline mean elastin per region") \
+    X(baseline_collagen_I_dermis, 1, "mg cm-3", "baseline mean collagen I of the dermis") \
+    X(baseline_inflammation, 1, "mm-3", "baseline neutrophils + inflammatory macrophages of the dermis") \
+    X(lesion_collagen0, 1, "mg cm-3", "baseline collagen summed over lesion voxels") \
+    X(lesion_deficit0, 1, "mg cm-3", "baseline collagen deficit summed over lesion voxels") \
+    X(dose_peak, 1, "ng cm-2", "running maximum of the topical dose") \
+    X(dose_intact_peak, 1, "ng cm-2", "running maximum of the untreated control's dose") \
+    X(downtime_session, 1, "1", "index of the session the downtime refers to, -1 before any") \
+    X(downtime_above, 1, "1", "1 once the inflammation index exceeded the threshold after it") \
+    X(downtime_done, 1, "1", "1 once the index fell back below the threshold") \
+    X(downtime_value, 1, "day", "the downtime so far") \
+    X(previous_day, 1, "day", "time of the previous compute call") \
+    X(previous_index, 1, "1", "inflammation index at the previous compute call")
+
+#define DERMIS_OBSERVABLES_STATE_LENGTH(name, length, units, meaning) +(length)
+enum { DERMIS_OBSERVABLES_STATE_SIZE = 0 DERMIS_OBSERVABLES_STATE(DERMIS_OBSERVABLES_STATE_LENGTH) };
+#undef DERMIS_OBSERVABLES_STATE_LENGTH
+
+typedef struct {
+    const char *name;    /* dataset name, e.g. "baseline_collagen" */
+    size_t offset;       /* first value in the flat state array */
+    size_t length;       /* number of doubles */
+    const char *units;   /* UDUNITS string */
+    const char *meaning;
+} dermis_observables_state_entry;
+
+/* The named entries of the state, in order; returns their count. Static data. */
+size_t dermis_observables_state_entries(const dermis_observables_state_entry **entries);
+
+/* The state as a flat array of DERMIS_OBSERVABLES_STATE_SIZE doubles (entries back to back). */
 void dermis_observables_get_state(const dermis_observables *obs, double *state);
 void dermis_observables_set_state(dermis_observables *obs, const double *state);
 

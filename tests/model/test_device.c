@@ -104,6 +104,23 @@ static void unsorted_days_are_rejected(void **state)
     assert_non_null(strstr(msg, "treatment.session_days"));
 }
 
+/* Every configuration choice has a complete device row of the same name; nothing else does. */
+static void every_device_choice_has_a_row(void **state)
+{
+    (void)state;
+    int n = 0;
+    for (; dermis_device_names[n]; ++n) {
+        const dermis_device_kind *k = dermis_device_kind_of(n);
+        assert_non_null(k);
+        assert_string_equal(k->name, dermis_device_names[n]);
+        assert_non_null(k->density_per_pass_cm2);
+        assert_non_null(k->passes);
+    }
+    assert_int_equal(n, DERMIS_N_DEVICES);
+    assert_null(dermis_device_kind_of(DERMIS_N_DEVICES));
+    assert_null(dermis_device_kind_of(-1));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -114,6 +131,7 @@ int main(void)
         cmocka_unit_test(too_deep_is_rejected_naming_the_keys),
         cmocka_unit_test(session_days_and_count_are_exclusive),
         cmocka_unit_test(unsorted_days_are_rejected),
+        cmocka_unit_test(every_device_choice_has_a_row),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
