@@ -194,7 +194,7 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
         .config_values = (const char *const *)rc->config_values,
         .command_line = rc->req->command_line,
         .seed = rc->cfg->run.seed,
-        .threads = rc->req->threads,
+        .threads = dermis_solver_threads(rc->solver), /* the count used, not the request */
     };
     return 0;
 }

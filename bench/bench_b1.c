@@ -1,11 +1,8 @@
-/* Benchmark B1 of /work/shared/performance-reference.md, on the solver's own transport kernel
- * (dermis_solver_transport_step: LOD implicit Euler, Thomas sweeps):
- *   n^3 voxels (n = 128, or 256 out of cache), dx = 10 um, zero-flux faces, 4 substrates with
- *   D = 1000, 100, 10, 1 um^2/min and decay 0.1, 0.01, 0.001, 0 /min, a Gaussian bump
- *   (sigma0 = 50 um, peak 1) at the centre, dt = 0.01 min, 100 steps.
- * The first step is timed apart (set-up); per-step time is the mean of steps 2..100;
+/* Benchmark B1 of /work/shared/performance-reference.md (set-up in bench/b1.h), on the
+ * solver's own transport kernel (dermis_solver_transport_step: LOD implicit Euler, Thomas
+ * sweeps), n^3 voxels (n = 128, or 256 out of cache). The first step is timed apart (set-up); per-step time is the mean of steps 2..100;
  * VSU/s = voxels * substrates / per-step time. rel_l2 compares with the free-space solution.
- * Prints one JSON line per run (median of --repeat runs by VSU/s). Units inside: um and min. */
+ * Prints one JSON line per run (median of --repeat runs by VSU/s). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,16 +10,7 @@
 
 #include <omp.h>
 
-#include "solver/solver.h"
-
-#define B1_FIELDS 4
-#define B1_STEPS 100
-#define B1_DT_MIN 0.01
-#define B1_DX_UM 10.0
-#define B1_SIGMA0_UM 50.0
-
-static const double b1_D[B1_FIELDS] = {1000.0, 100.0, 10.0, 1.0};
-static const double b1_lambda[B1_FIELDS] = {0.1, 0.01, 0.001, 0.0};
+#include "bench/b1.h"
 
 typedef struct {
     double vsu_per_s, setup_s, step_s, rel_l2[B1_FIELDS];
@@ -40,67 +28,15 @@ static long peak_rss_kib(void)
     return kib;
 }
 
-static double coord(size_t i, size_t n)
-{
-    return ((double)i + 0.5) * B1_DX_UM - 0.5 * (double)n * B1_DX_UM;
-}
-
-static double exact(double r2, double D, double lambda, double t)
-{
-    double s2 = B1_SIGMA0_UM * B1_SIGMA0_UM, w = s2 + 2.0 * D * t;
-    return pow(s2 / w, 1.5) * exp(-r2 / (2.0 * w)) * exp(-lambda * t);
-}
-
-static void initial_state(double *u, size_t n)
-{
-    size_t nv = n * n * n;
-#pragma omp parallel for schedule(static)
-    for (size_t iz = 0; iz < n; iz++)
-        for (size_t iy = 0; iy < n; iy++)
-            for (size_t ix = 0; ix < n; ix++) {
-                double x = coord(ix, n), y = coord(iy, n), z = coord(iz, n);
-                double c = exact(x * x + y * y + z * z, 0.0, 0.0, 0.0);
-                for (size_t f = 0; f < B1_FIELDS; f++) u[f * nv + (iz * n + iy) * n + ix] = c;
-            }
-}
-
-static void errors(const double *u, size_t n, double t, double *rel)
-{
-    size_t nv = n * n * n;
-    for (size_t f = 0; f < B1_FIELDS; f++) {
-        double num = 0.0, den = 0.0;
-        for (size_t iz = 0; iz < n; iz++)
-            for (size_t iy = 0; iy < n; iy++)
-                for (size_t ix = 0; ix < n; ix++) {
-                    double x = coord(ix, n), y = coord(iy, n), z = coord(iz, n);
-                    double e = exact(x * x + y * y + z * z, b1_D[f], b1_lambda[f], t);
-                    double d = u[f * nv + (iz * n + iy) * n + ix] - e;
-                    num += d * d;
-                    den += e * e;
-                }
-        rel[f] = sqrt(num / den);
-    }
-}
-
 static int run_once(size_t n, int threads, b1_result *res)
 {
-    dermis_grid grid = {3, n, n, n, B1_DX_UM, DERMIS_LATERAL_ZERO_FLUX};
     dermis_field_spec fields[B1_FIELDS];
-    memset(fields, 0, sizeof fields);
-    for (size_t f = 0; f < B1_FIELDS; f++) {
-        fields[f].name = "substrate";
-        fields[f].D_uniform = b1_D[f];
-        fields[f].atol = 1e-9;
-    }
-    dermis_problem pb = {.n_fields = B1_FIELDS, .fields = fields};
-    dermis_solver_options opt = {1e-3, B1_DT_MIN, B1_DT_MIN, B1_DT_MIN, 1000, threads, 1, 0};
     size_t nv = n * n * n;
     double *u = malloc(B1_FIELDS * nv * sizeof *u);
     if (!u) return -1;
-    initial_state(u, n);
+    b1_initial_state(u, n);
     double t0 = omp_get_wtime();
-    int status;
-    dermis_solver *s = dermis_solver_alloc(&grid, &pb, &opt, &status);
+    dermis_solver *s = b1_solver_alloc(n, threads, fields);
     if (!s) {
         free(u);
         return -1;
@@ -113,7 +49,7 @@ static int run_once(size_t n, int threads, b1_result *res)
     res->setup_s = t1 - t0;
     res->step_s = (t2 - t1) / (B1_STEPS - 1);
     res->vsu_per_s = (double)nv * B1_FIELDS / res->step_s;
-    errors(u, n, B1_STEPS * B1_DT_MIN, res->rel_l2);
+    b1_rel_l2(u, n, B1_STEPS * B1_DT_MIN, res->rel_l2);
     dermis_solver_free(s);
     free(u);
     return rc;

@@ -50,6 +50,6 @@ static void drift_plane(const dermis_solver *s, const double *u, size_t iz)
 void dermis_chemotaxis_drift(dermis_solver *s, const double *u)
 {
     size_t nz = s->grid.nz;
-#pragma omp parallel for schedule(static) num_threads(s->nthreads)
+#pragma omp parallel for schedule(static) num_threads(s->nthreads_transport)
     for (size_t iz = 0; iz < nz; iz++) drift_plane(s, u, iz);
 }

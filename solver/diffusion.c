@@ -369,7 +369,7 @@ static void sweep_z(const dermis_solver *s, const dermis_field_transport *t, der
 static int prepare_step(dermis_solver *s, double t_end, double dt, const double *decay)
 {
     for (size_t f = 0; f < s->problem.n_fields; f++) {
-        if (!s->tr[f].mobile) continue;
+        if (!s->active[f]) continue;
         int rc = update_boundary(s, f, t_end);
         if (rc != DERMIS_SOLVER_OK) return rc;
         double decay_dt = decay ? dt * decay[f] / (double)s->grid.dims : 0.0;
@@ -381,7 +381,7 @@ static int prepare_step(dermis_solver *s, double t_end, double dt, const double 
     return DERMIS_SOLVER_OK;
 }
 
-/* The LOD implicit-Euler sweeps of every mobile field with the drift rates and boundary data
+/* The LOD implicit-Euler sweeps of every active field with the drift rates and boundary data
  * already prepared. boundary_sources = 0 solves the homogeneous problem (no inflow from Dirichlet
  * or Robin data), as the error filter needs. */
 static void transport_sweeps(dermis_solver *s, double *u, double dt, const double *decay, int boundary_sources)
@@ -389,7 +389,7 @@ static void transport_sweeps(dermis_solver *s, double *u, double dt, const doubl
     size_t nx = s->grid.nx, ny = s->grid.ny, nz = s->grid.nz, plane = nx * ny;
     size_t nf = s->problem.n_fields, nv = s->n_vox;
     int lateral = s->axis_active[0] || s->axis_active[1];
-#pragma omp parallel num_threads(s->nthreads)
+#pragma omp parallel num_threads(s->nthreads_transport)
     {
         unsigned saved = dermis_fpenv_flush_denormals();
         dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
@@ -397,7 +397,7 @@ static void transport_sweeps(dermis_solver *s, double *u, double dt, const doubl
          * when the z pass reads what the plane pass wrote. */
         for (size_t f = 0; f < nf; f++) {
             const dermis_field_transport *t = &s->tr[f];
-            if (!t->mobile) continue;
+            if (!s->active[f]) continue;
             double dd = decay ? dt * decay[f] / (double)s->grid.dims : 0.0;
             if (lateral) {
 #pragma omp for schedule(static)
@@ -420,7 +420,11 @@ int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt
     if (!s->any_mobile) return DERMIS_SOLVER_OK;
     int rc = prepare_step(s, t_end, dt, decay);
     if (rc != DERMIS_SOLVER_OK) return rc;
-    if (s->problem.n_chemotaxis > 0) dermis_chemotaxis_drift(s, u);
+    if (s->problem.n_chemotaxis > 0) {
+        double t0 = omp_get_wtime();
+        dermis_chemotaxis_drift(s, u);
+        s->stats.wall_chemotaxis_s += omp_get_wtime() - t0;
+    }
     transport_sweeps(s, u, dt, decay, 1);
     return DERMIS_SOLVER_OK;
 }

@@ -53,9 +53,13 @@ typedef struct {
 } slu;
 
 struct dermis_reaction_ws {
+    double *state;             /* the voxel being integrated */
+    double *v, *vf, *ub, *vc;  /* substep result (coarse, then extrapolated), fine, half, R(half) */
+    double *r, *g, *tmp;       /* rhs values; linear-solve and finite-difference scratch */
+    double *jac;               /* dR/du, n*n */
     slu a, b;                  /* Richardson: I - hJ and I - (h/2)J */
     slu d;                     /* damped Newton: I - hJ(v) of the current iterate */
-    double *k1, *k2, *y1, *f0; /* damped Newton scratch; R(t, u) of the fallback */
+    double *k1, *k2, *y1, *f0; /* damped Newton scratch; R(t, u) of the substep */
 };
 
 static int slu_alloc(slu *f, size_t n)
@@ -80,40 +84,28 @@ static void slu_free(slu *f)
 int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w)
 {
     size_t n = s->problem.n_fields;
-    double **vec[] = {&w->state, &w->ub, &w->v, &w->vc, &w->vf, &w->r, &w->g, &w->wt, &w->tmp};
+    struct dermis_reaction_ws *x = w->rx = calloc(1, sizeof *w->rx);
+    if (!x) return DERMIS_SOLVER_ENOMEM;
+    double **vec[] = {&x->state, &x->v, &x->vf, &x->ub, &x->vc, &x->r, &x->g, &x->tmp, &x->k1, &x->k2, &x->y1, &x->f0};
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++)
         if (!(*vec[i] = malloc(n * sizeof(double)))) return DERMIS_SOLVER_ENOMEM;
-    w->jac = malloc(n * n * sizeof(double));
-    w->mc = NULL; /* superseded by the structured factorisations in rx */
-    w->mf = NULL;
-    w->pc = NULL;
-    w->pf = NULL;
-    w->rx = calloc(1, sizeof *w->rx);
-    if (!w->jac || !w->rx) return DERMIS_SOLVER_ENOMEM;
-    struct dermis_reaction_ws *x = w->rx;
-    if (slu_alloc(&x->a, n) != 0 || slu_alloc(&x->b, n) != 0 || slu_alloc(&x->d, n) != 0) return DERMIS_SOLVER_ENOMEM;
-    double **st[] = {&x->k1, &x->k2, &x->y1, &x->f0};
-    for (size_t i = 0; i < sizeof st / sizeof st[0]; i++)
-        if (!(*st[i] = malloc(n * sizeof(double)))) return DERMIS_SOLVER_ENOMEM;
+    x->jac = malloc(n * n * sizeof(double));
+    if (!x->jac || slu_alloc(&x->a, n) != 0 || slu_alloc(&x->b, n) != 0 || slu_alloc(&x->d, n) != 0)
+        return DERMIS_SOLVER_ENOMEM;
     return DERMIS_SOLVER_OK;
 }
 
 void dermis_reaction_ws_free(dermis_thread_ws *w)
 {
-    double *vec[] = {w->state, w->ub, w->v, w->vc, w->vf, w->r, w->g, w->wt, w->tmp, w->jac, w->mc, w->mf};
+    struct dermis_reaction_ws *x = w->rx;
+    if (!x) return;
+    double *vec[] = {x->state, x->v, x->vf, x->ub, x->vc, x->r, x->g, x->tmp, x->k1, x->k2, x->y1, x->f0, x->jac};
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) free(vec[i]);
-    free(w->pc);
-    free(w->pf);
-    if (w->rx) {
-        slu_free(&w->rx->a);
-        slu_free(&w->rx->b);
-        slu_free(&w->rx->d);
-        free(w->rx->k1);
-        free(w->rx->k2);
-        free(w->rx->y1);
-        free(w->rx->f0);
-    }
-    free(w->rx);
+    slu_free(&x->a);
+    slu_free(&x->b);
+    slu_free(&x->d);
+    free(x);
+    w->rx = NULL;
 }
 
 /* ---- structured LU ------------------------------------------------------------------------ */
@@ -255,7 +247,8 @@ static int jacobian(const voxel_ctx *c, double t, const double *u)
 {
     const dermis_problem *pb = &c->s->problem;
     size_t n = c->n;
-    double *J = c->ws->jac, *r0 = c->ws->r, *r1 = c->ws->g, *up = c->ws->tmp;
+    double *J = c->ws->rx->jac, *r0 = c->ws->rx->r, *r1 = c->ws->rx->g, *up = c->ws->rx->tmp;
+    c->ws->jac_evals++;
     if (pb->jac) return pb->jac(t, c->voxel, u, J, pb->user);
     int rc = eval_rhs(c, t, u, r0);
     if (rc != 0) return rc;
@@ -300,14 +293,14 @@ static double be_residual(const voxel_ctx *c, double h, const double *base, cons
  * iteration, a backtracking line search on the residual and projection onto v >= 0: the robust
  * path for strongly nonlinear, stiff voxels (e.g. a destroyed voxel flooded with neutrophils),
  * where modified Newton overshoots into negative values. Uses rx->d, k1, k2, y1, ws->vc and
- * overwrites ws->jac. */
+ * overwrites rx->jac. */
 static int damped_newton(const voxel_ctx *c, double t_end, double h, const double *base, double *v)
 {
     dermis_thread_ws *w = c->ws;
     struct dermis_reaction_ws *x = w->rx;
     size_t n = c->n;
-    /* R(v) lives in vc: finite-difference Jacobians overwrite ws->r. */
-    double *r = w->vc, *d = x->k1, *trial = x->y1, *rt = x->k2;
+    /* R(v) lives in vc: finite-difference Jacobians overwrite rx->r. */
+    double *r = w->rx->vc, *d = x->k1, *trial = x->y1, *rt = x->k2;
     memcpy(v, base, n * sizeof *v);
     int rc = eval_rhs(c, t_end, v, r);
     if (rc != 0) return rc;
@@ -315,7 +308,7 @@ static int damped_newton(const voxel_ctx *c, double t_end, double h, const doubl
     for (int it = 0; it < DAMPED_MAX_ITER; it++) {
         rc = jacobian(c, t_end, v);
         if (rc != 0) return rc;
-        if (slu_factor(&x->d, n, w->jac, h, NULL) != 0) return SUBSTEP_RETRY;
+        if (slu_factor(&x->d, n, w->rx->jac, h, NULL) != 0) return SUBSTEP_RETRY;
         for (size_t i = 0; i < n; i++) d[i] = -(v[i] - base[i] - h * r[i]);
         slu_solve(&x->d, n, d);
         /* Backtrack until the projected iterate is admissible and reduces the residual. */
@@ -357,7 +350,7 @@ static int project_nonnegative(const voxel_ctx *c, double *y)
 static void linear_euler(const voxel_ctx *c, double h, const double *base, const double *r0, double *v,
                          const slu *M)
 {
-    double *d = c->ws->g;
+    double *d = c->ws->rx->g;
     for (size_t i = 0; i < c->n; i++) d[i] = h * r0[i];
     slu_solve(M, c->n, d);
     for (size_t i = 0; i < c->n; i++) v[i] = base[i] + d[i];
@@ -367,7 +360,7 @@ static void linear_euler(const voxel_ctx *c, double h, const double *base, const
  * implicit Euler with the Jacobian J at (t, u) (the basic step of LIMEX; its error has an
  * asymptotic expansion in h, so the extrapolation is second order, and it is L-stable for the
  * linearised problem). Cost: one Jacobian, two factorisations, two rhs and three solves, about a
- * third of Newton-converged backward Euler. Result in ws->v, weighted |fine - coarse| in *err.
+ * third of Newton-converged backward Euler. Result in rx->v, weighted |fine - coarse| in *err.
  * A dip below zero beyond the field's atol rejects the substep; after repeated failures the
  * voxel falls back to damped-Newton backward Euler (integrate_voxel). */
 static int richardson_step(const voxel_ctx *c, double t, double h, const double *u, double *err)
@@ -375,18 +368,18 @@ static int richardson_step(const voxel_ctx *c, double t, double h, const double 
     dermis_thread_ws *w = c->ws;
     slu *mc = &w->rx->a, *mf = &w->rx->b;
     size_t n = c->n;
-    double *coarse = w->v, *fine = w->vf, *r0 = w->rx->f0, *half = w->ub;
+    double *coarse = w->rx->v, *fine = w->rx->vf, *r0 = w->rx->f0, *half = w->rx->ub;
     int rc = jacobian(c, t, u);
     if (rc != 0) return rc;
-    if (slu_factor(mc, n, w->jac, h, NULL) != 0 || slu_factor(mf, n, w->jac, 0.5 * h, mc) != 0) return SUBSTEP_RETRY;
+    if (slu_factor(mc, n, w->rx->jac, h, NULL) != 0 || slu_factor(mf, n, w->rx->jac, 0.5 * h, mc) != 0) return SUBSTEP_RETRY;
     rc = eval_rhs(c, t, u, r0);
     if (rc != 0) return rc;
     linear_euler(c, h, u, r0, coarse, mc);
     linear_euler(c, 0.5 * h, u, r0, half, mf);
     if (project_nonnegative(c, half) != 0) return SUBSTEP_RETRY;
-    rc = eval_rhs(c, t + 0.5 * h, half, w->vc);
+    rc = eval_rhs(c, t + 0.5 * h, half, w->rx->vc);
     if (rc != 0) return rc;
-    linear_euler(c, 0.5 * h, half, w->vc, fine, mf);
+    linear_euler(c, 0.5 * h, half, w->rx->vc, fine, mf);
     if (c->s->opt.fixed_step) {
         for (size_t i = 0; i < n; i++)
             if (fine[i] < 0.0) return SUBSTEP_RETRY;
@@ -405,7 +398,7 @@ static int richardson_step(const voxel_ctx *c, double t, double h, const double 
 }
 
 /* One backward-Euler substep by damped Newton (the first-order, L-stable fallback where the
- * extrapolated substeps keep failing): result in ws->v, error estimate |v - u - h R(t, u)| / 2
+ * extrapolated substeps keep failing): result in rx->v, error estimate |v - u - h R(t, u)| / 2
  * (the local error of backward Euler to leading order) in *err. */
 static int be_fallback_step(const voxel_ctx *c, double t, double h, const double *u, double *err)
 {
@@ -413,10 +406,10 @@ static int be_fallback_step(const voxel_ctx *c, double t, double h, const double
     size_t n = c->n;
     double *f0 = w->rx->f0;
     int rc = eval_rhs(c, t, u, f0);
-    if (rc == 0) rc = damped_newton(c, t + h, h, u, w->v);
+    if (rc == 0) rc = damped_newton(c, t + h, h, u, w->rx->v);
     if (rc != 0) return rc;
     double e = 0.0;
-    for (size_t i = 0; i < n; i++) e = fmax(e, 0.5 * fabs(w->v[i] - u[i] - h * f0[i]) / weight(c, i, u[i], w->v[i]));
+    for (size_t i = 0; i < n; i++) e = fmax(e, 0.5 * fabs(w->rx->v[i] - u[i] - h * f0[i]) / weight(c, i, u[i], w->rx->v[i]));
     if (!(e == e)) return SUBSTEP_RETRY;
     *err = e;
     return SUBSTEP_OK;
@@ -425,7 +418,7 @@ static int be_fallback_step(const voxel_ctx *c, double t, double h, const double
 /* True if R(u) vanishes exactly at t0 + h/2 and t0 + h: then every stage returns u unchanged. */
 static int at_rest(const voxel_ctx *c, double t0, double h, const double *u, int *rc)
 {
-    double *r = c->ws->r;
+    double *r = c->ws->rx->r;
     double times[2] = {t0 + 0.5 * h, t0 + h};
     for (int k = 0; k < 2; k++) {
         *rc = eval_rhs(c, times[k], u, r);
@@ -456,7 +449,7 @@ static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
         rc = richardson_step(c, t0, h, u, &err);
         if (rc < 0) return rc;
         if (rc != 0) return SUBSTEP_RETRY;
-        memcpy(u, c->ws->v, c->n * sizeof *u);
+        memcpy(u, c->ws->rx->v, c->n * sizeof *u);
         return 0;
     }
     double t = t0, t_end = t0 + h, hs = h;
@@ -468,7 +461,7 @@ static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
         rc = fallback ? be_fallback_step(c, t, hs, u, &err) : richardson_step(c, t, hs, u, &err);
         if (rc < 0) return rc;
         if (rc == 0 && err <= 1.0) {
-            memcpy(u, c->ws->v, c->n * sizeof *u);
+            memcpy(u, c->ws->rx->v, c->n * sizeof *u);
             t = last ? t_end : t + hs;
             hs *= err > 0.0 ? fmin(SUB_GROW_MAX, SUB_SAFETY / sqrt(err)) : SUB_GROW_MAX;
             streak = 0;
@@ -488,6 +481,10 @@ static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
 
 /* ---- all voxels --------------------------------------------------------------------------- */
 
+/* Voxels per work item of the reaction loop: large enough that taking an item (one atomic) is
+ * negligible, small enough to balance the wound against intact tissue. */
+#define REACTION_CHUNK 16
+
 static int worse(int a, int b)
 {
     if (a < 0 || b < 0) return a < b ? a : b;
@@ -504,17 +501,21 @@ int dermis_reaction_advance(dermis_solver *s, double *u, double t0, double h)
         unsigned saved = dermis_fpenv_flush_denormals();
         dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
         voxel_ctx c = {s, ws, 0, n};
-#pragma omp for schedule(static)
+        /* Dynamic: the cost per voxel ranges from two rhs calls (at rest) to hundreds (a fresh
+         * wound), and a thread that shares its core with another job must not hold the other
+         * back. Each voxel's result is independent of the thread that computes it. */
+#pragma omp for schedule(dynamic, REACTION_CHUNK)
         for (size_t p = 0; p < nv; p++) {
             if (ws->status < 0) continue; /* a fatal error: the step is lost anyway */
+            ws->voxel_steps++;
             c.voxel = p;
-            for (size_t i = 0; i < n; i++) ws->state[i] = u[i * nv + p];
-            int rc = integrate_voxel(&c, ws->state, t0, h);
+            for (size_t i = 0; i < n; i++) ws->rx->state[i] = u[i * nv + p];
+            int rc = integrate_voxel(&c, ws->rx->state, t0, h);
             if (rc != 0) {
                 ws->status = worse(ws->status, rc);
                 continue;
             }
-            for (size_t i = 0; i < n; i++) u[i * nv + p] = ws->state[i];
+            for (size_t i = 0; i < n; i++) u[i * nv + p] = ws->rx->state[i];
         }
         dermis_fpenv_restore(saved);
     }

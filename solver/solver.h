@@ -21,10 +21,12 @@
  *      locally one-dimensional implicit Euler (x, y, z Thomas sweeps; Sherman-Morrison for
  *      periodic lines), Richardson-extrapolated 2 T_IE(dt/2)^2 - T_IE(dt) to second order, with
  *      the implicit-Euler value kept where the extrapolation would be negative.
- *   R: per voxel, Richardson-extrapolated backward Euler (modified Newton, dense LU, Jacobian
- *      analytic or finite differences) with its own error-controlled substeps.
- *   Step control: local error max|T_fine - T_coarse| / (atol_s + rtol |u|) (max norm, thread
- *   count independent), PI controller; exact landing on stop times.
+ *   R: per voxel, Richardson-extrapolated linearly implicit Euler (one Jacobian per substep,
+ *      analytic or finite differences; block-triangular LU) with its own error-controlled
+ *      substeps, and a damped-Newton backward-Euler fallback for voxels where that fails.
+ *   Step control: local error of the transport extrapolation, Shampine-filtered, in the
+ *   weighted RMS norm sqrt(mean((e / (atol_s + rtol |u|))^2)) summed in fixed blocks (thread
+ *   count independent); PI controller; exact landing on stop times.
  *   Known limit: like any splitting, the time order drops towards 1-1.5 next to boundaries where
  *   the reaction source is incompatible with the boundary condition (order reduction).
  * Callbacks are called from OpenMP threads (rhs/jac concurrently for different voxels) and
@@ -115,36 +117,72 @@ typedef struct {
     void *user;                            /* passed to every callback */
 } dermis_problem;
 
+/* Voxels per thread of the automatic thread count. Every reaction half step is one parallel
+ * region, and on a shared machine each region waits until every thread has been scheduled once
+ * (measured: 16 ms per region with load 5 on 2 cores, against 2 ms of work for 750 voxels), so
+ * a thread must have more work per region than that: a few ms, i.e. thousands of voxels. */
+#define DERMIS_SOLVER_AUTO_VOXELS_PER_THREAD 4096
+
 typedef struct {
     double rtol;            /* relative tolerance of the local error estimate */
     double dt_initial_day;  /* first step */
     double dt_min_day;      /* below this the step fails with DERMIS_SOLVER_ESTEP */
     double dt_max_day;      /* upper bound on any step */
     long max_steps;         /* per dermis_solver_advance call */
-    int threads;            /* OpenMP threads; 0 = OpenMP default */
+    /* OpenMP threads. 0 = automatic: the OpenMP default (OMP_NUM_THREADS or all cores), but
+     * at most one thread per DERMIS_SOLVER_AUTO_VOXELS_PER_THREAD voxels. */
+    int threads;
     /* Nonzero: every step is dt_initial_day (the last one shortened to land on the stop time),
      * with no error control and Newton driven to round-off; for convergence studies and
      * benchmarks. 0 (the default of a zero-initialised struct) = adaptive. */
     int fixed_step;
-    /* Fewer threads than requested when the grid is small: at most n_voxels / this many threads
-     * (at least 1). Each parallel region costs a few barriers, which on a small grid (or a busy
-     * machine) cost more than the work they share. 0 = always use `threads`. Results do not
-     * depend on it: they are bitwise identical for any thread count. */
+    /* With threads > 0: fewer threads than requested when the grid is small, at most
+     * n_voxels / this many (at least 1). Each parallel region costs a few barriers, which on a
+     * small grid (or a busy machine) cost more than the work they share. 0 = always use
+     * `threads`. Nonzero (and automatic threads) also keeps the transport (cheap per voxel) on
+     * one thread below 16384 voxels per thread. Results do not depend on it: they are bitwise
+     * identical for any thread count. */
     size_t min_voxels_per_thread;
 } dermis_solver_options;
 
-/* Counters and wall time per phase; all monotone over the solver's life. */
+/* Solver statistics, defined once: X(type, name, units, description). Counters and wall times
+ * are monotone over the solver's life. Writers iterate the list (dermis_solver_stats_foreach)
+ * instead of naming the members. */
+#define DERMIS_SOLVER_STATS(X)                                                                      \
+    X(long, steps_accepted, "1", "accepted time steps")                                            \
+    X(long, steps_rejected, "1", "rejected time steps (error above tolerance or a failed voxel)")  \
+    X(long, rhs_evaluations, "1", "reaction right-hand-side evaluations, one voxel each")         \
+    X(double, wall_diffusion_s, "s", "wall time of the transport step, chemotactic drift rates excluded") \
+    X(double, wall_chemotaxis_s, "s", "wall time spent computing chemotactic drift rates")        \
+    X(double, wall_reaction_s, "s", "wall time of the per-voxel reaction integration")           \
+    X(double, dt_last_day, "day", "last accepted step")                                           \
+    X(double, dt_min_used_day, "day", "smallest accepted step")                                   \
+    X(double, dt_max_used_day, "day", "largest accepted step")                                    \
+    X(long, jacobian_evaluations, "1", "reaction Jacobian evaluations, one voxel each")           \
+    X(long, reaction_voxel_steps, "1", "voxel reaction half steps, voxels at rest included")
+
+#define DERMIS_SOLVER_STATS_MEMBER(type, name, units, doc) type name;
+typedef struct { DERMIS_SOLVER_STATS(DERMIS_SOLVER_STATS_MEMBER) } dermis_solver_stats;
+#undef DERMIS_SOLVER_STATS_MEMBER
+
+typedef enum { DERMIS_STAT_LONG = 0, DERMIS_STAT_DOUBLE = 1 } dermis_stat_type;
+
+/* One row of DERMIS_SOLVER_STATS: value at (const char *)stats + offset, a long or a double. */
 typedef struct {
-    long steps_accepted;
-    long steps_rejected;
-    long rhs_evaluations;
-    double wall_diffusion_s;
-    double wall_chemotaxis_s;
-    double wall_reaction_s;
-    double dt_last_day;
-    double dt_min_used_day;
-    double dt_max_used_day;
-} dermis_solver_stats;
+    const char *name;
+    const char *units;
+    const char *description;
+    dermis_stat_type type;
+    size_t offset;
+} dermis_solver_stat_info;
+
+/* Calls fn for every statistic in list order with a pointer to its value (const long * or
+ * const double *, as info->type says); stops at and returns the first non-zero return of fn. */
+typedef int (*dermis_stat_visit_fn)(const dermis_solver_stat_info *info, const void *value, void *user);
+int dermis_solver_stats_foreach(const dermis_solver_stats *stats, dermis_stat_visit_fn fn, void *user);
+/* The rows themselves (for readers that fill a struct by name): count and row i. */
+size_t dermis_solver_stats_count(void);
+const dermis_solver_stat_info *dermis_solver_stats_info(size_t i);
 
 /* Everything the controller carries from one step to the next: with this, a restarted run
  * continues bitwise identically (store it in checkpoints). */
@@ -183,6 +221,9 @@ int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, doub
                                  const double *decay_per_day);
 
 const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s);
+/* OpenMP threads the solver actually uses for its reactions (after options.threads = 0 was
+ * resolved and min_voxels_per_thread applied); small grids run their transport on fewer. */
+int dermis_solver_threads(const dermis_solver *s);
 void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c);
 void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controller *c);
 

@@ -44,11 +44,8 @@ typedef struct {
 typedef struct {
     double *lo, *di, *up, *smz; /* line coefficients / second right-hand side, plane or slab sized */
     double *line_bg, *line_id;  /* per-line Sherman-Morrison scalars */
-    /* reaction workspace */
-    double *state, *ub, *v, *vc, *vf, *r, *g, *jac, *mc, *mf, *wt, *tmp;
-    size_t *pc, *pf;
-    struct dermis_reaction_ws *rx; /* reaction.c's private scratch (structured LU, ROS2 stages) */
-    long rhs_evals;
+    struct dermis_reaction_ws *rx; /* reaction.c's private scratch */
+    long rhs_evals, jac_evals, voxel_steps;
     int status;
     double err_max;
 } dermis_thread_ws;
@@ -65,13 +62,14 @@ struct dermis_solver {
     int periodic[3];
     int axis_active[3];                    /* the axis exists in this run (by dims) */
     int any_mobile;
-    int nthreads;
+    int nthreads;                          /* reaction threads (stepper.c: "Threads") */
+    int nthreads_transport;                /* transport threads, <= nthreads */
     dermis_thread_ws *ws;
     double *u_start, *u_coarse;            /* step workspaces, n_fields * n_vox */
     double *err_blocks;                    /* per-block sums of squared weighted errors (see stepper.c) */
     size_t n_err_blocks;
     double *atol;                          /* per field */
-    int *inert;                            /* per field: skipped by this step's transport (stepper.c) */
+    int *active;                           /* per field: mobile and taking part in this transport step */
     dermis_solver_stats stats;
     dermis_solver_controller ctl;
 };
@@ -128,10 +126,10 @@ static inline void dermis_face_coefficients(double g, double w, double *a, doubl
 /* diffusion.c ----------------------------------------------------------------------------- */
 int dermis_transport_alloc(dermis_solver *s);
 void dermis_transport_free(dermis_solver *s);
-/* One LOD implicit-Euler step x, y, z of every mobile field over dt, boundary data at t_end;
+/* One LOD implicit-Euler step x, y, z of every active field (s->active) over dt, boundary data at t_end;
  * decay (per field, may be NULL) is a linear loss folded into the implicit solves. */
 int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay);
-/* Applies (I - dt A)^-1 to a difference vector v (n_fields * n_vox, mobile fields only), where A
+/* Applies (I - dt A)^-1 to a difference vector v (n_fields * n_vox, active fields only), where A
  * is the transport operator of the last dermis_transport_lod_ie call (its chemotactic drift kept)
  * with homogeneous boundary data. Used to filter the step's error estimate (stepper.c). */
 int dermis_transport_filter(dermis_solver *s, double *v, double t_end, double dt);

@@ -6,11 +6,19 @@
  *     u <- R(dt/2) u
  * LOD-IE is the first-order, unconditionally stable, positivity-preserving transport of
  * diffusion.c; its Richardson extrapolation T is second order (the splitting error between the
- * axes is part of what the extrapolation removes). The local error estimate is max |f - c|
- * weighted by atol_s + rtol |u| (max norm: independent of summation order, so the step size is
- * the same for any thread count). A PI controller (Gustafsson) picks the next step; rejected
- * steps restore the saved state. Steps that end on a stop time land on it exactly. */
+ * axes is part of what the extrapolation removes). The local error estimate is f - c, filtered
+ * (transport_second_order_active) and measured in the weighted RMS norm (error_norm, summed in
+ * fixed blocks so the step size is the same for any thread count). A PI controller
+ * (Gustafsson) picks the next step; rejected steps restore the saved state. Steps that end on a
+ * stop time land on it exactly.
+ *
+ * Threads: the reactions (microseconds per voxel) use s->nthreads; the transport (nanoseconds
+ * per voxel, a few barriers per field and sweep) uses s->nthreads_transport, which is 1 below
+ * TRANSPORT_MIN_VOXELS_PER_THREAD voxels per thread. On a shared machine every barrier can wait
+ * for a descheduled thread (and libgomp spins while it waits), so a small grid must not pay
+ * them; results are bitwise identical for any split. */
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,6 +29,9 @@
 #define DERMIS_SOLVER_MSG_ITEM(name, msg) msg,
 /* Voxels per block of the error norm's deterministic partial sums (see extrapolate). */
 #define ERR_BLOCK 4096
+/* Fewest voxels per transport thread: below this one field's sweeps (~5 ns per voxel) are
+ * shorter than the barriers that would share them. */
+#define TRANSPORT_MIN_VOXELS_PER_THREAD 16384
 
 static const char *const solver_messages[] = {DERMIS_SOLVER_ERRORS(DERMIS_SOLVER_MSG_ITEM)};
 #undef DERMIS_SOLVER_MSG_ITEM
@@ -142,9 +153,9 @@ static int copy_problem(dermis_solver *s, const dermis_problem *p)
     s->problem = *p;
     s->fields = malloc(p->n_fields * sizeof *s->fields);
     s->atol = malloc(p->n_fields * sizeof *s->atol);
-    s->inert = malloc(p->n_fields * sizeof *s->inert);
+    s->active = malloc(p->n_fields * sizeof *s->active);
     s->chemotaxis = malloc((p->n_chemotaxis ? p->n_chemotaxis : 1) * sizeof *s->chemotaxis);
-    if (!s->fields || !s->atol || !s->inert || !s->chemotaxis) return DERMIS_SOLVER_ENOMEM;
+    if (!s->fields || !s->atol || !s->active || !s->chemotaxis) return DERMIS_SOLVER_ENOMEM;
     memcpy(s->fields, p->fields, p->n_fields * sizeof *s->fields);
     if (p->n_chemotaxis) memcpy(s->chemotaxis, p->chemotaxis, p->n_chemotaxis * sizeof *s->chemotaxis);
     for (size_t f = 0; f < p->n_fields; f++) s->atol[f] = p->fields[f].atol;
@@ -159,6 +170,7 @@ static int alloc_parts(dermis_solver *s, const dermis_problem *problem)
     if (rc == DERMIS_SOLVER_OK) rc = alloc_thread_ws(s);
     if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_alloc(s);
     if (rc != DERMIS_SOLVER_OK) return rc;
+    for (size_t f = 0; f < problem->n_fields; f++) s->active[f] = s->tr[f].mobile;
     /* Step workspaces: large, and only touched by dermis_solver_advance, so a caller that only
      * uses dermis_solver_transport_step never makes their pages resident. */
     size_t n = problem->n_fields * s->n_vox;
@@ -187,10 +199,15 @@ dermis_solver *dermis_solver_alloc(const dermis_grid *grid, const dermis_problem
     s->grid = *grid;
     s->opt = *options;
     s->nthreads = options->threads > 0 ? options->threads : omp_get_max_threads();
-    if (options->min_voxels_per_thread > 0) {
-        const size_t useful = dermis_grid_voxels(grid) / options->min_voxels_per_thread;
+    size_t per_thread = options->threads > 0 ? options->min_voxels_per_thread : DERMIS_SOLVER_AUTO_VOXELS_PER_THREAD;
+    if (per_thread > 0) {
+        const size_t useful = dermis_grid_voxels(grid) / per_thread;
         if ((size_t)s->nthreads > useful) s->nthreads = useful > 0 ? (int)useful : 1;
     }
+    const size_t transport_useful = dermis_grid_voxels(grid) / TRANSPORT_MIN_VOXELS_PER_THREAD;
+    s->nthreads_transport = s->nthreads;
+    if (per_thread > 0 && (size_t)s->nthreads_transport > transport_useful)
+        s->nthreads_transport = transport_useful > 0 ? (int)transport_useful : 1;
     set_geometry(s);
     int rc = alloc_parts(s, problem);
     if (rc != DERMIS_SOLVER_OK) {
@@ -226,17 +243,17 @@ void dermis_solver_free(dermis_solver *s)
     free(s->fields);
     free(s->chemotaxis);
     free(s->atol);
-    free(s->inert);
+    free(s->active);
     free(s);
 }
 
 /* ---- one step ----------------------------------------------------------------------------- */
 
-static void copy_state(const dermis_solver *s, double *dst, const double *src, int mobile_only)
+static void copy_state(const dermis_solver *s, double *dst, const double *src, int active_only)
 {
     size_t nv = s->n_vox;
     for (size_t f = 0; f < s->problem.n_fields; f++)
-        if (!mobile_only || s->tr[f].mobile) memcpy(dst + f * nv, src + f * nv, nv * sizeof *dst);
+        if (!active_only || s->active[f]) memcpy(dst + f * nv, src + f * nv, nv * sizeof *dst);
 }
 
 /* u <- 2u - coarse (fine value where that is negative); coarse <- fine - coarse, the raw
@@ -245,9 +262,9 @@ static void extrapolate(dermis_solver *s, double *u, double *coarse)
 {
     const size_t nv = s->n_vox, nf = s->problem.n_fields;
     for (size_t f = 0; f < nf; f++) {
-        if (!s->tr[f].mobile) continue;
+        if (!s->active[f]) continue;
         double *uf = u + f * nv, *cf = coarse + f * nv;
-#pragma omp parallel for schedule(static) num_threads(s->nthreads)
+#pragma omp parallel for schedule(static) num_threads(s->nthreads_transport)
         for (size_t p = 0; p < nv; p++) {
             const double fine = uf[p], x = 2.0 * fine - cf[p];
             cf[p] = fine - cf[p];
@@ -256,7 +273,7 @@ static void extrapolate(dermis_solver *s, double *u, double *coarse)
     }
 }
 
-/* Weighted RMS norm of the error vector e over every mobile field and voxel, with weights
+/* Weighted RMS norm of the error vector e over every active field and voxel, with weights
  * 1 / (atol + rtol |u|).
  *
  * Why RMS and not max: the split transport step meets the reactions' quasi-steady boundary
@@ -271,14 +288,14 @@ static double error_norm(dermis_solver *s, const double *u, const double *e)
 {
     const size_t nv = s->n_vox, nf = s->problem.n_fields, nb = s->n_err_blocks;
     const double rtol = s->opt.rtol;
-    size_t n_mobile = 0;
-    for (size_t f = 0; f < nf; f++) n_mobile += s->tr[f].mobile ? 1 : 0;
-#pragma omp parallel for schedule(static) num_threads(s->nthreads)
+    size_t n_active = 0;
+    for (size_t f = 0; f < nf; f++) n_active += s->active[f] ? 1 : 0;
+#pragma omp parallel for schedule(static) num_threads(s->nthreads_transport)
     for (size_t b = 0; b < nb; b++) {
         const size_t lo = b * ERR_BLOCK, hi = lo + ERR_BLOCK < nv ? lo + ERR_BLOCK : nv;
         double sum = 0.0;
         for (size_t f = 0; f < nf; f++) {
-            if (!s->tr[f].mobile) continue;
+            if (!s->active[f]) continue;
             const double *uf = u + f * nv, *ef = e + f * nv;
             for (size_t p = lo; p < hi; p++) {
                 const double w = ef[p] / (s->atol[f] + rtol * fabs(uf[p]));
@@ -289,7 +306,7 @@ static double error_norm(dermis_solver *s, const double *u, const double *e)
     }
     double total = 0.0;
     for (size_t b = 0; b < nb; b++) total += s->err_blocks[b];
-    return n_mobile > 0 ? sqrt(total / (double)(n_mobile * nv)) : 0.0;
+    return n_active > 0 ? sqrt(total / (double)(n_active * nv)) : 0.0;
 }
 
 static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err);
@@ -348,17 +365,11 @@ static int transport_inert(const dermis_solver *s, size_t f, const double *u)
 
 static int transport_second_order(dermis_solver *s, double *u, double t, double dt, double *err)
 {
-    double t0 = omp_get_wtime();
-    /* Fields already at a transport equilibrium are taken out of this step (see transport_inert);
-     * the flags are restored below, before anything else reads them. */
-    size_t nf = s->problem.n_fields;
-    for (size_t f = 0; f < nf; f++) s->inert[f] = s->tr[f].mobile && transport_inert(s, f, u);
-    for (size_t f = 0; f < nf; f++)
-        if (s->inert[f]) s->tr[f].mobile = 0;
+    double t0 = omp_get_wtime(), chemotaxis0 = s->stats.wall_chemotaxis_s;
+    /* Fields already at a transport equilibrium are taken out of this step (see transport_inert). */
+    for (size_t f = 0; f < s->problem.n_fields; f++) s->active[f] = s->tr[f].mobile && !transport_inert(s, f, u);
     int rc = transport_second_order_active(s, u, t, dt, err);
-    for (size_t f = 0; f < nf; f++)
-        if (s->inert[f]) s->tr[f].mobile = 1;
-    s->stats.wall_diffusion_s += omp_get_wtime() - t0;
+    s->stats.wall_diffusion_s += omp_get_wtime() - t0 - (s->stats.wall_chemotaxis_s - chemotaxis0);
     return rc;
 }
 
@@ -382,9 +393,14 @@ static int transport_second_order_active(dermis_solver *s, double *u, double t, 
 static int reaction_half(dermis_solver *s, double *u, double t, double h)
 {
     double t0 = omp_get_wtime();
-    for (int i = 0; i < s->nthreads; i++) s->ws[i].rhs_evals = 0;
     int rc = dermis_reaction_advance(s, u, t, h);
-    for (int i = 0; i < s->nthreads; i++) s->stats.rhs_evaluations += s->ws[i].rhs_evals;
+    for (int i = 0; i < s->nthreads; i++) {
+        dermis_thread_ws *w = &s->ws[i];
+        s->stats.rhs_evaluations += w->rhs_evals;
+        s->stats.jacobian_evaluations += w->jac_evals;
+        s->stats.reaction_voxel_steps += w->voxel_steps;
+        w->rhs_evals = w->jac_evals = w->voxel_steps = 0;
+    }
     s->stats.wall_reaction_s += omp_get_wtime() - t0;
     return rc;
 }
@@ -474,9 +490,10 @@ int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, doub
                                  const double *decay_per_day)
 {
     if (!s || !u || !(dt_day > 0.0)) return DERMIS_SOLVER_EINVAL;
-    double t0 = omp_get_wtime();
+    double t0 = omp_get_wtime(), chemotaxis0 = s->stats.wall_chemotaxis_s;
+    for (size_t f = 0; f < s->problem.n_fields; f++) s->active[f] = s->tr[f].mobile;
     int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day);
-    s->stats.wall_diffusion_s += omp_get_wtime() - t0;
+    s->stats.wall_diffusion_s += omp_get_wtime() - t0 - (s->stats.wall_chemotaxis_s - chemotaxis0);
     return rc;
 }
 
@@ -489,6 +506,37 @@ void dermis_solver_reset_step(dermis_solver *s)
 const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s)
 {
     return &s->stats;
+}
+
+int dermis_solver_threads(const dermis_solver *s)
+{
+    return s->nthreads;
+}
+
+#define DERMIS_STAT_TYPE_long DERMIS_STAT_LONG
+#define DERMIS_STAT_TYPE_double DERMIS_STAT_DOUBLE
+#define DERMIS_STAT_ROW(type, name, units, doc) \
+    {#name, units, doc, DERMIS_STAT_TYPE_##type, offsetof(dermis_solver_stats, name)},
+static const dermis_solver_stat_info stat_rows[] = {DERMIS_SOLVER_STATS(DERMIS_STAT_ROW)};
+#undef DERMIS_STAT_ROW
+
+size_t dermis_solver_stats_count(void)
+{
+    return sizeof stat_rows / sizeof stat_rows[0];
+}
+
+const dermis_solver_stat_info *dermis_solver_stats_info(size_t i)
+{
+    return i < dermis_solver_stats_count() ? &stat_rows[i] : NULL;
+}
+
+int dermis_solver_stats_foreach(const dermis_solver_stats *stats, dermis_stat_visit_fn fn, void *user)
+{
+    for (size_t i = 0; i < dermis_solver_stats_count(); i++) {
+        int rc = fn(&stat_rows[i], (const char *)stats + stat_rows[i].offset, user);
+        if (rc != 0) return rc;
+    }
+    return 0;
 }
 
 void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c)

@@ -164,7 +164,7 @@ int main(int argc, char **argv)
             dermis_output_close(out, "failed", NULL, 0.0, err);
         return 1;
     }
-    dermis_solver_stats stats = {100, 3, 5000, 1.0, 0.5, 2.0, 0.01, 1e-4, 0.5};
+    dermis_solver_stats stats = {100, 3, 5000, 1.0, 0.5, 2.0, 0.01, 1e-4, 0.5, 0, 0};
     if (dermis_output_close(out, "completed", &stats, 1.25, err) != 0) {
         fprintf(stderr, "make_sample_output: %s\n", err);
         return 1;

@@ -90,7 +90,7 @@ static void write_file(const char *path, fixture *fx, size_t frames)
     write_frames(o, fx, 0, frames);
     assert_int_equal(dermis_output_frames(o), frames);
     assert_int_equal(dermis_output_observable_rows(o), frames);
-    dermis_solver_stats stats = {10, 1, 200, 0.1, 0.2, 0.3, 0.01, 0.001, 0.5};
+    dermis_solver_stats stats = {10, 1, 200, 0.1, 0.2, 0.3, 0.01, 0.001, 0.5, 0, 0};
     assert_int_equal(dermis_output_close(o, "completed", &stats, 2.5, err), 0);
 }
 

@@ -23,54 +23,11 @@
 #include <gsl/gsl_linalg.h>
 #include <gsl/gsl_vector.h>
 
+#include "bench/b1.h"
 #include "mms.h"
 
 #define B1_N 32
 #define B1_NV (B1_N * B1_N * B1_N)
-#define B1_FIELDS 4
-#define B1_STEPS 100
-#define B1_DT_MIN 0.01
-#define B1_DX_UM 10.0
-#define B1_SIGMA0_UM 50.0
-
-static const double b1_D[B1_FIELDS] = {1000.0, 100.0, 10.0, 1.0};
-static const double b1_lambda[B1_FIELDS] = {0.1, 0.01, 0.001, 0.0};
-
-static double coord(size_t i)
-{
-    return ((double)i + 0.5) * B1_DX_UM - 0.5 * B1_N * B1_DX_UM;
-}
-
-static double exact(double r2, double D, double lambda, double t)
-{
-    double s2 = B1_SIGMA0_UM * B1_SIGMA0_UM, w = s2 + 2.0 * D * t;
-    return pow(s2 / w, 1.5) * exp(-r2 / (2.0 * w)) * exp(-lambda * t);
-}
-
-static void initial_state(double *u)
-{
-    for (size_t iz = 0; iz < B1_N; iz++)
-        for (size_t iy = 0; iy < B1_N; iy++)
-            for (size_t ix = 0; ix < B1_N; ix++) {
-                double x = coord(ix), y = coord(iy), z = coord(iz);
-                for (size_t f = 0; f < B1_FIELDS; f++)
-                    u[f * B1_NV + (iz * B1_N + iy) * B1_N + ix] = exact(x * x + y * y + z * z, 0, 0, 0);
-            }
-}
-
-static void rel_l2_errors(const double *u, double t, double *rel)
-{
-    for (size_t f = 0; f < B1_FIELDS; f++) {
-        double num = 0.0, den = 0.0;
-        for (size_t p = 0; p < B1_NV; p++) {
-            double x = coord(p % B1_N), y = coord((p / B1_N) % B1_N), z = coord(p / (B1_N * B1_N));
-            double e = exact(x * x + y * y + z * z, b1_D[f], b1_lambda[f], t);
-            num += (u[f * B1_NV + p] - e) * (u[f * B1_NV + p] - e);
-            den += e * e;
-        }
-        rel[f] = sqrt(num / den);
-    }
-}
 
 /* The oracle: one LOD implicit-Euler step of one field, line by line with GSL. */
 static void oracle_step(double *u, double D, double lambda)
@@ -100,20 +57,10 @@ static void oracle_step(double *u, double D, double lambda)
 
 static void solver_run(double *u, int threads)
 {
-    dermis_grid grid = {3, B1_N, B1_N, B1_N, B1_DX_UM, DERMIS_LATERAL_ZERO_FLUX};
     dermis_field_spec fields[B1_FIELDS];
-    memset(fields, 0, sizeof fields);
-    for (size_t f = 0; f < B1_FIELDS; f++) {
-        fields[f].name = "substrate";
-        fields[f].D_uniform = b1_D[f];
-        fields[f].atol = 1e-9;
-    }
-    dermis_problem pb = {.n_fields = B1_FIELDS, .fields = fields};
-    dermis_solver_options opt = {1e-3, B1_DT_MIN, B1_DT_MIN, B1_DT_MIN, 1000, threads, 1, 0};
-    int st;
-    dermis_solver *s = dermis_solver_alloc(&grid, &pb, &opt, &st);
+    dermis_solver *s = b1_solver_alloc(B1_N, threads, fields);
     assert_non_null(s);
-    initial_state(u);
+    b1_initial_state(u, B1_N);
     for (int k = 0; k < B1_STEPS; k++)
         assert_int_equal(dermis_solver_transport_step(s, u, k * B1_DT_MIN, B1_DT_MIN, b1_lambda),
                          DERMIS_SOLVER_OK);
@@ -139,14 +86,14 @@ static void test_b1_small_against_gsl(void **state)
     assert_non_null(u);
     assert_non_null(o);
     assert_non_null(v);
-    initial_state(o);
+    b1_initial_state(o, B1_N);
     double mass0 = kahan_total(o + 3 * B1_NV, B1_NV);
     for (int k = 0; k < B1_STEPS; k++)
         for (size_t f = 0; f < B1_FIELDS; f++) oracle_step(o + f * B1_NV, b1_D[f], b1_lambda[f]);
     solver_run(u, 1);
     double eu[B1_FIELDS], eo[B1_FIELDS], t = B1_STEPS * B1_DT_MIN;
-    rel_l2_errors(u, t, eu);
-    rel_l2_errors(o, t, eo);
+    b1_rel_l2(u, B1_N, t, eu);
+    b1_rel_l2(o, B1_N, t, eo);
     for (size_t f = 0; f < B1_FIELDS; f++) {
         double dmax = 0.0, omax = 0.0;
         for (size_t p = 0; p < B1_NV; p++) {

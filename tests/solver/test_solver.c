@@ -218,6 +218,53 @@ static void test_bitwise_threads(void **state)
     assert_memory_equal(a, c, sizeof a);
 }
 
+/* The thread count the solver reports is the one it uses: automatic counts follow the grid
+ * size (a small grid gets one thread), explicit counts are capped by min_voxels_per_thread. */
+static void test_thread_count(void **state)
+{
+    (void)state;
+    dermis_grid g = {3, 10, 10, 10, 0.1, DERMIS_LATERAL_ZERO_FLUX};
+    dermis_field_spec f = field(0.01, 1e-6);
+    dermis_problem pb = {.n_fields = 1, .fields = &f};
+    const struct {
+        int threads;
+        size_t min_voxels;
+        int used;
+    } rows[] = {{0, 0, 1}, {0, 256, 1}, {3, 0, 3}, {3, 400, 2}, {2, 5000, 1}};
+    for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        dermis_solver_options opt = {.rtol = 1e-3, .dt_initial_day = 0.1, .dt_max_day = 0.1, .max_steps = 10,
+                                     .threads = rows[i].threads, .min_voxels_per_thread = rows[i].min_voxels};
+        int st;
+        dermis_solver *s = dermis_solver_alloc(&g, &pb, &opt, &st);
+        assert_non_null(s);
+        assert_int_equal(dermis_solver_threads(s), rows[i].used);
+        dermis_solver_free(s);
+    }
+}
+
+static int visit_stat(const dermis_solver_stat_info *info, const void *value, void *user)
+{
+    const dermis_solver_stats *st = user;
+    /* the row's offset points at the member of that name */
+    if (strcmp(info->name, "rhs_evaluations") == 0) assert_ptr_equal(value, &st->rhs_evaluations);
+    if (strcmp(info->name, "dt_last_day") == 0) assert_ptr_equal(value, &st->dt_last_day);
+    assert_true(info->units[0] != '\0' && info->description[0] != '\0');
+    return 0;
+}
+
+/* The statistics list is the struct: every row maps onto its member. */
+static void test_stats_list(void **state)
+{
+    (void)state;
+    dermis_solver_stats st = {0};
+    size_t n = dermis_solver_stats_count(), bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        bytes += dermis_solver_stats_info(i)->type == DERMIS_STAT_LONG ? sizeof(long) : sizeof(double);
+    assert_int_equal(bytes, sizeof st);
+    assert_null(dermis_solver_stats_info(n));
+    assert_int_equal(dermis_solver_stats_foreach(&st, visit_stat, &st), 0);
+}
+
 static void test_subnormals_flushed(void **state)
 {
     (void)state;
@@ -360,6 +407,8 @@ int main(void)
         cmocka_unit_test(test_periodic_mode),
         cmocka_unit_test(test_gaussian_adaptive),
         cmocka_unit_test(test_bitwise_threads),
+        cmocka_unit_test(test_thread_count),
+        cmocka_unit_test(test_stats_list),
         cmocka_unit_test(test_subnormals_flushed),
         cmocka_unit_test(test_recoverable_retry),
         cmocka_unit_test(test_landing_and_restart),
