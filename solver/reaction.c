@@ -5,34 +5,31 @@
  * only when a voxel cannot be integrated at all (SUB_MAX_FAILURES, a substep below 1e-12 of the
  * interval, or a fatal rhs error).
  *
- * Substep: backward Euler Richardson-extrapolated, v = 2 BE(h/2)^2 - BE(h) (second order, the
- * extrapolation of an L-stable method), with |fine - coarse| weighted by atol_s + rtol |u| as
- * the local error estimate; where the extrapolation alone dips below zero the fine value is kept.
- * Each BE solve: modified Newton (one Jacobian per substep, analytic or forward differences);
- * if it fails (divergence, or the rhs refuses a negative iterate), damped Newton with a fresh
- * Jacobian per iteration, a backtracking line search on the residual and projection onto
- * u >= 0 (damped_newton). Positivity: a fine solution below zero by more than the field's atol
- * rejects the substep; smaller dips are projected to zero. After SUB_FALLBACK_AFTER consecutive
- * failed solves at one time the voxel takes plain backward-Euler substeps (L-stable, first
- * order, error |v - u - h R(t, u)| / 2) until one is accepted, then returns to the
- * extrapolated scheme. This integrates a fully destroyed voxel (damage 1, alarmin burst,
- * neutrophil influx ~6000 per day) that made the old modified Newton go far negative.
- * With options.fixed_step the interval is one substep, Newton is driven to round-off and there
- * is no fallback (convergence studies see the scheme itself).
+ * Substep (richardson_step): linearly implicit Euler LI (one Jacobian at the start of the
+ * substep, the basic step of LIMEX), Richardson-extrapolated v = 2 LI(h/2)^2 - LI(h) to second
+ * order, with |fine - coarse| weighted by atol_s + rtol |u| as the local error estimate; where
+ * the extrapolation alone dips below zero the fine value is kept. Positivity: a fine solution
+ * below zero by more than the field's atol rejects the substep; smaller dips are projected to
+ * zero. After SUB_FALLBACK_AFTER consecutive failed substeps at one time the voxel takes
+ * backward-Euler substeps solved by damped Newton (a fresh Jacobian per iteration, backtracking
+ * line search on the residual, projection onto u >= 0; first order, L-stable, error
+ * |v - u - h R(t, u)| / 2) until one is accepted, then returns to the extrapolated scheme. This
+ * integrates a fully destroyed voxel (damage 1, alarmin burst, neutrophil influx ~6000 per day).
+ * With options.fixed_step the interval is one substep, and there is no fallback (convergence
+ * studies see the scheme itself).
  *
- * Linear algebra: the iteration matrix I - c h J is factorised "block-triangularly": components
- * whose rows couple only to components already eliminated (typically every field that is zero
- * or at rest, e.g. damage in intact tissue) are solved first by substitution with their own
- * diagonal, and only the remaining coupled core gets a dense LU with partial pivoting. Besides
- * being cheaper, this is exact: a component whose residual and dependencies are exactly zero
- * gets an exactly zero correction, whereas pivoting across the whole matrix leaked rounding
- * errors of the other fields into it (tests/solver/test_reaction.c).
+ * Reuse: a rejected substep is retried from the same (t, u), so R(t, u), the Jacobian and its
+ * block structure are kept and only the two factorisations are redone; R(t0, u) of the rest
+ * test is the first substep's R(t, u).
  *
- * Voxels where R(u) == 0 exactly at both stage times are left untouched, which is what every
- * stage gives bitwise there (cost follows the perturbed region). Work arrays are per thread and
- * allocated once (dermis_reaction_ws_alloc). */
+ * Linear algebra: I - cJ is solved block-triangularly (blocklu.c): one pattern per Jacobian,
+ * shared by the factorisations of I - hJ and I - (h/2)J; a component whose residual and
+ * dependencies are exactly zero gets an exactly zero correction (tests/solver/test_reaction.c).
+ *
+ * Voxels where R(u) == 0 exactly at both stage times of the first substep (t0 and t0 + h/2)
+ * are left untouched, which is what every stage gives bitwise there (cost follows the perturbed
+ * region). Work arrays are per thread and allocated once (dermis_reaction_ws_alloc). */
 #include <math.h>
-#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,44 +39,17 @@
 
 enum { SUBSTEP_OK = 0, SUBSTEP_RETRY = 1 };
 
-/* A factorised iteration matrix (see the file comment). */
-typedef struct {
-    double *m;     /* the matrix itself, n*n: prefix rows and the core-to-prefix coupling */
-    double *lu;    /* LU of the core block, nc*nc */
-    size_t *piv;   /* pivots of the core LU */
-    size_t *order; /* prefix components (in elimination order), then core components */
-    double *bc;    /* core right-hand side scratch */
-    size_t np, nc;
-} slu;
-
 struct dermis_reaction_ws {
     double *state;             /* the voxel being integrated */
     double *v, *vf, *ub, *vc;  /* substep result (coarse, then extrapolated), fine, half, R(half) */
     double *r, *g, *tmp;       /* rhs values; linear-solve and finite-difference scratch */
     double *jac;               /* dR/du, n*n */
-    slu a, b;                  /* Richardson: I - hJ and I - (h/2)J */
-    slu d;                     /* damped Newton: I - hJ(v) of the current iterate */
+    dermis_btf pattern;        /* block structure of jac */
+    dermis_blu a, b;           /* Richardson: I - hJ and I - (h/2)J */
+    dermis_blu d;              /* damped Newton: I - hJ(v) of the current iterate */
     double *k1, *k2, *y1, *f0; /* damped Newton scratch; R(t, u) of the substep */
+    int have_f0, have_jac;     /* f0 / jac (and pattern) hold R and J at the current (t, u) */
 };
-
-static int slu_alloc(slu *f, size_t n)
-{
-    f->m = malloc(n * n * sizeof(double));
-    f->lu = malloc(n * n * sizeof(double));
-    f->piv = malloc(n * sizeof(size_t));
-    f->order = malloc(n * sizeof(size_t));
-    f->bc = malloc(n * sizeof(double));
-    return f->m && f->lu && f->piv && f->order && f->bc ? 0 : -1;
-}
-
-static void slu_free(slu *f)
-{
-    free(f->m);
-    free(f->lu);
-    free(f->piv);
-    free(f->order);
-    free(f->bc);
-}
 
 int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w)
 {
@@ -90,7 +60,8 @@ int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w)
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++)
         if (!(*vec[i] = malloc(n * sizeof(double)))) return DERMIS_SOLVER_ENOMEM;
     x->jac = malloc(n * n * sizeof(double));
-    if (!x->jac || slu_alloc(&x->a, n) != 0 || slu_alloc(&x->b, n) != 0 || slu_alloc(&x->d, n) != 0)
+    if (!x->jac || dermis_btf_alloc(&x->pattern, n) != 0 || dermis_blu_alloc(&x->a, n) != 0 ||
+        dermis_blu_alloc(&x->b, n) != 0 || dermis_blu_alloc(&x->d, n) != 0)
         return DERMIS_SOLVER_ENOMEM;
     return DERMIS_SOLVER_OK;
 }
@@ -101,130 +72,12 @@ void dermis_reaction_ws_free(dermis_thread_ws *w)
     if (!x) return;
     double *vec[] = {x->state, x->v, x->vf, x->ub, x->vc, x->r, x->g, x->tmp, x->k1, x->k2, x->y1, x->f0, x->jac};
     for (size_t i = 0; i < sizeof vec / sizeof vec[0]; i++) free(vec[i]);
-    slu_free(&x->a);
-    slu_free(&x->b);
-    slu_free(&x->d);
+    dermis_btf_free(&x->pattern);
+    dermis_blu_free(&x->a);
+    dermis_blu_free(&x->b);
+    dermis_blu_free(&x->d);
     free(x);
     w->rx = NULL;
-}
-
-/* ---- structured LU ------------------------------------------------------------------------ */
-
-static int lu_factor(size_t n, double *a, size_t *piv)
-{
-    for (size_t k = 0; k < n; k++) {
-        size_t p = k;
-        for (size_t i = k + 1; i < n; i++)
-            if (fabs(a[i * n + k]) > fabs(a[p * n + k])) p = i;
-        piv[k] = p;
-        if (a[p * n + k] == 0.0) return -1;
-        if (p != k)
-            for (size_t j = 0; j < n; j++) {
-                double t = a[k * n + j];
-                a[k * n + j] = a[p * n + j];
-                a[p * n + j] = t;
-            }
-        double inv = 1.0 / a[k * n + k];
-        for (size_t i = k + 1; i < n; i++) {
-            double l = a[i * n + k] * inv;
-            a[i * n + k] = l;
-            if (l != 0.0)
-                for (size_t j = k + 1; j < n; j++) a[i * n + j] -= l * a[k * n + j];
-        }
-    }
-    return 0;
-}
-
-static void lu_solve(size_t n, const double *a, const size_t *piv, double *b)
-{
-    for (size_t k = 0; k < n; k++) {
-        double t = b[piv[k]];
-        b[piv[k]] = b[k];
-        b[k] = t;
-        if (b[k] != 0.0)
-            for (size_t i = k + 1; i < n; i++) b[i] -= a[i * n + k] * b[k];
-    }
-    for (size_t k = n; k-- > 0;) {
-        for (size_t j = k + 1; j < n; j++) b[k] -= a[k * n + j] * b[j];
-        b[k] /= a[k * n + k];
-    }
-}
-
-/* Forms M = I - c J and factorises it (prefix by substitution, core by dense LU); `like`, if not
- * NULL, is a factorisation of the same J whose ordering is reused. Returns -1 if M is singular. The ordering needs one bit per component; larger systems use the plain LU. */
-static int slu_factor(slu *f, size_t n, const double *J, double c, const slu *like)
-{
-    for (size_t i = 0; i < n * n; i++) f->m[i] = -c * J[i];
-    for (size_t i = 0; i < n; i++) f->m[i * n + i] += 1.0;
-    size_t np = 0;
-    if (like) {
-        /* Same J, another multiple c: the off-diagonal pattern, hence the ordering, is the same. */
-        memcpy(f->order, like->order, n * sizeof *f->order);
-        np = like->np;
-        for (size_t k = 0; k < np; k++)
-            if (f->m[f->order[k] * n + f->order[k]] == 0.0) return -1;
-    } else if (n <= 64) {
-        uint64_t done = 0, deps[64];
-        for (size_t i = 0; i < n; i++) {
-            deps[i] = 0;
-            for (size_t j = 0; j < n; j++)
-                if (j != i && f->m[i * n + j] != 0.0) deps[i] |= (uint64_t)1 << j;
-        }
-        /* Repeatedly take every row whose couplings are all to components already taken. */
-        for (int changed = 1; changed;) {
-            changed = 0;
-            for (size_t i = 0; i < n; i++) {
-                uint64_t bit = (uint64_t)1 << i;
-                if (!(done & bit) && (deps[i] & ~done) == 0) {
-                    if (f->m[i * n + i] == 0.0) return -1;
-                    f->order[np++] = i;
-                    done |= bit;
-                    changed = 1;
-                }
-            }
-        }
-        size_t k = np;
-        for (size_t i = 0; i < n; i++)
-            if (!(done & ((uint64_t)1 << i))) f->order[k++] = i;
-    } else {
-        for (size_t i = 0; i < n; i++) f->order[i] = i;
-    }
-    f->np = np;
-    f->nc = n - np;
-    const size_t *core = f->order + np;
-    for (size_t a = 0; a < f->nc; a++)
-        for (size_t b = 0; b < f->nc; b++) f->lu[a * f->nc + b] = f->m[core[a] * n + core[b]];
-    return f->nc > 0 ? lu_factor(f->nc, f->lu, f->piv) : 0;
-}
-
-/* Solves M x = b in place. */
-static void slu_solve(const slu *f, size_t n, double *b)
-{
-    const double *m = f->m;
-    for (size_t k = 0; k < f->np; k++) {
-        size_t i = f->order[k];
-        double x = b[i];
-        for (size_t q = 0; q < k; q++) {
-            size_t j = f->order[q];
-            double mij = m[i * n + j];
-            if (mij != 0.0) x -= mij * b[j];
-        }
-        b[i] = x / m[i * n + i];
-    }
-    if (f->nc == 0) return;
-    const size_t *core = f->order + f->np;
-    for (size_t a = 0; a < f->nc; a++) {
-        size_t i = core[a];
-        double x = b[i];
-        for (size_t q = 0; q < f->np; q++) {
-            size_t j = f->order[q];
-            double mij = m[i * n + j];
-            if (mij != 0.0) x -= mij * b[j];
-        }
-        f->bc[a] = x;
-    }
-    lu_solve(f->nc, f->lu, f->piv, f->bc);
-    for (size_t a = 0; a < f->nc; a++) b[core[a]] = f->bc[a];
 }
 
 /* ---- one voxel ---------------------------------------------------------------------------- */
@@ -249,7 +102,11 @@ static int jacobian(const voxel_ctx *c, double t, const double *u)
     size_t n = c->n;
     double *J = c->ws->rx->jac, *r0 = c->ws->rx->r, *r1 = c->ws->rx->g, *up = c->ws->rx->tmp;
     c->ws->jac_evals++;
-    if (pb->jac) return pb->jac(t, c->voxel, u, J, pb->user);
+    if (pb->jac) {
+        int rc = pb->jac(t, c->voxel, u, J, pb->user);
+        if (rc == 0) dermis_btf_analyse(&c->ws->rx->pattern, J);
+        return rc;
+    }
     int rc = eval_rhs(c, t, u, r0);
     if (rc != 0) return rc;
     memcpy(up, u, n * sizeof *up);
@@ -264,6 +121,7 @@ static int jacobian(const voxel_ctx *c, double t, const double *u)
         for (size_t i = 0; i < n; i++) J[i * n + j] = (r1[i] - r0[i]) / h;
         up[j] = u[j];
     }
+    dermis_btf_analyse(&c->ws->rx->pattern, J);
     return 0;
 }
 
@@ -306,11 +164,12 @@ static int damped_newton(const voxel_ctx *c, double t_end, double h, const doubl
     if (rc != 0) return rc;
     double g = be_residual(c, h, base, v, r);
     for (int it = 0; it < DAMPED_MAX_ITER; it++) {
+        x->have_jac = 0; /* jac and pattern now belong to the iterate */
         rc = jacobian(c, t_end, v);
         if (rc != 0) return rc;
-        if (slu_factor(&x->d, n, w->rx->jac, h, NULL) != 0) return SUBSTEP_RETRY;
+        if (dermis_blu_factor(&x->d, &x->pattern, x->jac, h) != 0) return SUBSTEP_RETRY;
         for (size_t i = 0; i < n; i++) d[i] = -(v[i] - base[i] - h * r[i]);
-        slu_solve(&x->d, n, d);
+        dermis_blu_solve(&x->d, &x->pattern, d);
         /* Backtrack until the projected iterate is admissible and reduces the residual. */
         double lambda = 1.0, gt = INFINITY;
         int k = 0;
@@ -348,11 +207,11 @@ static int project_nonnegative(const voxel_ctx *c, double *y)
 /* One linearly implicit Euler step v = base + (I - hJ)^-1 h R(t, base), with M = I - hJ and
  * R(t, base) given in r0 (not modified). Returns 0 or the rhs status of nothing (no rhs here). */
 static void linear_euler(const voxel_ctx *c, double h, const double *base, const double *r0, double *v,
-                         const slu *M)
+                         const dermis_blu *M)
 {
     double *d = c->ws->rx->g;
     for (size_t i = 0; i < c->n; i++) d[i] = h * r0[i];
-    slu_solve(M, c->n, d);
+    dermis_blu_solve(M, &c->ws->rx->pattern, d);
     for (size_t i = 0; i < c->n; i++) v[i] = base[i] + d[i];
 }
 
@@ -365,21 +224,29 @@ static void linear_euler(const voxel_ctx *c, double h, const double *base, const
  * voxel falls back to damped-Newton backward Euler (integrate_voxel). */
 static int richardson_step(const voxel_ctx *c, double t, double h, const double *u, double *err)
 {
-    dermis_thread_ws *w = c->ws;
-    slu *mc = &w->rx->a, *mf = &w->rx->b;
+    struct dermis_reaction_ws *x = c->ws->rx;
+    dermis_blu *mc = &x->a, *mf = &x->b;
     size_t n = c->n;
-    double *coarse = w->rx->v, *fine = w->rx->vf, *r0 = w->rx->f0, *half = w->rx->ub;
-    int rc = jacobian(c, t, u);
-    if (rc != 0) return rc;
-    if (slu_factor(mc, n, w->rx->jac, h, NULL) != 0 || slu_factor(mf, n, w->rx->jac, 0.5 * h, mc) != 0) return SUBSTEP_RETRY;
-    rc = eval_rhs(c, t, u, r0);
-    if (rc != 0) return rc;
+    double *coarse = x->v, *fine = x->vf, *r0 = x->f0, *half = x->ub;
+    int rc = 0;
+    if (!x->have_jac) {
+        rc = jacobian(c, t, u);
+        if (rc != 0) return rc;
+        x->have_jac = 1;
+    }
+    if (dermis_blu_factor(mc, &x->pattern, x->jac, h) != 0 || dermis_blu_factor(mf, &x->pattern, x->jac, 0.5 * h) != 0)
+        return SUBSTEP_RETRY;
+    if (!x->have_f0) {
+        rc = eval_rhs(c, t, u, r0);
+        if (rc != 0) return rc;
+        x->have_f0 = 1;
+    }
     linear_euler(c, h, u, r0, coarse, mc);
     linear_euler(c, 0.5 * h, u, r0, half, mf);
     if (project_nonnegative(c, half) != 0) return SUBSTEP_RETRY;
-    rc = eval_rhs(c, t + 0.5 * h, half, w->rx->vc);
+    rc = eval_rhs(c, t + 0.5 * h, half, x->vc);
     if (rc != 0) return rc;
-    linear_euler(c, 0.5 * h, half, w->rx->vc, fine, mf);
+    linear_euler(c, 0.5 * h, half, x->vc, fine, mf);
     if (c->s->opt.fixed_step) {
         for (size_t i = 0; i < n; i++)
             if (fine[i] < 0.0) return SUBSTEP_RETRY;
@@ -405,8 +272,13 @@ static int be_fallback_step(const voxel_ctx *c, double t, double h, const double
     dermis_thread_ws *w = c->ws;
     size_t n = c->n;
     double *f0 = w->rx->f0;
-    int rc = eval_rhs(c, t, u, f0);
-    if (rc == 0) rc = damped_newton(c, t + h, h, u, w->rx->v);
+    int rc = 0;
+    if (!w->rx->have_f0) {
+        rc = eval_rhs(c, t, u, f0);
+        if (rc != 0) return rc;
+        w->rx->have_f0 = 1;
+    }
+    rc = damped_newton(c, t + h, h, u, w->rx->v);
     if (rc != 0) return rc;
     double e = 0.0;
     for (size_t i = 0; i < n; i++) e = fmax(e, 0.5 * fabs(w->rx->v[i] - u[i] - h * f0[i]) / weight(c, i, u[i], w->rx->v[i]));
@@ -415,17 +287,22 @@ static int be_fallback_step(const voxel_ctx *c, double t, double h, const double
     return SUBSTEP_OK;
 }
 
-/* True if R(u) vanishes exactly at t0 + h/2 and t0 + h: then every stage returns u unchanged. */
+/* True if R(u) vanishes exactly at t0 and t0 + h/2, the stage times of a first substep of
+ * length h: then every stage returns u unchanged. Leaves R(t0, u) in f0 for that substep. */
 static int at_rest(const voxel_ctx *c, double t0, double h, const double *u, int *rc)
 {
-    double *r = c->ws->rx->r;
-    double times[2] = {t0 + 0.5 * h, t0 + h};
-    for (int k = 0; k < 2; k++) {
-        *rc = eval_rhs(c, times[k], u, r);
-        if (*rc != 0) return 0;
-        for (size_t i = 0; i < c->n; i++)
-            if (r[i] != 0.0) return 0;
-    }
+    struct dermis_reaction_ws *x = c->ws->rx;
+    x->have_jac = 0;
+    x->have_f0 = 0;
+    *rc = eval_rhs(c, t0, u, x->f0);
+    if (*rc != 0) return 0;
+    x->have_f0 = 1;
+    for (size_t i = 0; i < c->n; i++)
+        if (x->f0[i] != 0.0) return 0;
+    *rc = eval_rhs(c, t0 + 0.5 * h, u, x->r);
+    if (*rc != 0) return 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (x->r[i] != 0.0) return 0;
     return 1;
 }
 
@@ -462,6 +339,7 @@ static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
         if (rc < 0) return rc;
         if (rc == 0 && err <= 1.0) {
             memcpy(u, c->ws->rx->v, c->n * sizeof *u);
+            c->ws->rx->have_f0 = c->ws->rx->have_jac = 0; /* a new (t, u) */
             t = last ? t_end : t + hs;
             hs *= err > 0.0 ? fmin(SUB_GROW_MAX, SUB_SAFETY / sqrt(err)) : SUB_GROW_MAX;
             streak = 0;

@@ -3,6 +3,7 @@
  *   diffusion.c  one LOD implicit-Euler transport step (diffusion + chemotaxis drift)
  *   chemotaxis.c face drift rates of the chemotactic fields
  *   reaction.c   per-voxel stiff reaction integrator
+ *   blocklu.c    block-triangular LU of its iteration matrices
  *   fpenv.c      flush-to-zero / denormals-are-zero inside parallel regions
  *   stepper.c    public API: allocation, adaptive Strang stepping, controller, statistics
  * Not installed for other layers: include solver/solver.h instead. */
@@ -10,6 +11,7 @@
 #define DERMIS_SOLVER_INTERNAL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "solver/solver.h"
 
@@ -143,6 +145,39 @@ int dermis_transport_filter(dermis_solver *s, double *v, double t_end, double dt
 int dermis_reaction_advance(dermis_solver *s, double *u, double t0, double h);
 int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w);
 void dermis_reaction_ws_free(dermis_thread_ws *w);
+
+/* blocklu.c ------------------------------------------------------------------------------- */
+/* Block-triangular structure of one n x n Jacobian J (strongly connected components of its
+ * nonzero pattern, in dependency order) and the couplings between the blocks. */
+typedef struct {
+    size_t n, nb, nnz;
+    size_t *order;            /* components in solve order, block after block */
+    size_t *bstart;           /* block b is order[bstart[b] .. bstart[b+1]) */
+    size_t *rstart, *col;     /* row at solve position q couples to col[rstart[q] .. rstart[q+1]) */
+    size_t *jidx;             /* index i*n + j in J of each coupling */
+    double *jval;             /* its value in the J last analysed */
+    uint64_t *mask;           /* nonzero pattern last analysed, one bit set per row (n <= 64) */
+    int valid;                /* mask holds a pattern */
+    size_t *index, *low, *stack, *block, *adj_start, *adj; /* Tarjan scratch; block of each component */
+} dermis_btf;
+
+/* LU of M = I - c J on a dermis_btf pattern. */
+typedef struct {
+    double *m;   /* -c J of every coupling */
+    double *lu;  /* the diagonal blocks' LU factors, block after block */
+    size_t *piv; /* their pivots, at the block's solve positions */
+    double *x;   /* one block's right-hand side (scratch) */
+} dermis_blu;
+
+int dermis_btf_alloc(dermis_btf *p, size_t n);
+void dermis_btf_free(dermis_btf *p);
+void dermis_btf_analyse(dermis_btf *p, const double *J);
+int dermis_blu_alloc(dermis_blu *f, size_t n);
+void dermis_blu_free(dermis_blu *f);
+/* Factorises I - c J on pattern p (p analysed from this J); -1 if a diagonal block is singular. */
+int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, double c);
+/* Solves M x = b in place (b indexed by component). */
+void dermis_blu_solve(const dermis_blu *f, const dermis_btf *p, double *b);
 
 /* fpenv.c --------------------------------------------------------------------------------- */
 /* Sets flush-to-zero and denormals-are-zero for the calling thread; returns the previous state
