@@ -220,6 +220,13 @@ void dermis_solver_reset_step(dermis_solver *s);
 int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, double dt_day,
                                  const double *decay_per_day);
 
+/* The reaction half of a step alone: integrates du/dt = R(u) in every voxel from t_day over
+ * h_day with the per-voxel error-controlled substeps of dermis_solver_advance (statistics
+ * updated, no transport, no global error control). DERMIS_SOLVER_ESTEP if a voxel could not be
+ * integrated over h_day (dermis_solver_advance would retry a smaller step). Exposed for
+ * benchmark B2 and for tests. */
+int dermis_solver_reaction_step(dermis_solver *s, double *u, double t_day, double h_day);
+
 const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s);
 /* OpenMP threads the solver actually uses for its reactions (after options.threads = 0 was
  * resolved and min_voxels_per_thread applied); small grids run their transport on fewer. */

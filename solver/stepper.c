@@ -497,6 +497,13 @@ int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, doub
     return rc;
 }
 
+int dermis_solver_reaction_step(dermis_solver *s, double *u, double t_day, double h_day)
+{
+    if (!s || !u || !(h_day > 0.0)) return DERMIS_SOLVER_EINVAL;
+    int rc = reaction_half(s, u, t_day, h_day);
+    return rc == DERMIS_SOLVER_RETRY ? DERMIS_SOLVER_ESTEP : rc;
+}
+
 void dermis_solver_reset_step(dermis_solver *s)
 {
     s->ctl.dt_next_day = s->opt.dt_initial_day;
