@@ -194,7 +194,7 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
         .config_values = (const char *const *)rc->config_values,
         .command_line = rc->req->command_line,
         .seed = rc->cfg->run.seed,
-        .threads = dermis_solver_threads(rc->solver), /* the count used, not the request */
+        .threads = dermis_solver_threads(rc->sim->solver), /* the count used, not the request */
     };
     return 0;
 }

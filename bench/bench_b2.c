@@ -17,20 +17,12 @@
 #include <hdf5.h>
 #include <omp.h>
 
-#include "io/config.h"
-#include "model/lesion.h"
-#include "model/model.h"
-#include "model/sites.h"
-#include "model/topical.h"
-#include "solver/solver.h"
+#include "app/sim.h"
 
 #define B2_REPEAT_MAX 99
 
 typedef struct {
     dermis_grid grid;
-    dermis_skin_profile skin;
-    dermis_tissue tissue;
-    dermis_model *model;
     double *state;   /* the saved state, n_fields * n_vox */
     double dt_day;   /* the run's last step */
 } b2_case;
@@ -69,45 +61,25 @@ static int read_state(const char *path, b2_case *c)
     return rc;
 }
 
-static size_t voxels_along(double extent_mm, double dx_mm)
+/* The run of the configuration as `dermis run` builds it (app/sim.h), at `threads` threads. */
+static dermis_sim *build_sim(const char *config_path, int threads)
 {
-    const double n = extent_mm / dx_mm + 0.5;
-    return n < 1.0 ? 1 : (size_t)n;
-}
-
-/* The grid, tissue and model of the configuration, as `dermis run` builds them (app/run.c). */
-static int build_case(const char *config_path, b2_case *c)
-{
-    char err[DERMIS_CONFIG_ERROR_MAX];
-    dermis_config *cfg = malloc(sizeof *cfg);
-    dermis_config_origin *origin = dermis_config_origin_alloc();
-    int rc = cfg && origin ? 0 : -1;
-    if (rc == 0) {
-        dermis_config_defaults(cfg);
-        if (dermis_config_read_file(cfg, origin, config_path, err) != 0 || dermis_config_finish(cfg, origin, err) != 0) {
-            fprintf(stderr, "bench_b2: %s\n", err);
-            rc = -1;
-        }
+    FILE *f = fopen(config_path, "rb");
+    char *text = NULL, err[512];
+    long len = -1;
+    if (f && fseek(f, 0, SEEK_END) == 0) len = ftell(f);
+    if (f && len >= 0 && fseek(f, 0, SEEK_SET) == 0 && (text = calloc((size_t)len + 1, 1)) &&
+        fread(text, 1, (size_t)len, f) != (size_t)len) {
+        free(text);
+        text = NULL;
     }
-    if (rc == 0) {
-        const dermis_run_options_cfg *r = &cfg->run;
-        c->grid = (dermis_grid){.dims = (int)r->dims, .dx_mm = r->dx_mm, .nz = voxels_along(r->depth_mm, r->dx_mm),
-                                .nx = r->dims >= 2 ? voxels_along(r->width_mm, r->dx_mm) : 1,
-                                .ny = r->dims == 3 ? voxels_along(r->length_mm, r->dx_mm) : 1,
-                                .lateral = r->lateral_boundary == 0 ? DERMIS_LATERAL_PERIODIC : DERMIS_LATERAL_ZERO_FLUX};
-        int status = 0;
-        char msg[DERMIS_CONFIG_ERROR_MAX];
-        if (dermis_skin_profile_from_params(&cfg->protocol.skin, &c->skin) != 0 ||
-            dermis_tissue_alloc(&c->tissue, &c->grid, &c->skin) != 0 ||
-            dermis_lesion_apply(&c->tissue, &cfg->protocol.lesion, &c->skin) != 0 ||
-            !(c->model = dermis_model_alloc(&cfg->model, &c->tissue, &status, msg, sizeof msg)) ||
-            dermis_model_set_atol_scale(c->model, cfg->solver.atol_scale) != DERMIS_MODEL_OK ||
-            dermis_topical_configure_model(c->model, &cfg->protocol.topical) != DERMIS_MODEL_OK)
-            rc = -1;
-    }
-    free(cfg);
-    dermis_config_origin_free(origin);
-    return rc;
+    if (f) fclose(f);
+    if (!text) return NULL;
+    int status = 0;
+    dermis_sim *sim = dermis_sim_create_from_ini(config_path, text, threads, &status, err, sizeof err);
+    if (!sim) fprintf(stderr, "bench_b2: %s\n", err);
+    free(text);
+    return sim;
 }
 
 typedef struct {
@@ -152,35 +124,17 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_b2 --config CONFIG --state STATE.nc [--threads N] [--repeat R<=99]\n");
         return 2;
     }
-    b2_case c = {0};
-    if (build_case(config, &c) != 0) {
-        fprintf(stderr, "bench_b2: cannot build the model of %s\n", config);
-        return 1;
-    }
+    dermis_sim *sim = build_sim(config, threads);
+    if (!sim) return 1;
+    b2_case c = {.grid = sim->grid};
     const size_t nv = dermis_grid_voxels(&c.grid), n = DERMIS_N_FIELDS * nv;
     c.state = malloc(n * sizeof *c.state);
-    double *u = malloc(n * sizeof *u);
-    if (!c.state || !u || read_state(state, &c) != 0 || !(c.dt_day > 0.0)) {
+    if (!c.state || read_state(state, &c) != 0 || !(c.dt_day > 0.0)) {
         fprintf(stderr, "bench_b2: cannot read the state of this grid (%zu voxels) from %s\n", nv, state);
         return 1;
     }
-    dermis_problem pb;
-    dermis_model_problem(c.model, &pb);
-    /* The reaction step never looks at boundaries: zero-flux faces spare a boundary callback. */
-    dermis_field_spec fields[DERMIS_N_FIELDS];
-    for (size_t f = 0; f < DERMIS_N_FIELDS; f++) {
-        fields[f] = pb.fields[f];
-        fields[f].top = fields[f].bottom = (dermis_bc){.type = DERMIS_BC_ZERO_FLUX};
-    }
-    pb.fields = fields;
-    const dermis_solver_options opt = {.rtol = 1e-3, .dt_initial_day = c.dt_day, .dt_max_day = c.dt_day,
-                                       .max_steps = 1, .threads = threads};
-    int status = 0;
-    dermis_solver *s = dermis_solver_alloc(&c.grid, &pb, &opt, &status);
-    if (!s) {
-        fprintf(stderr, "bench_b2: solver: %s\n", dermis_solver_strerror(status));
-        return 1;
-    }
+    dermis_solver *s = sim->solver;
+    double *u = sim->state;
     b2_result runs[B2_REPEAT_MAX];
     for (int r = 0; r < repeat; r++)
         if (run_once(&c, s, u, &runs[r]) != DERMIS_SOLVER_OK) {
@@ -194,10 +148,7 @@ int main(int argc, char **argv)
            "\"jacobians_per_voxel_step\":%.3f}\n",
            config, nv, dermis_solver_threads(s), repeat, c.dt_day, (double)nv / m->seconds,
            1e6 * m->seconds / (double)nv, (double)m->rhs / (double)nv, (double)m->jac / (double)nv);
-    dermis_solver_free(s);
-    dermis_model_free(c.model);
-    dermis_tissue_free(&c.tissue);
+    dermis_sim_free(sim);
     free(c.state);
-    free(u);
     return 0;
 }
