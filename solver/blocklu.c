@@ -223,12 +223,14 @@ static void lu_solve(size_t k, const double *a, const size_t *piv, double *b)
 
 int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, double c)
 {
-    const size_t n = p->n;
-    for (size_t e = 0; e < p->nnz; e++) f->m[e] = -c * p->jval[e];
-    double *a = f->lu;
-    for (size_t b = 0; b < p->nb; b++) {
-        const size_t s = p->bstart[b], k = p->bstart[b + 1] - s;
-        const size_t *comp = p->order + s;
+    const size_t n = p->n, nb = p->nb, nnz = p->nnz;
+    const size_t *restrict order = p->order, *restrict bstart = p->bstart;
+    const double *restrict jval = p->jval;
+    double *restrict m = f->m, *restrict a = f->lu;
+    for (size_t e = 0; e < nnz; e++) m[e] = -c * jval[e];
+    for (size_t b = 0; b < nb; b++) {
+        const size_t s = bstart[b], k = bstart[b + 1] - s;
+        const size_t *comp = order + s;
         if (k == 1) {
             a[0] = -c * J[comp[0] * n + comp[0]] + 1.0;
             if (a[0] == 0.0) return -1;
@@ -237,8 +239,8 @@ int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, doubl
         }
         for (size_t r = 0; r < k; r++)
             for (size_t q = 0; q < k; q++) {
-                double m = -c * J[comp[r] * n + comp[q]];
-                a[r * k + q] = r == q ? m + 1.0 : m;
+                double v = -c * J[comp[r] * n + comp[q]];
+                a[r * k + q] = r == q ? v + 1.0 : v;
             }
         if (lu_factor(k, a, f->piv + s) != 0) return -1;
         a += k * k;
@@ -246,24 +248,30 @@ int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, doubl
     return 0;
 }
 
-void dermis_blu_solve(const dermis_blu *f, const dermis_btf *p, double *b)
+void dermis_blu_solve(const dermis_blu *f, const dermis_btf *p, double *restrict b)
 {
-    const double *a = f->lu;
-    for (size_t blk = 0; blk < p->nb; blk++) {
-        const size_t s = p->bstart[blk], k = p->bstart[blk + 1] - s;
-        for (size_t r = 0; r < k; r++) {
-            const size_t q = s + r;
-            double x = b[p->order[q]];
-            for (size_t e = p->rstart[q]; e < p->rstart[q + 1]; e++) x -= f->m[e] * b[p->col[e]];
-            f->x[r] = x;
-        }
+    const size_t nb = p->nb;
+    const size_t *restrict order = p->order, *restrict bstart = p->bstart, *restrict rstart = p->rstart,
+                           *restrict col = p->col;
+    const double *restrict m = f->m, *restrict a = f->lu;
+    double *restrict x = f->x;
+    for (size_t blk = 0; blk < nb; blk++) {
+        const size_t s = bstart[blk], k = bstart[blk + 1] - s;
         if (k == 1) {
-            b[p->order[s]] = f->x[0] / a[0];
+            double v = b[order[s]];
+            for (size_t e = rstart[s]; e < rstart[s + 1]; e++) v -= m[e] * b[col[e]];
+            b[order[s]] = v / a[0];
             a += 1;
             continue;
         }
-        lu_solve(k, a, f->piv + s, f->x);
-        for (size_t r = 0; r < k; r++) b[p->order[s + r]] = f->x[r];
+        for (size_t r = 0; r < k; r++) {
+            const size_t q = s + r;
+            double v = b[order[q]];
+            for (size_t e = rstart[q]; e < rstart[q + 1]; e++) v -= m[e] * b[col[e]];
+            x[r] = v;
+        }
+        lu_solve(k, a, f->piv + s, x);
+        for (size_t r = 0; r < k; r++) b[order[s + r]] = x[r];
         a += k * k;
     }
 }
