@@ -131,7 +131,7 @@ static double weight(const voxel_ctx *c, size_t i, double a, double b)
     return c->s->atol[i] + c->s->opt.rtol * fmax(fabs(a), fabs(b));
 }
 
-/* -- backward Euler solves ------------------------------------------------------------------ */
+/* -- backward-Euler fallback: damped Newton ------------------------------------------------- */
 
 /* Weighted max norm of v - base - h R(v) with R(v) in r. */
 static double be_residual(const voxel_ctx *c, double h, const double *base, const double *v, const double *r)
@@ -144,14 +144,14 @@ static double be_residual(const voxel_ctx *c, double h, const double *base, cons
 #define DAMPED_MAX_ITER 30
 #define DAMPED_MAX_BACKTRACK 12
 /* Newton converged when the last correction and the residual are this far below the error
- * tolerance (the same margin as the modified Newton of the adaptive mode). */
+ * tolerance (weighted max norm, as be_residual). */
 #define NEWTON_TOL 1e-3
 
 /* Solves v - base - h R(t_end, v) = 0 from v = base by Newton with a fresh Jacobian per
  * iteration, a backtracking line search on the residual and projection onto v >= 0: the robust
  * path for strongly nonlinear, stiff voxels (e.g. a destroyed voxel flooded with neutrophils),
- * where modified Newton overshoots into negative values. Uses rx->d, k1, k2, y1, ws->vc and
- * overwrites rx->jac. */
+ * where a linearly implicit step overshoots into negative values. Uses rx->d, k1, k2, y1, vc and
+ * overwrites rx->jac and its pattern. */
 static int damped_newton(const voxel_ctx *c, double t_end, double h, const double *base, double *v)
 {
     dermis_thread_ws *w = c->ws;

@@ -15,6 +15,20 @@
 
 #include "solver/solver.h"
 
+/* Function multi-versioning of the hot vector kernels (thomas.c): the default build carries an
+ * AVX-512F, an AVX2 and a baseline version of each and the loader picks the best for the CPU
+ * (GCC's target_clones, glibc ifunc), so users need no -march=native to be fast. The versions
+ * compute bitwise the same results: the kernels are element-wise across lines (no reductions)
+ * and -ffp-contract=off forbids fused multiply-adds in every version. Empty where the compiler
+ * targets AVX2 already (-DDERMIS_NATIVE=ON) or cannot do it; -DDERMIS_NO_CLONES builds the
+ * baseline alone (to compare the versions). */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__linux__) && !defined(__AVX2__) && \
+    !defined(DERMIS_NO_CLONES)
+#define DERMIS_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define DERMIS_CLONES
+#endif
+
 /* Lines of the x sweep solved together: enough independent recurrences to hide the latency
  * of one multiply-add chain, small enough that the block stays in L1. */
 #define DERMIS_X_BLOCK 8

@@ -46,13 +46,13 @@ static inline void solve_const(double *restrict d, size_t dk, size_t dj, size_t 
     }
 }
 
-void dermis_thomas_const_rows(double *d, size_t ld, size_t n, size_t m, const double *inv,
+DERMIS_CLONES void dermis_thomas_const_rows(double *d, size_t ld, size_t n, size_t m, const double *inv,
                               const double *mlo, const double *mup)
 {
     solve_const(d, ld, 1, n, m, inv, mlo, mup);
 }
 
-void dermis_thomas_const_cols(double *d, size_t ld, size_t n, size_t m, const double *inv,
+DERMIS_CLONES void dermis_thomas_const_cols(double *d, size_t ld, size_t n, size_t m, const double *inv,
                               const double *mlo, const double *mup)
 {
     /* Blocks of lines so the recurrences of DERMIS_X_BLOCK lines run side by side. */
@@ -65,7 +65,7 @@ void dermis_thomas_const_cols(double *d, size_t ld, size_t n, size_t m, const do
     }
 }
 
-void dermis_thomas_factor_lines(size_t n, size_t m, const double *lo, double *di, double *up)
+DERMIS_CLONES void dermis_thomas_factor_lines(size_t n, size_t m, const double *lo, double *di, double *up)
 {
     for (size_t j = 0; j < m; j++) {
         di[j] = 1.0 / di[j];
@@ -105,7 +105,7 @@ static inline void solve_lines(double *restrict d, size_t dk, size_t dj, size_t 
     }
 }
 
-void dermis_thomas_solve_lines(double *d, size_t dk, size_t dj, size_t n, size_t m,
+DERMIS_CLONES void dermis_thomas_solve_lines(double *d, size_t dk, size_t dj, size_t n, size_t m,
                                const double *lo, const double *inv, const double *cp)
 {
     if (dj == 1)
@@ -116,7 +116,7 @@ void dermis_thomas_solve_lines(double *d, size_t dk, size_t dj, size_t n, size_t
         solve_lines(d, dk, dj, n, m, lo, inv, cp);
 }
 
-void dermis_thomas_cyclic_correct(double *d, size_t dk, size_t dj, size_t n, size_t m,
+DERMIS_CLONES void dermis_thomas_cyclic_correct(double *d, size_t dk, size_t dj, size_t n, size_t m,
                                   const double *z, size_t zk, size_t zj,
                                   const double *bg, const double *id, int per_line)
 {
@@ -250,7 +250,7 @@ static inline void flux_block(double *restrict d, size_t dk, size_t dj, size_t n
     for (size_t j = 0; j < XB; j++) d[j * dj] = (d[j * dj] - f[j]) * s;
 }
 
-void dermis_thomas_flux_rows(double *d, size_t ld, size_t n, size_t m, double *g, const double *a)
+DERMIS_CLONES void dermis_thomas_flux_rows(double *d, size_t ld, size_t n, size_t m, double *g, const double *a)
 {
     /* Unblocked: whole rows stream through the hardware prefetcher. Register-blocking y/z lines
      * like x lines (flux_block with dk = ld) measured 40 % slower on the z slab, whose rows come
@@ -258,7 +258,7 @@ void dermis_thomas_flux_rows(double *d, size_t ld, size_t n, size_t m, double *g
     flux_solve(d, ld, n, m, g, a);
 }
 
-void dermis_thomas_flux_cols(double *d, size_t ld, size_t n, size_t m, double *g, const double *a)
+DERMIS_CLONES void dermis_thomas_flux_cols(double *d, size_t ld, size_t n, size_t m, double *g, const double *a)
 {
     /* x lines are contiguous in memory, so one line's recurrence cannot be vectorised; blocks of
      * XB lines run side by side instead, one vector lane per line. */
