@@ -103,14 +103,20 @@ static uint64_t row_mask(const double *Ji, size_t n, size_t i)
     return m & ~((uint64_t)1 << i);
 }
 
+/* Adjacency lists (row i depends on the components adj[adj_start[i] ..]) from the row masks
+ * when they hold the pattern (n <= 64), else from J. */
 static void build_adjacency(dermis_btf *p, const double *J)
 {
     const size_t n = p->n;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         p->adj_start[i] = k;
-        for (size_t j = 0; j < n; j++)
-            if (j != i && J[i * n + j] != 0.0) p->adj[k++] = j;
+        if (n <= 64) {
+            for (uint64_t m = p->mask[i]; m != 0; m &= m - 1) p->adj[k++] = (size_t)__builtin_ctzll(m);
+        } else {
+            for (size_t j = 0; j < n; j++)
+                if (j != i && J[i * n + j] != 0.0) p->adj[k++] = j;
+        }
     }
     p->adj_start[n] = k;
 }
