@@ -1,0 +1,169 @@
+/* The teaching page in headless Chromium (Debian's, driven by puppeteer-core; no browser
+ * download): load it, change the needle depth, run 28 days, compare every observable at every
+ * output time with `dermis run` of the configuration the page saves, type a bad value and check
+ * that the CLI's own one-line message appears next to the control and the page still runs, then
+ * save a screenshot and check that the section shows a field (not a blank canvas).
+ *
+ * Usage: node page_test.js SITE_DIR OUT_DIR   (env: DERMIS = the dermis binary,
+ *        DERMIS_CHROMIUM = the browser, default /usr/bin/chromium)
+ * Prints the figures it measured (agreement, first frame, simulated days per second) and
+ * "N passed, M failed". */
+"use strict";
+const fs = require("fs");
+const http = require("http");
+const path = require("path");
+const {execFileSync, spawnSync} = require("child_process");
+const puppeteer = require("puppeteer-core");
+
+const [siteDir, outDir] = process.argv.slice(2);
+const dermis = process.env.DERMIS;
+const chromium = process.env.DERMIS_CHROMIUM || "/usr/bin/chromium";
+const TOLERANCE = 1e-9;  /* issue 15: observables equal to <= 1e-9 relative at every output time */
+const TYPES = {".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm",
+               ".ini": "text/plain"};
+
+let passed = 0, failed = 0;
+function check(ok, what) {
+  console.log(`${ok ? "ok  " : "FAIL"} ${what}`);
+  if (ok) passed++; else failed++;
+}
+
+function serve() {
+  const server = http.createServer((req, res) => {
+    const file = path.join(path.resolve(siteDir), decodeURIComponent(req.url.split("?")[0]).replace(/^\/$/, "/index.html"));
+    if (!file.startsWith(path.resolve(siteDir)) || !fs.existsSync(file)) { res.writeHead(404); res.end(); return; }
+    res.writeHead(200, {"Content-Type": TYPES[path.extname(file)] || "application/octet-stream"});
+    fs.createReadStream(file).pipe(res);
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/* The CLI's observables for an INI text: run it, read the .nc with h5py. */
+function cliObservables(iniText, names, dir) {
+  fs.writeFileSync(path.join(dir, "page.ini"), iniText);
+  execFileSync(dermis, ["run", "page.ini", "-o", "page.nc", "--quiet", "--threads", "1"], {cwd: dir});
+  const py = `import h5py, json, sys
+f = h5py.File("page.nc", "r")
+names = json.loads(sys.argv[1])
+print(json.dumps({"time": f["time_obs"][()].tolist(),
+                  "values": [[None if v != v else float(v) for v in f[n][()]] for n in names]}))`;
+  const out = execFileSync("/usr/bin/python3", ["-c", py, JSON.stringify(names)], {cwd: dir, maxBuffer: 1 << 26});
+  return JSON.parse(out);
+}
+
+/* The CLI's error line for an INI text named page.ini. */
+function cliError(iniText, dir) {
+  fs.writeFileSync(path.join(dir, "page.ini"), iniText);
+  const r = spawnSync(dermis, ["run", "page.ini", "-o", "bad.nc", "--quiet"], {cwd: dir, encoding: "utf8"});
+  return {status: r.status, line: r.stderr.trim()};
+}
+
+function compare(rows, names, cli) {
+  let worst = 0, bitwise = 0, total = 0, timesEqual = rows.length === cli.time.length;
+  rows.forEach((r, i) => { if (r[0] !== cli.time[i]) timesEqual = false; });
+  names.forEach((n, j) => {
+    cli.values[j].forEach((c, i) => {
+      const w = rows[i] ? rows[i][j + 1] : NaN;
+      const bothNaN = (c === null) && Number.isNaN(w);
+      total++;
+      if (bothNaN || c === w) { bitwise++; return; }
+      const d = Math.abs(c - w) / Math.max(Math.abs(c), 1e-300);
+      worst = Math.max(worst, Number.isFinite(d) ? d : Infinity);
+    });
+  });
+  return {worst, bitwise, total, timesEqual};
+}
+
+async function waitDone(page, name, timeoutMs) {
+  await page.waitForFunction((n) => window.dermisPage.done(n) || window.dermisPage.error(n), {timeout: timeoutMs, polling: 200}, name);
+  return page.evaluate((n) => window.dermisPage.error(n), name);
+}
+
+async function setValue(page, selector, value) {
+  await page.$eval(selector, (el, v) => { el.value = v; el.dispatchEvent(new Event("change")); }, value);
+}
+
+async function main() {
+  fs.mkdirSync(outDir, {recursive: true});
+  const work = fs.mkdtempSync(path.join(outDir, "cli-"));
+  const server = await serve();
+  const url = `http://127.0.0.1:${server.address().port}/index.html`;
+  const browser = await puppeteer.launch({executablePath: chromium, headless: true,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]});
+  try {
+    const page = await browser.newPage();
+    await page.setViewport({width: 1500, height: 1250});
+    page.on("pageerror", (e) => check(false, `no JavaScript error on the page (${e.message})`));
+    await page.goto(url);
+
+    /* First frame: the homeostatic section of the default run (configs/demo.ini). */
+    await page.waitForFunction(() => window.dermisPage && window.dermisPage.firstFrameMs() !== null, {timeout: 20000});
+    const firstMs = await page.evaluate(() => window.dermisPage.firstFrameMs());
+    console.log(`first frame ${(firstMs / 1000).toFixed(2)} s after navigation start`);
+    check(firstMs <= 2000 || process.env.DERMIS_WEB_LOADED_MACHINE === "1",
+          `first frame within 2 s of load (${(firstMs / 1000).toFixed(2)} s)`);
+
+    /* The default run, timed: simulated days per wall second inside the worker. */
+    check(!(await waitDone(page, "A", 600000)), "the default demo run completes");
+    const demoRate = await page.evaluate(() => window.dermisPage.rate("A"));
+    console.log(`demo scenario: ${demoRate.toFixed(2)} simulated days per second (${fs.readFileSync("/proc/loadavg", "utf8").trim()})`);
+
+    /* Change the needle depth and run 28 days. */
+    await setValue(page, "#depth-A", "0.5");
+    await setValue(page, "#days-A", "28");
+    await page.click("#run");
+    await page.waitForFunction(() => !window.dermisPage.done("A"), {timeout: 10000}).catch(() => {});
+    check(!(await waitDone(page, "A", 600000)), "the 0.5 mm run completes in the browser");
+    const rows = await page.evaluate(() => window.dermisPage.rows("A"));
+    const names = await page.evaluate(() => window.dermisPage.names("A"));
+    const ini = await page.evaluate(() => window.dermisPage.ini("A"));
+    fs.writeFileSync(path.join(outDir, "page_0.5mm.ini"), ini);
+    check(/depth_mm = 0\.5/.test(ini) && rows[rows.length - 1][0] === 28, "the page ran the changed configuration to day 28");
+    const cli = cliObservables(ini, names, work);
+    const agree = compare(rows, names, cli);
+    console.log(`agreement: ${agree.bitwise} of ${agree.total} observable values bitwise equal; ` +
+                `max relative difference ${agree.worst.toExponential(2)}`);
+    check(agree.timesEqual, `same output times as dermis run (${rows.length} rows)`);
+    check(agree.worst <= TOLERANCE, `observables equal to <= ${TOLERANCE} relative at every output time`);
+    fs.writeFileSync(path.join(outDir, "agreement.json"), JSON.stringify({...agree, rate: demoRate, firstMs}, null, 1));
+
+    /* A screenshot of the finished run, and the section in it not blank. */
+    await setValue(page, "#field", "collagen_III");
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const shot = path.join(outDir, "page.png");
+    await page.screenshot({path: shot});
+    const box = await page.$eval("#sections canvas", (c) => { const b = c.getBoundingClientRect(); return [b.x, b.y, b.width, b.height]; });
+    const inspect = spawnSync("/usr/bin/python3", [path.join(__dirname, "inspect_section.py"), shot, ...box.map(String)], {encoding: "utf8"});
+    console.log(inspect.stdout.trim());
+    check(inspect.status === 0, "the screenshot's section shows a field with structure (not blank)");
+
+    /* A bad value: the CLI's one-line message next to the control, and the page keeps working. */
+    await setValue(page, "#depth-A", "-1");
+    await page.click("#run");
+    await page.waitForFunction(() => document.querySelector("#depth-A-error").textContent !== "", {timeout: 20000});
+    const shown = await page.$eval("#depth-A-error", (e) => e.textContent);
+    const badIni = await page.evaluate(() => window.dermisPage.ini("A"));
+    const expected = cliError(badIni, work);
+    console.log(`page shows: ${shown}\ncli prints: ${expected.line}`);
+    check(expected.status === 2 && shown === expected.line, "a bad needle depth shows the CLI's one-line message next to the control");
+    await page.screenshot({path: path.join(outDir, "page_error.png")});
+    await setValue(page, "#depth-A", "1.0");
+    await setValue(page, "#days-A", "3");
+    await page.click("#run");
+    check(!(await waitDone(page, "A", 120000)), "after the error the page runs again");
+    check(await page.$eval("#depth-A-error", (e) => e.textContent === ""), "the message is cleared by a good run");
+
+    /* Comparison view: two protocols side by side. */
+    await page.click("#compare");
+    check(!(await waitDone(page, "B", 120000)) && !(await waitDone(page, "A", 120000)), "two protocols run side by side");
+    check((await page.$$("#sections canvas")).length === 2, "two sections are shown in comparison");
+    await page.screenshot({path: path.join(outDir, "page_compare.png")});
+  } finally {
+    await browser.close();
+    server.close();
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { console.error(e); console.log(`${passed} passed, ${failed + 1} failed`); process.exit(1); });

@@ -1,0 +1,656 @@
+/* The teaching page: controls -> INI text -> one Web Worker per protocol running the dermis model
+ * (worker.js) -> a 2-D section, time series, the phase of repair, exports. */
+"use strict";
+
+/* The fields offered first, in this order (names from the model's registry; any field whose
+ * name mentions a provisional matrix is added after them; the rest follow under "more"). */
+const MAIN_FIELDS = ["collagen_I", "collagen_III", "fibroblasts", "neutrophils", "macrophages", "tgf_beta1",
+                     "vessels", "elastin", "damage"];
+/* Time series: observable name, label, colour (Okabe-Ito: distinguishable with colour-vision
+ * deficiency). Protocol B is drawn dashed in the same colours. */
+const CHARTS = [
+  {title: "Immune cells in the dermis", series: [["neutrophils_mean_dermis", "Neutrophils", "#D55E00"],
+    ["macrophages_mean_dermis", "Macrophages", "#0072B2"]]},
+  {title: "Fibroblasts in the dermis", series: [["fibroblasts_mean_dermis", "Fibroblasts", "#009E73"],
+    ["myofibroblasts_mean_dermis", "Myofibroblasts", "#CC79A7"]]},
+  {title: "Collagen and elastin in the dermis, change since before treatment",
+   series: [["collagen_change_pct_dermis", "Collagen (I + III)", "#E69F00"], ["elastin_change_pct_dermis", "Elastin", "#56B4E9"]]},
+];
+/* The controls, each bound to one configuration key; units, documentation and choices come from
+ * the configuration schema (io/schema.h) through the worker. */
+const CONTROLS = [
+  {id: "device", key: "device.type", label: "Device", kind: "select", only: ["dermaroller", "dermapen"]},
+  {id: "depth", key: "device.depth_mm", label: "Needle depth", kind: "text"},
+  {id: "sessions", key: "treatment.session_count", label: "Number of sessions", kind: "text"},
+  {id: "spacing", key: "treatment.session_interval_days", label: "Days between sessions", kind: "text"},
+  {id: "site", key: "skin.site", label: "Skin site", kind: "select"},
+  {id: "occlusion", key: "treatment.occlusion", label: "Occlusive dressing after each session", kind: "check"},
+  {id: "topical", key: "topical.molecule", label: "Topical product after each session", kind: "select", none: "none"},
+  {id: "days", key: "run.t_end_days", label: "Days to simulate", kind: "text"},
+];
+/* Protocol B starts as A with shallower needles: the classic first comparison. */
+const B_CHANGES = {depth: "0.5"};
+
+const $ = (sel) => document.querySelector(sel);
+const pretty = (name) => name.replace(/_/g, " ").replace(/\btgf beta(\d)/, "TGF-β$1");
+
+const page = {
+  baseIni: null, schema: null, protocols: {}, field: "collagen_I", view: 0, playing: true,
+  speed: 10, lastFrameMs: null, charts: [], firstFrameMs: null,
+};
+
+/* ------------------------------------------------------------------ protocols and workers */
+
+function makeProtocol(name) {
+  const p = {name, worker: new Worker("worker.js"), meta: null, rows: [], frames: [], t: 0, done: false,
+             rate: 0, ini: null, error: null, range: {}, startedMs: 0, inputs: {}};
+  p.worker.onmessage = (e) => onWorker(p, e.data);
+  return p;
+}
+
+function onWorker(p, msg) {
+  if (msg.type === "schema") { page.schema = msg.keys; buildControls(); startAll(); return; }
+  if (msg.type === "error") { showError(p, msg.message); return; }
+  if (msg.type === "meta") {
+    Object.assign(p, {meta: msg, rows: [], frames: [], t: 0, done: false, range: {}, error: null});
+    if (p.name === "A" || !page.protocols.A.meta) fillFieldMenu(msg.fields);
+    $("#time").max = Math.max(...active().map((q) => (q.meta ? q.meta.tEnd : 0)));
+    rebuildCharts();
+    return;
+  }
+  if (msg.type === "data") {
+    p.rows.push(...msg.rows);
+    for (const f of msg.frames) { p.frames.push(f); updateRange(p, f); }
+    p.t = msg.t;
+    p.done = msg.done;
+    p.rate = msg.rate;
+    if (!p.done && msg.t > 0) p.rate = msg.rate;
+    requestDraw();
+  }
+}
+
+function active() {
+  return $("#compare").checked ? [page.protocols.A, page.protocols.B] : [page.protocols.A];
+}
+
+/* ------------------------------------------------------------------ controls */
+
+function buildControls() {
+  for (const name of ["A", "B"]) {
+    const box = document.querySelector(`fieldset[data-protocol="${name}"]`);
+    const p = page.protocols[name];
+    for (const c of CONTROLS) {
+      const info = page.schema[c.key];
+      const row = document.createElement("div");
+      row.className = "control";
+      const unit = info.unit && info.unit !== "1" && c.kind === "text" ? ` (${info.unit})` : "";
+      const id = `${c.id}-${name}`;
+      let input;
+      if (c.kind === "select") {
+        input = document.createElement("select");
+        const choices = (c.none ? [c.none] : []).concat(info.choices.filter((x) => !c.only || c.only.includes(x)));
+        for (const ch of choices) input.add(new Option(pretty(ch), ch));
+      } else if (c.kind === "check") {
+        input = document.createElement("input");
+        input.type = "checkbox";
+      } else {
+        input = document.createElement("input");
+        input.type = "text";
+        input.inputMode = "decimal";
+        input.size = 6;
+      }
+      input.id = id;
+      input.title = info.doc;
+      const label = document.createElement("label");
+      label.htmlFor = id;
+      label.textContent = c.label + unit;
+      const err = document.createElement("div");
+      err.className = "error";
+      err.setAttribute("role", "alert");
+      err.id = `${id}-error`;
+      if (c.kind === "check") row.append(input, label, err);
+      else row.append(label, input, err);
+      box.append(row);
+      p.inputs[c.id] = {control: c, input, err};
+      input.addEventListener("change", () => clearErrors(p));
+    }
+    loadControls(p, name === "B" ? B_CHANGES : {});
+  }
+  const runErr = document.createElement("div");
+  runErr.className = "error";
+  runErr.id = "run-error";
+  runErr.setAttribute("role", "alert");
+  $("#run").after(runErr);
+}
+
+/* Sets the controls from the base configuration (configs/demo.ini), then the given changes. */
+function loadControls(p, changes) {
+  const ini = new IniText(page.baseIni);
+  for (const {control: c, input} of Object.values(p.inputs)) {
+    const [section, key] = c.key.split(".");
+    let value = ini.get(section, key);
+    if (c.id === "sessions" && value === null) value = String(sessionList(ini).length || 1);
+    if (c.id === "spacing" && value === null) value = "28";
+    if (c.id === "topical" && ini.get("topical", "applied") !== "true") value = c.none;
+    if (value === null) value = page.schema[c.key].default;
+    if (changes[c.id] !== undefined) value = changes[c.id];
+    if (c.kind === "check") input.checked = value === "true";
+    else input.value = value;
+  }
+}
+
+function sessionList(ini) {
+  const v = ini.get("treatment", "session_days");
+  return v ? v.split(",").map(Number) : [];
+}
+
+/* The configuration of protocol p: configs/demo.ini with the controls' values as typed. */
+function iniOf(p) {
+  const ini = new IniText(page.baseIni);
+  for (const {control: c, input} of Object.values(p.inputs)) {
+    const [section, key] = c.key.split(".");
+    const value = c.kind === "check" ? (input.checked ? "true" : "false") : input.value.trim();
+    if (c.id === "topical") {
+      ini.set("topical", "applied", value === c.none ? "false" : "true");
+      if (value !== c.none) ini.set(section, key, value);
+      continue;
+    }
+    ini.set(section, key, value);
+  }
+  /* The controls give sessions as a count and a spacing from day 0. */
+  ini.remove("treatment", "session_days");
+  ini.set("treatment", "first_session_day", "0");
+  return ini;
+}
+
+function clearErrors(p) {
+  for (const {input, err} of Object.values(p.inputs)) { err.textContent = ""; input.classList.remove("bad"); }
+  $("#run-error").textContent = "";
+}
+
+/* Shows the CLI's message next to the control whose key it names, else under Run. */
+function showError(p, message) {
+  const line = `dermis: ${message}`;
+  p.error = line;
+  const named = Object.values(p.inputs).find(({control: c}) =>
+    message.includes(` ${c.key}:`) || message.includes(` ${c.key} `) ||
+    (c.id === "topical" && message.includes(" topical.")) || (c.id === "sessions" && message.includes(" treatment.session_")));
+  if (named) {
+    named.err.textContent = line;
+    named.input.classList.add("bad");
+  } else {
+    $("#run-error").textContent = `Protocol ${p.name}: ${line}`;
+  }
+  requestDraw();
+}
+
+function startProtocol(p) {
+  clearErrors(p);
+  p.done = false;
+  p.error = null;
+  p.ini = iniOf(p);
+  p.startedMs = performance.now();
+  p.worker.postMessage({type: "start", ini: p.ini.toString()});
+}
+
+function startAll() {
+  page.view = 0;
+  page.playing = true;
+  $("#play").textContent = "Pause";
+  for (const p of active()) startProtocol(p);
+}
+
+/* ------------------------------------------------------------------ field section */
+
+function fillFieldMenu(fields) {
+  const menu = $("#field");
+  const previous = menu.value || page.field;
+  menu.textContent = "";
+  const names = fields.map((f) => f.name);
+  const main = MAIN_FIELDS.filter((n) => names.includes(n)).concat(names.filter((n) => /provisional/.test(n)));
+  const groups = [["Main", main], ["More", names.filter((n) => !main.includes(n))]];
+  for (const [label, list] of groups) {
+    const g = document.createElement("optgroup");
+    g.label = label;
+    for (const n of list) g.append(new Option(pretty(n), n));
+    menu.append(g);
+  }
+  menu.value = names.includes(previous) ? previous : main[0];
+  page.field = menu.value;
+  describeField();
+}
+
+function fieldInfo(p) {
+  const i = p.meta.fields.findIndex((f) => f.name === page.field);
+  return {index: i, ...p.meta.fields[i]};
+}
+
+function describeField() {
+  const p = page.protocols.A;
+  if (!p.meta) return;
+  const f = fieldInfo(p);
+  $("#field-desc").textContent = `${f.longName} (${f.units})`;
+}
+
+function updateRange(p, frame) {
+  const n = p.meta.nx * p.meta.nz;
+  p.meta.fields.forEach((f, k) => {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = k * n; i < (k + 1) * n; i++) { const v = frame.data[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+    const r = p.range[f.name] || [Infinity, -Infinity];
+    p.range[f.name] = [Math.min(r[0], lo), Math.max(r[1], hi)];
+  });
+}
+
+/* viridis (matplotlib), 17 stops, interpolated linearly. */
+const VIRIDIS = [[68, 1, 84], [72, 21, 104], [72, 38, 119], [69, 55, 129], [63, 71, 136], [57, 85, 140],
+  [50, 100, 142], [45, 113, 142], [39, 127, 142], [33, 140, 141], [31, 154, 138], [34, 167, 133],
+  [53, 183, 121], [84, 197, 104], [122, 209, 81], [165, 219, 54], [253, 231, 37]];
+
+function viridis(x) {
+  const s = Math.min(Math.max(x, 0), 1) * (VIRIDIS.length - 1);
+  const i = Math.min(Math.floor(s), VIRIDIS.length - 2), w = s - i;
+  return VIRIDIS[i].map((c, k) => Math.round(c + w * (VIRIDIS[i + 1][k] - c)));
+}
+
+function frameAt(p, t) {
+  let best = null;
+  for (const f of p.frames) if (f.t <= t + 1e-9) best = f;
+  return best;
+}
+
+function sharedRange() {
+  let lo = Infinity, hi = -Infinity;
+  for (const p of active()) {
+    const r = p.range[page.field];
+    if (r) { lo = Math.min(lo, r[0]); hi = Math.max(hi, r[1]); }
+  }
+  if (!(hi > lo)) hi = lo + (Math.abs(lo) > 0 ? Math.abs(lo) * 1e-6 : 1);
+  return [lo, hi];
+}
+
+function fmt(v) {
+  const a = Math.abs(v);
+  if (a === 0) return "0";
+  if (a >= 1e4 || a < 1e-2) return v.toExponential(1);
+  return v.toPrecision(3).replace(/\.?0+$/, "");
+}
+
+const SECTION = {left: 74, right: 118, top: 40, bottom: 14, width: 360};
+
+function drawSection(p, canvas) {
+  const ctx = canvas.getContext("2d");
+  const m = p.meta;
+  const scale = SECTION.width / m.nx;
+  const h = Math.round(scale * m.nz);
+  canvas.width = SECTION.left + SECTION.width + SECTION.right;
+  canvas.height = SECTION.top + h + SECTION.bottom;
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = "#111";
+  ctx.font = "bold 18px system-ui, sans-serif";
+  const s = m.sessions[0];
+  const title = s ? `${p.name}: ${s.device}, ${p.inputs.depth.input.value} mm, ${m.sessions.length} session${m.sessions.length > 1 ? "s" : ""}`
+    : `${p.name}: no treatment`;
+  ctx.fillText(title, SECTION.left, 24);
+  const frame = frameAt(p, page.view);
+  const f = fieldInfo(p);
+  const [lo, hi] = sharedRange();
+  if (frame) {
+    const img = ctx.createImageData(m.nx, m.nz);
+    const off = f.index * m.nx * m.nz;
+    for (let i = 0; i < m.nx * m.nz; i++) {
+      const [r, g, b] = viridis((frame.data[off + i] - lo) / (hi - lo));
+      img.data.set([r, g, b, 255], 4 * i);
+    }
+    const tmp = document.createElement("canvas");
+    tmp.width = m.nx;
+    tmp.height = m.nz;
+    tmp.getContext("2d").putImageData(img, 0, 0);
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(tmp, SECTION.left, SECTION.top, SECTION.width, h);
+    if (page.firstFrameMs === null) page.firstFrameMs = performance.now();
+  }
+  drawLayers(ctx, m, scale, h);
+  drawDepthAxis(ctx, m, scale, h);
+  drawColourBar(ctx, lo, hi, f.units, h);
+}
+
+function drawLayers(ctx, m, scale, h) {
+  const depth = m.nz * m.dx;
+  ctx.font = "14px system-ui, sans-serif";
+  m.layers.forEach((layer, i) => {
+    const next = m.layers[i + 1];
+    const bottom = next ? next.top : depth;
+    if (layer.top >= depth) return;
+    const y = SECTION.top + (layer.top / m.dx) * scale;
+    if (layer.top > 0) {
+      ctx.strokeStyle = "rgba(255,255,255,0.85)";
+      ctx.setLineDash([6, 4]);
+      ctx.beginPath();
+      ctx.moveTo(SECTION.left, y);
+      ctx.lineTo(SECTION.left + SECTION.width, y);
+      ctx.stroke();
+      ctx.setLineDash([]);
+    }
+    /* Label thin layers only if there is room. */
+    const yb = SECTION.top + (Math.min(bottom, depth) / m.dx) * scale;
+    if (yb - y >= 16) {
+      ctx.fillStyle = "rgba(255,255,255,0.95)";
+      ctx.strokeStyle = "rgba(0,0,0,0.6)";
+      ctx.lineWidth = 3;
+      const text = pretty(layer.name);
+      ctx.strokeText(text, SECTION.left + 6, y + 15);
+      ctx.fillText(text, SECTION.left + 6, y + 15);
+      ctx.lineWidth = 1;
+    }
+  });
+  ctx.strokeStyle = "#111";
+  ctx.strokeRect(SECTION.left, SECTION.top, SECTION.width, h);
+}
+
+function drawDepthAxis(ctx, m, scale, h) {
+  const depth = m.nz * m.dx;
+  const step = depth > 2 ? 0.5 : depth > 0.8 ? 0.2 : 0.1;
+  ctx.fillStyle = "#111";
+  ctx.font = "14px system-ui, sans-serif";
+  ctx.textAlign = "right";
+  for (let d = 0; d <= depth + 1e-9; d += step) {
+    const y = SECTION.top + (d / m.dx) * scale;
+    ctx.fillRect(SECTION.left - 6, y, 6, 1);
+    ctx.fillText(d.toFixed(1), SECTION.left - 9, y + 5);
+  }
+  ctx.save();
+  ctx.translate(16, SECTION.top + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.textAlign = "center";
+  ctx.fillText("depth below the surface (mm)", 0, 0);
+  ctx.restore();
+  ctx.textAlign = "left";
+}
+
+function drawColourBar(ctx, lo, hi, units, h) {
+  const x = SECTION.left + SECTION.width + 18, w = 18;
+  for (let i = 0; i < h; i++) {
+    const [r, g, b] = viridis(1 - i / (h - 1));
+    ctx.fillStyle = `rgb(${r},${g},${b})`;
+    ctx.fillRect(x, SECTION.top + i, w, 1);
+  }
+  ctx.strokeStyle = "#111";
+  ctx.strokeRect(x, SECTION.top, w, h);
+  ctx.fillStyle = "#111";
+  ctx.font = "14px system-ui, sans-serif";
+  for (let k = 0; k <= 4; k++) {
+    const v = hi - (k / 4) * (hi - lo), y = SECTION.top + (k / 4) * h;
+    ctx.fillRect(x + w, y, 4, 1);
+    ctx.fillText(fmt(v), x + w + 6, y + 5);
+  }
+  ctx.font = "bold 14px system-ui, sans-serif";
+  ctx.fillText(units, x - 4, SECTION.top - 8);
+}
+
+function drawSections() {
+  const box = $("#sections");
+  const list = active().filter((p) => p.meta);
+  while (box.children.length > list.length) box.lastChild.remove();
+  while (box.children.length < list.length) {
+    const c = document.createElement("canvas");
+    c.setAttribute("role", "img");
+    box.append(c);
+  }
+  list.forEach((p, i) => {
+    const c = box.children[i];
+    c.setAttribute("aria-label", `${pretty(page.field)} in protocol ${p.name} at day ${page.view.toFixed(1)}`);
+    drawSection(p, c);
+  });
+}
+
+/* ------------------------------------------------------------------ time series */
+
+function rebuildCharts() {
+  for (const c of page.charts) c.destroy();
+  page.charts = [];
+  $("#charts").textContent = "";
+  const list = active().filter((p) => p.meta);
+  if (list.length === 0) return;
+  const obs = list[0].meta.observables;
+  for (const spec of CHARTS) {
+    const series = [{label: "day"}];
+    const units = obs.find((o) => o.name === spec.series[0][0]).units;
+    for (const p of list) {
+      spec.series.forEach(([, label, colour]) => series.push({
+        label: `${label}${list.length > 1 ? " " + p.name : ""}`, stroke: colour, width: 3,
+        dash: p.name === "B" ? [8, 6] : undefined, points: {show: false}}));
+    }
+    const holder = document.createElement("div");
+    holder.className = "chart";
+    $("#charts").append(holder);
+    const tEnd = Math.max(...list.map((p) => p.meta.tEnd));
+    const opts = {
+      title: `${spec.title} (${units === "1" ? "%" : units})`, width: chartWidth(), height: 210, series,
+      scales: {x: {time: false, range: [0, tEnd]}},
+      axes: [{label: "day", font: "14px system-ui", labelFont: "bold 14px system-ui", stroke: "#111"},
+             {font: "14px system-ui", stroke: "#111", size: 70}],
+      legend: {live: false},
+      hooks: {draw: [(u) => markSessions(u, list)]},
+    };
+    page.charts.push({spec, plot: new uPlot(opts, [[]].concat(series.slice(1).map(() => [])), holder), list,
+                      destroy() { this.plot.destroy(); }});
+  }
+  updateCharts();
+}
+
+function chartWidth() {
+  return Math.max(420, Math.min(900, $("#view").clientWidth - 20));
+}
+
+/* Session days as vertical lines (A solid, B dashed) and the current day as a grey line. */
+function markSessions(u, list) {
+  const ctx = u.ctx;
+  ctx.save();
+  const y0 = u.bbox.top, y1 = u.bbox.top + u.bbox.height;
+  for (const p of list) {
+    ctx.strokeStyle = "#444";
+    ctx.lineWidth = 2 * devicePixelRatio;
+    ctx.setLineDash(p.name === "B" ? [6, 6] : []);
+    p.meta.sessions.forEach((s, k) => {
+      const x = u.valToPos(s.day, "x", true);
+      ctx.beginPath(); ctx.moveTo(x, y0); ctx.lineTo(x, y1); ctx.stroke();
+      ctx.fillStyle = "#444";
+      ctx.font = `${12 * devicePixelRatio}px system-ui`;
+      ctx.fillText(`session ${k + 1}${list.length > 1 ? " " + p.name : ""}`, x + 4, y0 + 14 * devicePixelRatio * (p.name === "B" ? 2 : 1));
+    });
+  }
+  ctx.setLineDash([]);
+  ctx.strokeStyle = "rgba(0,0,0,0.35)";
+  const xv = u.valToPos(page.view, "x", true);
+  ctx.beginPath(); ctx.moveTo(xv, y0); ctx.lineTo(xv, y1); ctx.stroke();
+  ctx.restore();
+}
+
+function updateCharts() {
+  for (const chart of page.charts) {
+    const times = new Map();
+    for (const p of chart.list) for (const r of p.rows) if (r[0] <= page.view + 1e-9) times.set(r[0], true);
+    const xs = [...times.keys()].sort((a, b) => a - b);
+    const data = [xs];
+    for (const p of chart.list) {
+      const names = p.meta.observables.map((o) => o.name);
+      const byT = new Map(p.rows.map((r) => [r[0], r]));
+      for (const [name] of chart.spec.series) {
+        const col = names.indexOf(name) + 1;
+        data.push(xs.map((t) => (byT.has(t) ? byT.get(t)[col] : null)));
+      }
+    }
+    chart.plot.setData(data);
+  }
+}
+
+/* ------------------------------------------------------------------ phase and playback */
+
+function rowAt(p, t) {
+  let i = -1;
+  for (let k = 0; k < p.rows.length && p.rows[k][0] <= t + 1e-9; k++) i = k;
+  return i;
+}
+
+function drawPhase() {
+  const lines = [];
+  for (const p of active()) {
+    if (!p.meta) continue;
+    const i = rowAt(p, page.view);
+    if (i < 0) continue;
+    const names = p.meta.observables.map((o) => o.name);
+    const phase = phaseAt(p.rows, names, p.meta.sessions.map((s) => s.day), i);
+    lines.push({p, phase});
+  }
+  if (lines.length === 0) return;
+  const multi = lines.length > 1;
+  $("#phase .phase-name").textContent = lines.map(({p, phase}) => (multi ? `${p.name}: ` : "") + phase.name).join("   ·   ") +
+    `  —  day ${page.view.toFixed(1)}`;
+  const texts = [...new Set(lines.map((l) => l.phase.text))];
+  $("#phase .phase-text").textContent = texts.join(" ");
+  $("#phase").dataset.phase = lines[0].phase.id;
+}
+
+function computedUntil() {
+  const list = active().filter((p) => p.meta && !p.error);
+  return list.length ? Math.min(...list.map((p) => (p.done ? p.meta.tEnd : p.t))) : 0;
+}
+
+let drawPending = false;
+function requestDraw() {
+  if (!drawPending) { drawPending = true; requestAnimationFrame(tick); }
+}
+
+function tick(now) {
+  drawPending = false;
+  const until = computedUntil();
+  if (page.playing) {
+    const dt = page.lastFrameMs === null ? 0 : (now - page.lastFrameMs) / 1000;
+    page.view = Math.min(until, page.speed === Infinity ? until : page.view + page.speed * dt);
+  }
+  page.lastFrameMs = now;
+  $("#time").value = page.view;
+  $("#time-label").textContent = page.view.toFixed(1);
+  const list = active().filter((p) => p.meta);
+  const status = list.map((p) => p.error ? `${p.name}: error` :
+    p.done ? `${p.name}: computed ${p.meta.tEnd} days (${p.rate.toFixed(1)} days/s)` :
+    `${p.name}: computing day ${p.t.toFixed(1)}…`);
+  $("#compute-label").textContent = status.join("  ");
+  drawSections();
+  updateCharts();
+  drawPhase();
+  const allDone = list.every((p) => p.done || p.error);
+  if (page.playing && !(allDone && page.view >= until)) requestDraw();
+}
+
+/* ------------------------------------------------------------------ exports */
+
+function download(name, blob) {
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+function exportIni() {
+  for (const p of active()) {
+    const text = `# Saved from the dermis teaching page (protocol ${p.name}); run: dermis run THIS_FILE.ini\n` +
+      iniOf(p).toString();
+    download(`dermis-protocol-${p.name}.ini`, new Blob([text], {type: "text/plain"}));
+  }
+}
+
+/* The figure as one PNG: phase line, sections, charts. */
+function figureCanvas() {
+  const parts = [...$("#sections").children, ...page.charts.map((c) => c.plot.ctx.canvas)];
+  const gap = 12, head = 70;
+  const secW = parts.filter((c) => c.parentNode === $("#sections")).reduce((s, c) => s + c.width + gap, 0);
+  const width = Math.max(secW, ...page.charts.map((c) => c.plot.ctx.canvas.width)) + 2 * gap;
+  const secH = Math.max(0, ...[...$("#sections").children].map((c) => c.height));
+  const height = head + secH + page.charts.reduce((s, c) => s + c.plot.ctx.canvas.height + gap, 0) + 2 * gap;
+  const out = document.createElement("canvas");
+  out.width = width;
+  out.height = height;
+  const ctx = out.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, width, height);
+  ctx.fillStyle = "#111";
+  ctx.font = "bold 22px system-ui, sans-serif";
+  ctx.fillText($("#phase .phase-name").textContent, gap, 30);
+  ctx.font = "16px system-ui, sans-serif";
+  ctx.fillText(`${pretty(page.field)} section; ${$("#phase .phase-text").textContent}`.slice(0, 160), gap, 56);
+  let x = gap;
+  for (const c of $("#sections").children) { ctx.drawImage(c, x, head); x += c.width + gap; }
+  let y = head + secH + gap;
+  for (const chart of page.charts) {
+    const c = chart.plot.ctx.canvas;
+    ctx.drawImage(c, gap, y);
+    /* uPlot draws its title and legend in HTML: repeat the title on the image. */
+    ctx.font = "bold 15px system-ui";
+    ctx.fillText(chart.plot.root.querySelector(".u-title").textContent, gap + 80, y + 16);
+    y += c.height + gap;
+  }
+  return out;
+}
+
+function exportPng() {
+  figureCanvas().toBlob((blob) => download(`dermis-day-${page.view.toFixed(1)}.png`, blob), "image/png");
+}
+
+/* ------------------------------------------------------------------ wiring */
+
+/* Hooks for the headless-browser test (tests/web/page_test.js). */
+window.dermisPage = {
+  done: (name) => page.protocols[name].done,
+  error: (name) => page.protocols[name].error,
+  rows: (name) => page.protocols[name].rows,
+  names: (name) => page.protocols[name].meta.observables.map((o) => o.name),
+  ini: (name) => iniOf(page.protocols[name]).toString(),
+  rate: (name) => page.protocols[name].rate,
+  firstFrameMs: () => page.firstFrameMs,
+  figure: () => figureCanvas().toDataURL("image/png"),
+};
+
+async function main() {
+  page.baseIni = await (await fetch("configs/demo.ini")).text();
+  page.protocols.A = makeProtocol("A");
+  page.protocols.B = makeProtocol("B");
+  $("#run").addEventListener("click", startAll);
+  $("#reset").addEventListener("click", () => {
+    loadControls(page.protocols.A, {});
+    loadControls(page.protocols.B, B_CHANGES);
+    for (const p of [page.protocols.A, page.protocols.B]) clearErrors(p);
+    startAll();
+  });
+  $("#play").addEventListener("click", () => {
+    page.playing = !page.playing;
+    if (page.playing && page.view >= computedUntil() && active().every((p) => p.done)) page.view = 0;
+    $("#play").textContent = page.playing ? "Pause" : "Play";
+    $("#play").setAttribute("aria-pressed", String(!page.playing));
+    page.lastFrameMs = null;
+    requestDraw();
+  });
+  $("#speed").addEventListener("change", (e) => { page.speed = Number(e.target.value); });
+  $("#time").addEventListener("input", (e) => {
+    page.playing = false;
+    $("#play").textContent = "Play";
+    page.view = Math.min(Number(e.target.value), computedUntil());
+    requestDraw();
+  });
+  $("#field").addEventListener("change", (e) => { page.field = e.target.value; describeField(); requestDraw(); });
+  $("#compare").addEventListener("change", (e) => {
+    document.querySelector('fieldset[data-protocol="B"]').hidden = !e.target.checked;
+    startAll();
+  });
+  $("#export-ini").addEventListener("click", exportIni);
+  $("#export-png").addEventListener("click", exportPng);
+  window.addEventListener("resize", rebuildCharts);
+  page.protocols.A.worker.postMessage({type: "schema", keys: CONTROLS.map((c) => c.key).concat(["topical.applied"])});
+}
+
+main();
