@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages dermis needs, only those missing (idempotent), on Debian 12 /
-# Ubuntu. Usage: scripts/bootstrap.sh [build|test]
+# Ubuntu. Usage: scripts/bootstrap.sh [build|test|web]
 #   build: compiler toolchain, libraries, Python plotting stack (what the main job needs)
-#   test:  the same plus what the test suite uses (netCDF tools, clang for the parser fuzzer)
+#   test:  the same plus what the test suite uses (netCDF tools, clang for the parser fuzzer,
+#          and for the teaching page's test: emscripten, Node.js + npm, Chromium)
+#   web:   build plus what the teaching page needs (scripts/web_demo.sh)
 set -euo pipefail
 
 mode=${1:-build}
@@ -12,19 +14,40 @@ packages=(build-essential cmake pkg-config git
 if [ "$mode" = test ]; then
   packages+=(python3-netcdf4 netcdf-bin ffmpeg clang libclang-rt-dev)
 fi
+need_src=0
+if [ "$mode" = test ] || [ "$mode" = web ]; then
+  # The page (web/build.sh): emscripten with Debian's acorn, GSL's C source (apt-get source, so
+  # a deb-src line), Chromium for its test. Node.js and npm only if no node is installed, so an
+  # existing Node.js is kept.
+  packages+=(emscripten node-acorn chromium dpkg-dev)
+  command -v node >/dev/null || packages+=(nodejs)
+  command -v npm >/dev/null || packages+=(npm)
+  if [ -r /etc/os-release ] && grep -q '^ID=debian' /etc/os-release &&
+     ! grep -rqs -e '^Types:.*deb-src' -e '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
+    need_src=1
+  fi
+fi
 
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
+[ ${#missing[@]} -eq 0 ] && [ $need_src -eq 0 ] && exit 0
 
-echo "dermis: installing missing packages: ${missing[*]}"
+[ ${#missing[@]} -eq 0 ] || echo "dermis: installing missing packages: ${missing[*]}"
 sudo=""
 if [ "$(id -u)" -ne 0 ]; then
   command -v sudo >/dev/null || { echo "dermis: need root or sudo to install ${missing[*]}" >&2; exit 1; }
   sudo=sudo
 fi
 export DEBIAN_FRONTEND=noninteractive
+if [ $need_src -eq 1 ]; then
+  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
+  echo "dermis: adding Debian's source packages (deb-src $codename) for web/build.sh"
+  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s %s-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
+    "$codename" "$codename" | $sudo tee /etc/apt/sources.list.d/dermis-deb-src.sources >/dev/null
+fi
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+if [ ${#missing[@]} -gt 0 ]; then
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
