@@ -32,6 +32,10 @@ const CONTROLS = [
 const B_CHANGES = {depth: "0.5"};
 
 const $ = (sel) => document.querySelector(sel);
+const SUPERSCRIPT = {"-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"};
+/* UDUNITS text as read: "mg cm-3" -> "mg cm⁻³"; "1" (a ratio) -> "relative". */
+const unitText = (u) => (u === "1" ? "relative" : u.replace(/([a-zA-Z])(-?\d+)/g,
+  (m, a, e) => a + [...e].map((c) => SUPERSCRIPT[c]).join("")));
 const pretty = (name) => name.replace(/_/g, " ").replace(/\btgf beta(\d)/, "TGF-β$1");
 
 const page = {
@@ -52,7 +56,7 @@ function onWorker(p, msg) {
   if (msg.type === "schema") { page.schema = msg.keys; buildControls(); startAll(); return; }
   if (msg.type === "error") { showError(p, msg.message); return; }
   if (msg.type === "meta") {
-    Object.assign(p, {meta: msg, rows: [], frames: [], t: 0, done: false, range: {}, error: null});
+    Object.assign(p, {meta: msg, rows: [], frames: [], t: 0, done: false, range: {}, present: null, error: null});
     if (p.name === "A" || !page.protocols.A.meta) fillFieldMenu(msg.fields);
     $("#time").max = Math.max(...active().map((q) => (q.meta ? q.meta.tEnd : 0)));
     rebuildCharts();
@@ -116,11 +120,6 @@ function buildControls() {
     }
     loadControls(p, name === "B" ? B_CHANGES : {});
   }
-  const runErr = document.createElement("div");
-  runErr.className = "error";
-  runErr.id = "run-error";
-  runErr.setAttribute("role", "alert");
-  $("#run").after(runErr);
 }
 
 /* Sets the controls from the base configuration (configs/demo.ini), then the given changes. */
@@ -194,6 +193,8 @@ function startProtocol(p) {
 }
 
 function startAll() {
+  if (!page.schema) return;  /* the controls are not built yet; the schema's arrival starts A */
+  document.querySelector('fieldset[data-protocol="B"]').hidden = !$("#compare").checked;
   page.view = 0;
   page.playing = true;
   $("#play").textContent = "Pause";
@@ -229,14 +230,31 @@ function describeField() {
   const p = page.protocols.A;
   if (!p.meta) return;
   const f = fieldInfo(p);
-  $("#field-desc").textContent = `${f.longName} (${f.units})`;
+  $("#field-desc").textContent = `${f.longName}, ${unitText(f.units)}`;
+}
+
+/* Where a field lives: voxels where it is positive before treatment (collagen is not in the
+ * epidermis, for example). The colour scale spans those voxels only, and the others are drawn grey,
+ * so the changes inside the dermis are not flattened by the zeros around it. A field that is zero
+ * everywhere before treatment (damage, neutrophils) lives everywhere. */
+function livesAt(p, k, i) {
+  const n = p.meta.nx * p.meta.nz, base = p.frames[0].data;
+  return !p.present[k] || base[k * n + i] > 0;
 }
 
 function updateRange(p, frame) {
   const n = p.meta.nx * p.meta.nz;
+  if (!p.present) {
+    p.present = p.meta.fields.map((f, k) => frame.data.subarray(k * n, (k + 1) * n).some((v) => v > 0));
+  }
   p.meta.fields.forEach((f, k) => {
     let lo = Infinity, hi = -Infinity;
-    for (let i = k * n; i < (k + 1) * n; i++) { const v = frame.data[i]; if (v < lo) lo = v; if (v > hi) hi = v; }
+    for (let i = 0; i < n; i++) {
+      if (!livesAt(p, k, i)) continue;
+      const v = frame.data[k * n + i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
     const r = p.range[f.name] || [Infinity, -Infinity];
     p.range[f.name] = [Math.min(r[0], lo), Math.max(r[1], hi)];
   });
@@ -259,10 +277,20 @@ function frameAt(p, t) {
   return best;
 }
 
+/* The colour range shared by the sections shown: over the whole run so far, or over the frames
+ * shown now (shows the structure of each day; the colour bar gives the numbers). */
 function sharedRange() {
   let lo = Infinity, hi = -Infinity;
-  for (const p of active()) {
-    const r = p.range[page.field];
+  for (const p of active().filter((q) => q.meta && q.frames.length)) {
+    let r = p.range[page.field];
+    if ($("#scale").value === "day") {
+      const frame = frameAt(p, page.view), k = fieldInfo(p).index, n = p.meta.nx * p.meta.nz;
+      r = [Infinity, -Infinity];
+      for (let i = 0; frame && i < n; i++) {
+        if (!livesAt(p, k, i)) continue;
+        r = [Math.min(r[0], frame.data[k * n + i]), Math.max(r[1], frame.data[k * n + i])];
+      }
+    }
     if (r) { lo = Math.min(lo, r[0]); hi = Math.max(hi, r[1]); }
   }
   if (!(hi > lo)) hi = lo + (Math.abs(lo) > 0 ? Math.abs(lo) * 1e-6 : 1);
@@ -272,7 +300,8 @@ function sharedRange() {
 function fmt(v) {
   const a = Math.abs(v);
   if (a === 0) return "0";
-  if (a >= 1e4 || a < 1e-2) return v.toExponential(1);
+  if (a >= 1e5 || a < 1e-2) return v.toExponential(1);
+  if (a >= 100) return v.toFixed(0);
   return v.toPrecision(3).replace(/\.?0+$/, "");
 }
 
@@ -300,7 +329,7 @@ function drawSection(p, canvas) {
     const img = ctx.createImageData(m.nx, m.nz);
     const off = f.index * m.nx * m.nz;
     for (let i = 0; i < m.nx * m.nz; i++) {
-      const [r, g, b] = viridis((frame.data[off + i] - lo) / (hi - lo));
+      const [r, g, b] = livesAt(p, f.index, i) ? viridis((frame.data[off + i] - lo) / (hi - lo)) : [200, 200, 200];
       img.data.set([r, g, b, 255], 4 * i);
     }
     const tmp = document.createElement("canvas");
@@ -386,12 +415,13 @@ function drawColourBar(ctx, lo, hi, units, h) {
     ctx.fillText(fmt(v), x + w + 6, y + 5);
   }
   ctx.font = "bold 14px system-ui, sans-serif";
-  ctx.fillText(units, x - 4, SECTION.top - 8);
+  ctx.fillText(unitText(units), x - 4, SECTION.top - 8);
 }
 
 function drawSections() {
   const box = $("#sections");
   const list = active().filter((p) => p.meta);
+  box.classList.toggle("two", list.length > 1);
   while (box.children.length > list.length) box.lastChild.remove();
   while (box.children.length < list.length) {
     const c = document.createElement("canvas");
@@ -643,10 +673,8 @@ async function main() {
     requestDraw();
   });
   $("#field").addEventListener("change", (e) => { page.field = e.target.value; describeField(); requestDraw(); });
-  $("#compare").addEventListener("change", (e) => {
-    document.querySelector('fieldset[data-protocol="B"]').hidden = !e.target.checked;
-    startAll();
-  });
+  $("#scale").addEventListener("change", requestDraw);
+  $("#compare").addEventListener("change", startAll);
   $("#export-ini").addEventListener("click", exportIni);
   $("#export-png").addEventListener("click", exportPng);
   window.addEventListener("resize", rebuildCharts);
