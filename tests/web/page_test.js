@@ -153,11 +153,24 @@ async function main() {
     check(!(await waitDone(page, "A", 120000)), "after the error the page runs again");
     check(await page.$eval("#depth-A-error", (e) => e.textContent === ""), "the message is cleared by a good run");
 
-    /* Comparison view: two protocols side by side. */
+    /* Comparison view: 1.0 mm (A) against 0.5 mm (B), 28 days, looked at on day 7. */
+    await setValue(page, "#days-A", "28");
     await page.click("#compare");
-    check(!(await waitDone(page, "B", 120000)) && !(await waitDone(page, "A", 120000)), "two protocols run side by side");
+    await page.waitForFunction(() => !window.dermisPage.done("A"), {timeout: 10000}).catch(() => {});
+    check(!(await waitDone(page, "B", 600000)) && !(await waitDone(page, "A", 600000)), "two protocols run side by side");
     check((await page.$$("#sections canvas")).length === 2, "two sections are shown in comparison");
+    await setValue(page, "#field", "fibroblasts");
+    await page.$eval("#time", (el) => { el.value = "7"; el.dispatchEvent(new Event("input")); });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    const phase = await page.$eval("#phase .phase-name", (e) => e.textContent);
+    console.log(`phase line on day 7: ${phase}`);
+    check(/^A: \w+.*B: \w+.*day 7\.0/.test(phase), "the phase of repair is named for both protocols");
     await page.screenshot({path: path.join(outDir, "page_compare.png")});
+    /* "Save figure": the PNG the page exports. */
+    const figure = await page.evaluate(() => window.dermisPage.figure());
+    const png = Buffer.from(figure.replace(/^data:image\/png;base64,/, ""), "base64");
+    fs.writeFileSync(path.join(outDir, "figure.png"), png);
+    check(png.subarray(1, 4).toString() === "PNG" && png.length > 20000, `the exported figure is a PNG (${png.length} bytes)`);
   } finally {
     await browser.close();
     server.close();
