@@ -208,7 +208,7 @@ function fillFieldMenu(fields) {
   const previous = menu.value || page.field;
   menu.textContent = "";
   const names = fields.map((f) => f.name);
-  const main = MAIN_FIELDS.filter((n) => names.includes(n)).concat(names.filter((n) => /provisional/.test(n)));
+  const main = MAIN_FIELDS.filter((n) => names.includes(n)).concat(names.filter((n) => /provisional|fibrin/.test(n)));
   const groups = [["Main", main], ["More", names.filter((n) => !main.includes(n))]];
   for (const [label, list] of groups) {
     const g = document.createElement("optgroup");
@@ -231,6 +231,9 @@ function describeField() {
   if (!p.meta) return;
   const f = fieldInfo(p);
   $("#field-desc").textContent = `${f.longName}, ${unitText(f.units)}`;
+  $("#section-caption").textContent = `A cut through the skin, ${(p.meta.nx * p.meta.dx).toFixed(1)} mm wide: ` +
+    `each square is ${Math.round(p.meta.dx * 1000)} µm. Dashed lines separate the skin layers; grey marks ` +
+    "layers where this field is absent. Needle channels are the narrow vertical marks.";
 }
 
 /* Where a field lives: voxels where it is positive before treatment (collagen is not in the
@@ -478,6 +481,8 @@ function chartWidth() {
 function markSessions(u, list) {
   const ctx = u.ctx;
   ctx.save();
+  ctx.textAlign = "left";
+  ctx.textBaseline = "alphabetic";
   const y0 = u.bbox.top, y1 = u.bbox.top + u.bbox.height;
   for (const p of list) {
     ctx.strokeStyle = "#444";
@@ -486,9 +491,13 @@ function markSessions(u, list) {
     p.meta.sessions.forEach((s, k) => {
       const x = u.valToPos(s.day, "x", true);
       ctx.beginPath(); ctx.moveTo(x, y0); ctx.lineTo(x, y1); ctx.stroke();
-      ctx.fillStyle = "#444";
-      ctx.font = `${12 * devicePixelRatio}px system-ui`;
-      ctx.fillText(`session ${k + 1}${list.length > 1 ? " " + p.name : ""}`, x + 4, y0 + 14 * devicePixelRatio * (p.name === "B" ? 2 : 1));
+      const label = `session ${k + 1}${list.length > 1 ? " " + p.name : ""}`;
+      const ly = y0 + 16 * devicePixelRatio * (p.name === "B" ? 2 : 1);
+      ctx.font = `${13 * devicePixelRatio}px system-ui`;
+      ctx.fillStyle = "rgba(255,255,255,0.85)";
+      ctx.fillRect(x + 3, ly - 12 * devicePixelRatio, ctx.measureText(label).width + 4, 15 * devicePixelRatio);
+      ctx.fillStyle = "#222";
+      ctx.fillText(label, x + 5, ly);
     });
   }
   ctx.setLineDash([]);
