@@ -146,6 +146,11 @@ function sessionList(ini) {
 /* The configuration of protocol p: configs/demo.ini with the controls' values as typed. */
 function iniOf(p) {
   const ini = new IniText(page.baseIni);
+  /* The demo's opening comment describes the demo, not this protocol: replace it, so the text
+   * the page runs is exactly the file it saves (the line numbers of messages then agree too). */
+  while (ini.lines.length && /^[#;]/.test(ini.lines[0])) ini.lines.shift();
+  ini.lines.unshift(`# Protocol ${p.name}, saved from the dermis teaching page (web/), starting from configs/demo.ini.`,
+                    "# Run it with: dermis run FILE.ini");
   for (const {control: c, input} of Object.values(p.inputs)) {
     const [section, key] = c.key.split(".");
     const value = c.kind === "check" ? (input.checked ? "true" : "false") : input.value.trim();
@@ -598,9 +603,7 @@ function download(name, blob) {
 
 function exportIni() {
   for (const p of active()) {
-    const text = `# Saved from the dermis teaching page (protocol ${p.name}); run: dermis run THIS_FILE.ini\n` +
-      iniOf(p).toString();
-    download(`dermis-protocol-${p.name}.ini`, new Blob([text], {type: "text/plain"}));
+    download(`dermis-protocol-${p.name}.ini`, new Blob([iniOf(p).toString()], {type: "text/plain"}));
   }
 }
 
