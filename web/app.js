@@ -57,6 +57,7 @@ function onWorker(p, msg) {
   if (msg.type === "error") { showError(p, msg.message); return; }
   if (msg.type === "meta") {
     Object.assign(p, {meta: msg, rows: [], frames: [], t: 0, done: false, range: {}, present: null, error: null});
+    page.view = 0;  /* a new run plays from its start; a refused one leaves the last run on view */
     if (p.name === "A" || !page.protocols.A.meta) fillFieldMenu(msg.fields);
     $("#time").max = Math.max(...active().map((q) => (q.meta ? q.meta.tEnd : 0)));
     rebuildCharts();
@@ -200,7 +201,6 @@ function startProtocol(p) {
 function startAll() {
   if (!page.schema) return;  /* the controls are not built yet; the schema's arrival starts A */
   document.querySelector('fieldset[data-protocol="B"]').hidden = !$("#compare").checked;
-  page.view = 0;
   page.playing = true;
   $("#play").textContent = "Pause";
   for (const p of active()) startProtocol(p);
@@ -327,7 +327,7 @@ function drawSection(p, canvas) {
   ctx.fillStyle = "#111";
   ctx.font = "bold 18px system-ui, sans-serif";
   const s = m.sessions[0];
-  const title = s ? `${p.name}: ${s.device}, ${p.inputs.depth.input.value} mm, ${m.sessions.length} session${m.sessions.length > 1 ? "s" : ""}`
+  const title = s ? `${p.name}: ${s.device}, ${s.depth} mm, ${m.sessions.length} session${m.sessions.length > 1 ? "s" : ""}`
     : `${p.name}: no treatment`;
   ctx.fillText(title, SECTION.left, 24);
   const frame = frameAt(p, page.view);
