@@ -557,8 +557,9 @@ function drawPhase() {
   $("#phase").dataset.phase = lines[0].phase.id;
 }
 
+/* How far every protocol on view has computed (a refused new run keeps the last run's days). */
 function computedUntil() {
-  const list = active().filter((p) => p.meta && !p.error);
+  const list = active().filter((p) => p.meta);
   return list.length ? Math.min(...list.map((p) => (p.done ? p.meta.tEnd : p.t))) : 0;
 }
 
