@@ -613,7 +613,7 @@ function figureCanvas() {
   const parts = [...$("#sections").children, ...page.charts.map((c) => c.plot.ctx.canvas)];
   const gap = 12, head = 70;
   const secW = parts.filter((c) => c.parentNode === $("#sections")).reduce((s, c) => s + c.width + gap, 0);
-  const width = Math.max(secW, ...page.charts.map((c) => c.plot.ctx.canvas.width)) + 2 * gap;
+  const width = Math.max(secW, ...page.charts.map((c) => c.plot.ctx.canvas.width + 230)) + 2 * gap;
   const secH = Math.max(0, ...[...$("#sections").children].map((c) => c.height));
   const height = head + secH + page.charts.reduce((s, c) => s + c.plot.ctx.canvas.height + gap, 0) + 2 * gap;
   const out = document.createElement("canvas");
@@ -633,9 +633,20 @@ function figureCanvas() {
   for (const chart of page.charts) {
     const c = chart.plot.ctx.canvas;
     ctx.drawImage(c, gap, y);
-    /* uPlot draws its title and legend in HTML: repeat the title on the image. */
+    /* uPlot draws its title and legend in HTML: repeat both on the image. */
     ctx.font = "bold 15px system-ui";
     ctx.fillText(chart.plot.root.querySelector(".u-title").textContent, gap + 80, y + 16);
+    ctx.font = "14px system-ui";
+    let lx = c.width + 2 * gap, ly = y + 40;
+    for (const sr of chart.plot.series.slice(1)) {
+      ctx.strokeStyle = sr.stroke();
+      ctx.lineWidth = 3;
+      ctx.setLineDash(sr.dash || []);
+      ctx.beginPath(); ctx.moveTo(lx, ly - 5); ctx.lineTo(lx + 36, ly - 5); ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fillText(sr.label, lx + 44, ly);
+      ly += 22;
+    }
     y += c.height + gap;
   }
   return out;
