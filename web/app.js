@@ -465,7 +465,7 @@ function rebuildCharts() {
     $("#charts").append(holder);
     const tEnd = Math.max(...list.map((p) => p.meta.tEnd));
     const opts = {
-      title: `${spec.title} (${units === "1" ? "%" : units})`, width: chartWidth(), height: 210, series,
+      title: `${spec.title} (${unitText(units)})`, width: chartWidth(), height: 210, series,
       scales: {x: {time: false, range: [0, tEnd]}},
       axes: [{label: "day", font: "14px system-ui", labelFont: "bold 14px system-ui", stroke: "#111"},
              {font: "14px system-ui", stroke: "#111", size: 70}],
@@ -499,8 +499,6 @@ function markSessions(u, list) {
       const label = `session ${k + 1}${list.length > 1 ? " " + p.name : ""}`;
       const ly = y0 + 16 * devicePixelRatio * (p.name === "B" ? 2 : 1);
       ctx.font = `${13 * devicePixelRatio}px system-ui`;
-      ctx.fillStyle = "rgba(255,255,255,0.85)";
-      ctx.fillRect(x + 3, ly - 12 * devicePixelRatio, ctx.measureText(label).width + 4, 15 * devicePixelRatio);
       ctx.fillStyle = "#222";
       ctx.fillText(label, x + 5, ly);
     });
@@ -699,6 +697,17 @@ async function main() {
   $("#field").addEventListener("change", (e) => { page.field = e.target.value; describeField(); requestDraw(); });
   $("#scale").addEventListener("change", requestDraw);
   $("#compare").addEventListener("change", startAll);
+  /* Keys for a presenter: space plays or pauses, the arrows step one day back or forward. */
+  document.addEventListener("keydown", (e) => {
+    if (e.target.closest("input, select, button")) return;
+    if (e.key === " ") { e.preventDefault(); $("#play").click(); }
+    if (e.key === "ArrowRight" || e.key === "ArrowLeft") {
+      page.playing = false;
+      $("#play").textContent = "Play";
+      page.view = Math.max(0, Math.min(computedUntil(), Math.round(page.view) + (e.key === "ArrowRight" ? 1 : -1)));
+      requestDraw();
+    }
+  });
   $("#export-ini").addEventListener("click", exportIni);
   $("#export-png").addEventListener("click", exportPng);
   window.addEventListener("resize", rebuildCharts);
