@@ -42,10 +42,20 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 export DEBIAN_FRONTEND=noninteractive
 if [ $need_src -eq 1 ]; then
-  codename=$(. /etc/os-release && echo "$VERSION_CODENAME")
-  echo "dermis: adding Debian's source packages (deb-src $codename) for web/build.sh"
-  printf 'Types: deb-src\nURIs: http://deb.debian.org/debian\nSuites: %s %s-updates\nComponents: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n' \
-    "$codename" "$codename" | $sudo tee /etc/apt/sources.list.d/dermis-deb-src.sources >/dev/null
+  # Source packages from the same Debian archives this machine already installs from: every
+  # configured binary source signed by Debian's archive key, repeated as deb-src.
+  echo "dermis: enabling source packages of the configured Debian archives (for web/build.sh)"
+  {
+    for f in /etc/apt/sources.list.d/*.sources; do
+      [ -r "$f" ] && grep -q '^Types:.*deb' "$f" && grep -q 'debian-archive-keyring' "$f" || continue
+      sed -e 's/^Types:.*$/Types: deb-src/' "$f"
+      echo
+    done
+  } | $sudo tee /etc/apt/sources.list.d/dermis-deb-src.sources >/dev/null
+  if [ -r /etc/apt/sources.list ]; then
+    sed -n 's/^deb \(.*\/debian.*\)$/deb-src \1/p' /etc/apt/sources.list |
+      $sudo tee /etc/apt/sources.list.d/dermis-deb-src.list >/dev/null
+  fi
 fi
 $sudo apt-get update -qq
 if [ ${#missing[@]} -gt 0 ]; then
