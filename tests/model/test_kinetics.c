@@ -193,9 +193,23 @@ static void test_field_specs(void **state)
     assert_int_equal(dermis_model_set_boundary(fx.model, DERMIS_F_TOPICAL, DERMIS_FACE_TOP,
                                                (dermis_bc){DERMIS_BC_ROBIN, 0.0}), DERMIS_MODEL_OK);
     assert_int_equal(spec[DERMIS_F_TOPICAL].top.type, DERMIS_BC_ROBIN);
+    /* Chemotaxis pairs, looked up by cell field (a new field's pair needs no edit here):
+     * leukocytes follow the alarmins, fibroblasts PDGF, not TGF-beta; immobile fields none. */
     const dermis_chemotaxis_spec *pairs = NULL;
-    assert_int_equal(dermis_model_chemotaxis(fx.model, &pairs), 5);
-    assert_int_equal(pairs[3].signal, DERMIS_F_PDGF); /* fibroblasts follow PDGF, not TGF-beta */
+    const size_t n_pairs = dermis_model_chemotaxis(fx.model, &pairs);
+    int signal[NF];
+    for (int f = 0; f < NF; ++f) signal[f] = -1;
+    for (size_t k = 0; k < n_pairs; ++k) {
+        assert_int_equal(signal[pairs[k].cell], -1); /* at most one attractant per field */
+        signal[pairs[k].cell] = (int)pairs[k].signal;
+        assert_true(pairs[k].chi0 > 0.0 && (spec[pairs[k].cell].D_map != NULL || spec[pairs[k].cell].D_uniform > 0.0));
+    }
+    assert_int_equal(signal[DERMIS_F_NEUTROPHILS], DERMIS_F_ALARMINS);
+    assert_int_equal(signal[DERMIS_F_MACROPHAGES], DERMIS_F_ALARMINS);
+    assert_int_equal(signal[DERMIS_F_REPAIR_MACROPHAGES], DERMIS_F_ALARMINS);
+    assert_int_equal(signal[DERMIS_F_FIBROBLASTS], DERMIS_F_PDGF);
+    assert_int_equal(signal[DERMIS_F_MYOFIBROBLASTS], DERMIS_F_PDGF);
+    assert_int_equal(signal[DERMIS_F_COLLAGEN_I], -1);
     model_fixture_free(&fx);
 }
 
