@@ -5,6 +5,7 @@
 #define DERMIS_APP_CLI_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "io/config.h"
 
@@ -15,10 +16,28 @@
 /* Runs the command line; returns the exit status. */
 int dermis_cli_main(int argc, char **argv);
 
-/* Subcommands get main's argc and argv: argv[1] is the subcommand, its arguments follow. */
-int dermis_cmd_run(int argc, char **argv);
-int dermis_cmd_check(int argc, char **argv);
-int dermis_cmd_params(int argc, char **argv);
+/* One option of a subcommand. The table of a command drives its parser, its usage text and
+ * the "did you mean" of unknown options, so the three cannot disagree. */
+typedef struct {
+    const char *long_name;  /* "--output" */
+    char short_name;        /* 'o', or 0 for none */
+    const char *value_name; /* "OUT" for an option that takes a value, NULL for a flag */
+    const char *help;       /* what it does; '\n' breaks the line in the usage */
+} dermis_cli_option;
+
+/* A subcommand: `dermis NAME SYNOPSIS`. options ends with an entry whose long_name is NULL. */
+typedef struct {
+    const char *name;
+    const char *synopsis;    /* operands and options, e.g. "CONFIG [OPTION]..." */
+    const char *summary;     /* one line for `dermis --help` */
+    const char *description; /* paragraph(s) for `dermis NAME --help` */
+    const dermis_cli_option *options;
+    int (*main)(int argc, char **argv);
+} dermis_cli_command;
+
+extern const dermis_cli_command dermis_cmd_run_spec;
+extern const dermis_cli_command dermis_cmd_check_spec;
+extern const dermis_cli_command dermis_cmd_params_spec;
 
 /* Prints "dermis: <message>" and a newline on stderr. */
 void dermis_cli_error(const char *fmt, ...)
@@ -27,15 +46,22 @@ void dermis_cli_error(const char *fmt, ...)
 #endif
     ;
 
-/* Usage error for an unknown option of a command: names the nearest known option. Returns 2. */
-int dermis_cli_unknown_option(const char *command, const char *option, const char *const *known);
+/* Writes the usage of a command (synopsis, description, options from its table) to stream. */
+void dermis_cli_print_usage(const dermis_cli_command *cmd, FILE *stream);
 
-/* Matches argv[*i] against an option that takes a value, written "--name VALUE", "--name=VALUE"
- * or (if short_name is not NULL) "-x VALUE". Returns 1 and sets *value (advancing *i past a
- * separate value), 0 if argv[*i] is another option, or -1 after printing a usage error when
- * the value is missing. */
-int dermis_cli_take_value(int argc, char **argv, int *i, const char *command, const char *long_name,
-                          const char *short_name, const char **value);
+/* Called by dermis_cli_parse for each option given (value NULL for a flag) and each operand;
+ * returns 0, or an exit status after printing the error. */
+typedef int (*dermis_cli_on_option)(void *args, const dermis_cli_option *option, const char *value);
+typedef int (*dermis_cli_on_operand)(void *args, const char *operand);
+
+/* Status of dermis_cli_parse when --help was given and the usage printed. */
+#define DERMIS_CLI_HELP_SHOWN (-1)
+
+/* Parses argv[2..] of cmd as GNU tools do: "--name VALUE", "--name=VALUE", "-x VALUE", "-xVALUE",
+ * flags, "--help"/"-h", and "--" ending the options (everything after it is an operand).
+ * Returns 0, DERMIS_CLI_HELP_SHOWN, or an exit status after printing one error line. */
+int dermis_cli_parse(const dermis_cli_command *cmd, int argc, char **argv, void *args, dermis_cli_on_option on_option,
+                     dermis_cli_on_operand on_operand);
 
 /* A loaded configuration with its origin record. */
 typedef struct {

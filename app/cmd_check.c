@@ -7,14 +7,27 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char check_usage[] =
-    "Usage: dermis check CONFIG [--set section.key=value]... [--format text|ini]\n"
-    "\n"
-    "Validates CONFIG (and the overrides) exactly as `dermis run` would and prints the resolved\n"
-    "configuration: every key with its value, unit and where the value came from (default,\n"
-    "FILE:LINE or --set). --format ini prints it as INI text instead, as stored in the output.\n";
+static const dermis_cli_option check_options[] = {
+    {"--set", 0, "KEY=VALUE", "override one configuration key, e.g. --set run.t_end_days=28;\n"
+                              "repeatable; checked like a line of CONFIG"},
+    {"--format", 0, "FORMAT", "text (default): every key with value, unit and origin;\n"
+                              "ini: the resolved configuration as stored in the output"},
+    {NULL, 0, NULL, NULL},
+};
 
-static const char *const check_options[] = {"--set", "--format", "--help", NULL};
+static int check_main(int argc, char **argv);
+
+const dermis_cli_command dermis_cmd_check_spec = {
+    .name = "check",
+    .synopsis = "CONFIG [OPTION]...",
+    .summary = "validate a configuration and print it fully resolved, with units",
+    .description = "Validates CONFIG (and the overrides) exactly as `dermis run` would, the model's set-up\n"
+                   "included, and prints the resolved configuration: every key with its value, unit and\n"
+                   "where the value came from (default, FILE:LINE or --set), after a header with the\n"
+                   "estimated memory and run time. Nothing is written.",
+    .options = check_options,
+    .main = check_main,
+};
 
 /* Longest value shown in its own column; longer values (lists) just push the row wider. */
 #define VALUE_COLUMN_MAX 24
@@ -26,35 +39,38 @@ typedef struct {
     int as_ini;
 } check_args;
 
+static int on_check_option(void *user, const dermis_cli_option *option, const char *value)
+{
+    check_args *a = user;
+    if (option == &check_options[0]) {
+        a->sets[a->n_sets++] = value;
+        return 0;
+    }
+    if (strcmp(value, "text") != 0 && strcmp(value, "ini") != 0) {
+        dermis_cli_error("check: --format must be text or ini (got '%s')", value);
+        return DERMIS_EXIT_USAGE;
+    }
+    a->as_ini = strcmp(value, "ini") == 0;
+    return 0;
+}
+
+static int on_check_operand(void *user, const char *operand)
+{
+    check_args *a = user;
+    if (a->config_path != NULL) {
+        dermis_cli_error("check: more than one CONFIG ('%s' and '%s'); see `dermis check --help`", a->config_path,
+                         operand);
+        return DERMIS_EXIT_USAGE;
+    }
+    a->config_path = operand;
+    return 0;
+}
+
 static int parse_check_args(int argc, char **argv, check_args *a)
 {
-    for (int i = 2; i < argc; i++) {
-        const char *value = NULL;
-        int took = dermis_cli_take_value(argc, argv, &i, "check", "--set", NULL, &value);
-        if (took == 1) {
-            a->sets[a->n_sets++] = value;
-            continue;
-        }
-        if (took == 0)
-            took = dermis_cli_take_value(argc, argv, &i, "check", "--format", NULL, &value);
-        if (took < 0)
-            return DERMIS_EXIT_USAGE;
-        if (took == 1 && strcmp(value, "text") != 0 && strcmp(value, "ini") != 0) {
-            dermis_cli_error("check: --format must be text or ini (got '%s')", value);
-            return DERMIS_EXIT_USAGE;
-        }
-        if (took == 1) {
-            a->as_ini = strcmp(value, "ini") == 0;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return dermis_cli_unknown_option("check", argv[i], check_options);
-        } else if (a->config_path != NULL) {
-            dermis_cli_error("check: more than one CONFIG ('%s' and '%s'); see `dermis check --help`",
-                             a->config_path, argv[i]);
-            return DERMIS_EXIT_USAGE;
-        } else {
-            a->config_path = argv[i];
-        }
-    }
+    int rc = dermis_cli_parse(&dermis_cmd_check_spec, argc, argv, a, on_check_option, on_check_operand);
+    if (rc != 0)
+        return rc;
     if (a->config_path == NULL) {
         dermis_cli_error("check: missing CONFIG; usage: dermis check CONFIG [--set section.key=value]...");
         return DERMIS_EXIT_USAGE;
@@ -88,10 +104,42 @@ static void print_row(const dermis_cli_config *c, const dermis_schema_entry *e, 
            e->unit[0] != '\0' ? e->unit : "-", from);
 }
 
+/* "1.2 GB", "35 MB", "950 kB". */
+static void format_bytes(double bytes, char *buf, size_t len)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    size_t u = 0;
+    while (bytes >= 1000 && u + 1 < sizeof units / sizeof units[0]) {
+        bytes /= 1000;
+        u++;
+    }
+    snprintf(buf, len, "%.3g %s", bytes, units[u]);
+}
+
+/* An order of magnitude of a duration: "~10 s", "~3 min", "~2 h", "~5 days". */
+static void format_duration(double seconds, char *buf, size_t len)
+{
+    if (seconds < 60)
+        snprintf(buf, len, "~%.1g s", seconds < 0.1 ? 0.1 : seconds);
+    else if (seconds < 3600)
+        snprintf(buf, len, "~%.1g min", seconds / 60);
+    else if (seconds < 86400)
+        snprintf(buf, len, "~%.1g h", seconds / 3600);
+    else
+        snprintf(buf, len, "~%.2g days", seconds / 86400);
+}
+
 static void print_resolved(const dermis_cli_config *c, const char *path)
 {
     int key_width = (int)max_key_width();
+    dermis_run_estimate est;
+    char memory[32], time[32];
+    dermis_config_estimate(c->cfg, &est);
+    format_bytes(est.bytes, memory, sizeof memory);
+    format_duration(est.seconds, time, sizeof time);
     printf("# %s: valid; config hash %016llx\n", path, dermis_config_hash(c->cfg));
+    printf("# %.0f voxels; memory ~%s; run time %s on one core (order of magnitude, %.2g solver steps)\n",
+           est.voxels, memory, time, est.steps);
     printf("%-*s  %-*s  %-8s  %s\n", key_width, "# key", VALUE_COLUMN_MAX, "value", "unit", "from");
     size_t n = dermis_schema_count();
     for (size_t i = 0; i < n; i++) {
@@ -119,14 +167,8 @@ static int print_ini(const dermis_cli_config *c)
     return DERMIS_EXIT_OK;
 }
 
-int dermis_cmd_check(int argc, char **argv)
+static int check_main(int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(check_usage, stdout);
-            return DERMIS_EXIT_OK;
-        }
-    }
     check_args a = {.sets = calloc((size_t)argc, sizeof(char *))};
     if (a.sets == NULL) {
         dermis_cli_error("out of memory");
@@ -142,5 +184,5 @@ int dermis_cmd_check(int argc, char **argv)
         print_resolved(&c, a.config_path);
     dermis_cli_config_free(&c);
     free(a.sets);
-    return rc;
+    return rc == DERMIS_CLI_HELP_SHOWN ? DERMIS_EXIT_OK : rc;
 }

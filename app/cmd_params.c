@@ -6,14 +6,24 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char params_usage[] =
-    "Usage: dermis params [--format text|ini|markdown]\n"
-    "\n"
-    "Lists every configuration key with its type, unit, default, allowed values, meaning and the\n"
-    "source of its default. text (the default) is for reading, markdown is a table for the docs,\n"
-    "ini is a complete default configuration with each key documented in comments.\n";
+static const dermis_cli_option params_options[] = {
+    {"--format", 0, "FORMAT", "text (default): for reading; markdown: the key table of the docs;\n"
+                              "ini: a runnable configuration like the shipped ones, every key\n"
+                              "documented in comments"},
+    {NULL, 0, NULL, NULL},
+};
 
-static const char *const params_options[] = {"--format", "--help", NULL};
+static int params_main(int argc, char **argv);
+
+const dermis_cli_command dermis_cmd_params_spec = {
+    .name = "params",
+    .synopsis = "[--format text|ini|markdown]",
+    .summary = "list every configuration key: type, unit, default, range, meaning, source",
+    .description = "Lists every configuration key with its type, unit, default, allowed values, meaning and\n"
+                   "the source of its default.",
+    .options = params_options,
+    .main = params_main,
+};
 
 /* Comment lines of the ini form are wrapped to this width (INI lines must stay short). */
 #define COMMENT_WIDTH 96
@@ -117,13 +127,15 @@ static void print_ini_key(const dermis_schema_entry *e, int template_only)
              e->unit[0] != '\0' ? ", unit " : "", e->unit, range, e->source);
     print_comment("# ", e->doc);
     print_comment("#   ", details);
-    if (e->required)
-        printf("# REQUIRED, no default:\n# %s =\n", name);
-    else if (template_only)
-        printf("# %s = %s\n", name, e->default_text != NULL ? e->default_text : "");
+    const char *value = e->example != NULL ? e->example : e->default_text != NULL ? e->default_text : "";
+    if (e->example != NULL && e->required)
+        printf("# REQUIRED, no default; this file uses a shipped value:\n");
+    else if (e->example != NULL)
+        printf("# default %s; this file uses a shipped value:\n", default_words(e));
+    if (template_only)
+        printf("# %s = %s\n", name, value);
     else
-        printf("%s =%s%s\n", name, e->default_text != NULL && e->default_text[0] != '\0' ? " " : "",
-               e->default_text != NULL ? e->default_text : "");
+        printf("%s =%s%s\n", name, value[0] != '\0' ? " " : "", value);
 }
 
 /* 1 if an entry before position i has the same section (so the section was printed). */
@@ -159,8 +171,10 @@ static void print_ini_section(size_t first, const char *section)
 static void print_ini(void)
 {
     char section[DERMIS_CONFIG_LINE_MAX + 1];
-    puts("# dermis default configuration, written by `dermis params --format ini`.");
-    puts("# Every key with its default. Comments must be on their own lines: no comment after a value.");
+    puts("# dermis configuration written by `dermis params --format ini`. It runs as it is, like");
+    puts("# configs/default.ini: three sessions four weeks apart on a 2-D section at 40 um voxels.");
+    puts("# Every key has its default unless a comment says otherwise. Comments must be on their own");
+    puts("# lines: no comment after a value.");
     puts("# Indexed sections ([session.1], [session.2], ...) are shown as commented templates.");
     size_t n = dermis_schema_count();
     for (size_t i = 0; i < n; i++) {
@@ -170,35 +184,36 @@ static void print_ini(void)
     }
 }
 
-int dermis_cmd_params(int argc, char **argv)
+static int on_params_option(void *user, const dermis_cli_option *option, const char *value)
+{
+    params_format *format = user;
+    (void)option;
+    if (strcmp(value, "text") == 0)
+        *format = FORMAT_TEXT;
+    else if (strcmp(value, "ini") == 0)
+        *format = FORMAT_INI;
+    else if (strcmp(value, "markdown") == 0)
+        *format = FORMAT_MARKDOWN;
+    else {
+        dermis_cli_error("params: --format must be text, ini or markdown (got '%s')", value);
+        return DERMIS_EXIT_USAGE;
+    }
+    return 0;
+}
+
+static int on_params_operand(void *user, const char *operand)
+{
+    (void)user;
+    dermis_cli_error("params: unexpected argument '%s'; see `dermis params --help`", operand);
+    return DERMIS_EXIT_USAGE;
+}
+
+static int params_main(int argc, char **argv)
 {
     params_format format = FORMAT_TEXT;
-    for (int i = 2; i < argc; i++) {
-        const char *value = NULL;
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(params_usage, stdout);
-            return DERMIS_EXIT_OK;
-        }
-        int took = dermis_cli_take_value(argc, argv, &i, "params", "--format", NULL, &value);
-        if (took < 0)
-            return DERMIS_EXIT_USAGE;
-        if (took == 0 && argv[i][0] == '-')
-            return dermis_cli_unknown_option("params", argv[i], params_options);
-        if (took == 0) {
-            dermis_cli_error("params: unexpected argument '%s'; see `dermis params --help`", argv[i]);
-            return DERMIS_EXIT_USAGE;
-        }
-        if (strcmp(value, "text") == 0)
-            format = FORMAT_TEXT;
-        else if (strcmp(value, "ini") == 0)
-            format = FORMAT_INI;
-        else if (strcmp(value, "markdown") == 0)
-            format = FORMAT_MARKDOWN;
-        else {
-            dermis_cli_error("params: --format must be text, ini or markdown (got '%s')", value);
-            return DERMIS_EXIT_USAGE;
-        }
-    }
+    int rc = dermis_cli_parse(&dermis_cmd_params_spec, argc, argv, &format, on_params_option, on_params_operand);
+    if (rc != 0)
+        return rc == DERMIS_CLI_HELP_SHOWN ? DERMIS_EXIT_OK : rc;
     if (format == FORMAT_MARKDOWN)
         print_markdown();
     else if (format == FORMAT_INI)

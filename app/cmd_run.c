@@ -1,9 +1,10 @@
-/* `dermis run CONFIG [-o OUT] [--set section.key=value]... [--threads N] [--quiet]
- * [--restart CKPT]`: validates everything the command line and the configuration say before
+/* `dermis run CONFIG [OPTION]...` (options in run_options below):
+ * validates everything the command line and the configuration say before
  * anything is created, then hands the run to the driver (app/run.c, dermis_run). */
 #include "app/cli.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,24 +12,37 @@
 #include <unistd.h>
 
 #include "app/run_request.h"
+#include "io/output.h"
 
-static const char run_usage[] =
-    "Usage: dermis run CONFIG [-o OUT] [--set section.key=value]... [--threads N] [--quiet]\n"
-    "                         [--restart CKPT]\n"
-    "\n"
-    "Runs the simulation CONFIG describes and writes one output file (netCDF-4/HDF5).\n"
-    "\n"
-    "  -o, --output OUT    output file (default: out/<CONFIG name without .ini>.nc)\n"
-    "  --set KEY=VALUE     override one configuration key, e.g. --set run.t_end_days=28;\n"
-    "                      repeatable; checked like a line of CONFIG\n"
-    "  --threads N         OpenMP threads (N >= 1; default: one per 4096 voxels, at most\n"
-    "                      OMP_NUM_THREADS or all cores)\n"
-    "  -q, --quiet         no progress bar: only a log line per 10 % of simulated time, and errors\n"
-    "  --restart CKPT      continue from a checkpoint written by an earlier run of CONFIG\n"
-    "\n"
-    "Every configuration error is reported before any file is created.\n";
+enum { OPT_OUTPUT, OPT_SET, OPT_THREADS, OPT_QUIET, OPT_RESTART, OPT_FORCE };
 
-static const char *const run_options[] = {"--output", "--set", "--threads", "--quiet", "--restart", "--help", NULL};
+static const dermis_cli_option run_options[] = {
+    [OPT_OUTPUT] = {"--output", 'o', "OUT", "output file (default: out/<CONFIG name without .ini>.nc)"},
+    [OPT_SET] = {"--set", 0, "KEY=VALUE", "override one configuration key, e.g. --set run.t_end_days=28;\n"
+                                          "repeatable; checked like a line of CONFIG"},
+    [OPT_THREADS] = {"--threads", 0, "N", "OpenMP threads (N >= 1; default: one per 4096 voxels, at most\n"
+                                          "OMP_NUM_THREADS or all cores)"},
+    [OPT_QUIET] = {"--quiet", 'q', NULL, "print nothing but errors and the paths written (no progress\n"
+                                         "bar, no log lines)"},
+    [OPT_RESTART] = {"--restart", 0, "CKPT", "continue from a checkpoint written by an earlier run of CONFIG"},
+    [OPT_FORCE] = {"--force", 0, NULL, "run even if the estimated memory exceeds the machine's memory"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int run_main(int argc, char **argv);
+
+const dermis_cli_command dermis_cmd_run_spec = {
+    .name = "run",
+    .synopsis = "CONFIG [OPTION]...",
+    .summary = "run a simulation and write its output file (netCDF-4/HDF5)",
+    .description = "Runs the simulation CONFIG describes and writes one output file (netCDF-4/HDF5) and its\n"
+                   "XDMF sidecar, then prints the paths written. Every configuration error is reported\n"
+                   "before any file is created, and so is a grid whose estimated memory exceeds the\n"
+                   "machine's (unless --force). Progress goes to stderr: a bar on a terminal, otherwise\n"
+                   "a log line per 10 % of the simulated time.",
+    .options = run_options,
+    .main = run_main,
+};
 
 /* Largest --threads accepted: more is surely a typo. */
 #define THREADS_MAX 4096
@@ -41,6 +55,7 @@ typedef struct {
     size_t n_sets;
     int threads;
     int quiet;
+    int force;
 } run_args;
 
 static int parse_threads(const char *text, int *threads)
@@ -56,47 +71,62 @@ static int parse_threads(const char *text, int *threads)
     return DERMIS_EXIT_OK;
 }
 
-/* Handles one option that takes a value; returns 1 if argv[*i] was one, 0 if not, -1 on error. */
-static int take_run_option(int argc, char **argv, int *i, run_args *a)
+static int on_run_option(void *user, const dermis_cli_option *option, const char *value)
 {
-    const char *value = NULL;
-    int took;
-    if ((took = dermis_cli_take_value(argc, argv, i, "run", "--set", NULL, &value)) == 1)
-        a->sets[a->n_sets++] = value;
-    else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "run", "--output", "-o", &value)) == 1)
+    run_args *a = user;
+    switch ((int)(option - run_options)) {
+    case OPT_OUTPUT:
+        if (value[0] == '\0') {
+            dermis_cli_error("run: --output needs a file name (got an empty one)");
+            return DERMIS_EXIT_USAGE;
+        }
         a->output_path = value;
-    else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "run", "--restart", NULL, &value)) == 1)
-        a->restart_path = value;
-    else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "run", "--threads", NULL, &value)) == 1)
-        return parse_threads(value, &a->threads) == 0 ? 1 : -1;
-    return took;
+        return 0;
+    case OPT_SET: a->sets[a->n_sets++] = value; return 0;
+    case OPT_THREADS: return parse_threads(value, &a->threads);
+    case OPT_QUIET: a->quiet = 1; return 0;
+    case OPT_RESTART: a->restart_path = value; return 0;
+    case OPT_FORCE: a->force = 1; return 0;
+    }
+    return DERMIS_EXIT_USAGE;
+}
+
+static int on_run_operand(void *user, const char *operand)
+{
+    run_args *a = user;
+    if (a->config_path != NULL) {
+        dermis_cli_error("run: more than one CONFIG ('%s' and '%s'); see `dermis run --help`", a->config_path, operand);
+        return DERMIS_EXIT_USAGE;
+    }
+    a->config_path = operand;
+    return 0;
 }
 
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
-    for (int i = 2; i < argc; i++) {
-        int took = take_run_option(argc, argv, &i, a);
-        if (took < 0)
-            return DERMIS_EXIT_USAGE;
-        if (took == 1)
-            continue;
-        if (strcmp(argv[i], "--quiet") == 0 || strcmp(argv[i], "-q") == 0) {
-            a->quiet = 1;
-        } else if (argv[i][0] == '-' && argv[i][1] != '\0') {
-            return dermis_cli_unknown_option("run", argv[i], run_options);
-        } else if (a->config_path != NULL) {
-            dermis_cli_error("run: more than one CONFIG ('%s' and '%s'); see `dermis run --help`", a->config_path,
-                             argv[i]);
-            return DERMIS_EXIT_USAGE;
-        } else {
-            a->config_path = argv[i];
-        }
-    }
+    int rc = dermis_cli_parse(&dermis_cmd_run_spec, argc, argv, a, on_run_option, on_run_operand);
+    if (rc != 0)
+        return rc;
     if (a->config_path == NULL) {
         dermis_cli_error("run: missing CONFIG; usage: dermis run CONFIG [-o OUT] [--set section.key=value]...");
         return DERMIS_EXIT_USAGE;
     }
     return DERMIS_EXIT_OK;
+}
+
+/* Refuses a run whose estimated memory exceeds the machine's physical memory (unless --force). */
+static int check_memory(const run_args *a, const dermis_cli_config *c)
+{
+    dermis_run_estimate est;
+    dermis_config_estimate(c->cfg, &est);
+    const long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGE_SIZE);
+    const double machine = pages > 0 && page_size > 0 ? (double)pages * (double)page_size : INFINITY;
+    if (a->force || est.bytes <= machine)
+        return DERMIS_EXIT_OK;
+    dermis_cli_error("run: %s: the grid of %.3g voxels needs about %.3g GB of memory but this machine has %.3g GB; "
+                     "use a coarser run.dx_mm or a smaller domain, or --force", a->config_path, est.voxels,
+                     est.bytes / 1e9, machine / 1e9);
+    return DERMIS_EXIT_USAGE;
 }
 
 /* out/<basename of config without .ini>.nc, malloc'ed. */
@@ -176,6 +206,18 @@ static int check_restart_readable(const char *path)
     return DERMIS_EXIT_OK;
 }
 
+/* The files a completed run wrote, one per line on stdout, so scripts can pick them up. */
+static void print_written(const char *output_path, const dermis_config *cfg)
+{
+    char *sidecar = dermis_output_sidecar_path(output_path);
+    printf("%s\n", output_path);
+    if (sidecar != NULL)
+        printf("%s\n", sidecar);
+    if (cfg->output.checkpoint_interval_days > 0)
+        printf("%s.ckpt\n", output_path);
+    free(sidecar);
+}
+
 /* Everything is valid: prepare the output directory and call the driver. */
 static int start_run(const run_args *a, const dermis_cli_config *c, int argc, char **argv)
 {
@@ -196,6 +238,8 @@ static int start_run(const run_args *a, const dermis_cli_config *c, int argc, ch
             .show_progress = !a->quiet && isatty(STDERR_FILENO), .command_line = command_line,
             .resolved_ini = resolved};
         rc = dermis_run(&req, err, sizeof err);
+        if (rc == 0)
+            print_written(output_path, c->cfg);
         if (rc != 0) {
             dermis_cli_error("%s", err[0] != '\0' ? err : "run failed");
             rc = rc == DERMIS_EXIT_USAGE ? DERMIS_EXIT_USAGE : DERMIS_EXIT_FAILURE;
@@ -207,14 +251,8 @@ static int start_run(const run_args *a, const dermis_cli_config *c, int argc, ch
     return rc;
 }
 
-int dermis_cmd_run(int argc, char **argv)
+static int run_main(int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(run_usage, stdout);
-            return DERMIS_EXIT_OK;
-        }
-    }
     run_args a = {.sets = calloc((size_t)argc, sizeof(char *))};
     dermis_cli_config c = {0};
     if (a.sets == NULL) {
@@ -224,11 +262,13 @@ int dermis_cmd_run(int argc, char **argv)
     int rc = parse_run_args(argc, argv, &a);
     if (rc == 0)
         rc = dermis_cli_load_config(a.config_path, a.sets, a.n_sets, &c);
+    if (rc == 0)
+        rc = check_memory(&a, &c);
     if (rc == 0 && a.restart_path != NULL)
         rc = check_restart_readable(a.restart_path);
     if (rc == 0)
         rc = start_run(&a, &c, argc, argv);
     dermis_cli_config_free(&c);
     free(a.sets);
-    return rc;
+    return rc == DERMIS_CLI_HELP_SHOWN ? DERMIS_EXIT_OK : rc;
 }

@@ -48,9 +48,7 @@ typedef struct {
     int field_selected[DERMIS_N_FIELDS];
     dermis_var_meta *observable_meta;
     dermis_session_record session_records[DERMIS_MAX_SESSIONS];
-    char **config_keys;
-    char **config_values;
-    size_t n_config_keys;
+    dermis_config_pairs config_pairs;
     dermis_progress progress;
     char checkpoint_path[DERMIS_CONFIG_STRING_MAX + 16];
     unsigned long long config_hash;
@@ -78,20 +76,11 @@ static int fail(run_context *rc, int status, const char *fmt, ...)
 
 /* --- output metadata -------------------------------------------------------------------- */
 
-/* output.fields: a comma-separated subset of field names, empty = every field. */
+/* output.fields (checked by dermis_config_finish): which fields the output holds. */
 static int select_fields(run_context *rc)
 {
-    const char *list = rc->cfg->output.fields;
-    const int all = list[0] == '\0';
-    for (int f = 0; f < DERMIS_N_FIELDS; ++f) rc->field_selected[f] = all;
-    if (all) return 0;
-    char copy[DERMIS_CONFIG_STRING_MAX];
-    snprintf(copy, sizeof copy, "%s", list);
-    for (char *save = NULL, *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-        const int f = dermis_species_find(tok);
-        if (f < 0) return fail(rc, 2, "output.fields: unknown field '%s' (see the variable names in docs/model.md)", tok);
-        rc->field_selected[f] = 1;
-    }
+    char reason[320];
+    if (dermis_config_selected_fields(rc->cfg, rc->field_selected, reason) != 0) return fail(rc, 2, "output.fields: %s", reason);
     return 0;
 }
 
@@ -129,44 +118,10 @@ static void describe_sessions(run_context *rc)
     }
 }
 
-/* Splits the resolved INI text into flat "section.key" = value pairs for the output's
- * config.<key> attributes. */
-static int flatten_config(run_context *rc)
+/* The resolved key/value list for the output's config.<key> attributes. */
+static int list_config(run_context *rc)
 {
-    const char *text = rc->req->resolved_ini;
-    size_t lines = 1;
-    for (const char *c = text; *c; ++c) lines += *c == '\n';
-    rc->config_keys = calloc(lines, sizeof *rc->config_keys);
-    rc->config_values = calloc(lines, sizeof *rc->config_values);
-    if (!rc->config_keys || !rc->config_values) return fail(rc, 1, "out of memory (config attributes)");
-    char section[DERMIS_CONFIG_STRING_MAX] = "";
-    for (const char *line = text; *line;) {
-        const char *end = strchr(line, '\n');
-        const size_t len = end ? (size_t)(end - line) : strlen(line);
-        const char *eq = memchr(line, '=', len);
-        if (len > 2 && line[0] == '[' && line[len - 1] == ']') {
-            snprintf(section, sizeof section, "%.*s", (int)(len - 2), line + 1);
-        } else if (eq && line[0] != '#' && line[0] != ';') {
-            size_t key_len = (size_t)(eq - line);
-            while (key_len > 0 && line[key_len - 1] == ' ') --key_len;
-            const char *value = eq + 1;
-            while (*value == ' ' && value < line + len) ++value;
-            const size_t value_len = (size_t)(line + len - value);
-            char *key = malloc(strlen(section) + key_len + 2);
-            char *val = malloc(value_len + 1);
-            if (!key || !val) {
-                free(key);
-                free(val);
-                return fail(rc, 1, "out of memory (config attributes)");
-            }
-            sprintf(key, "%s.%.*s", section, (int)key_len, line);
-            memcpy(val, value, value_len);
-            val[value_len] = '\0';
-            rc->config_keys[rc->n_config_keys] = key;
-            rc->config_values[rc->n_config_keys++] = val;
-        }
-        line += len + (end ? 1 : 0);
-    }
+    if (dermis_config_pairs_build(rc->cfg, &rc->config_pairs) != 0) return fail(rc, 1, "out of memory (config attributes)");
     return 0;
 }
 
@@ -174,7 +129,7 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
 {
     int status = select_fields(rc);
     if (status == 0) status = describe_observables(rc);
-    if (status == 0) status = flatten_config(rc);
+    if (status == 0) status = list_config(rc);
     if (status != 0) return status;
     describe_fields(rc);
     describe_sessions(rc);
@@ -189,9 +144,9 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
         .n_sessions = rc->sim->sessions.n,
         .sessions = rc->session_records,
         .config_ini = rc->req->resolved_ini,
-        .n_config_keys = rc->n_config_keys,
-        .config_keys = (const char *const *)rc->config_keys,
-        .config_values = (const char *const *)rc->config_values,
+        .n_config_keys = rc->config_pairs.n,
+        .config_keys = (const char *const *)rc->config_pairs.keys,
+        .config_values = (const char *const *)rc->config_pairs.values,
         .command_line = rc->req->command_line,
         .seed = rc->cfg->run.seed,
         .threads = dermis_solver_threads(rc->sim->solver), /* the count used, not the request */
@@ -350,12 +305,7 @@ static int open_output(run_context *rc, size_t keep_frames, size_t keep_rows)
 static void release(run_context *rc)
 {
     dermis_sim_free(rc->sim);
-    for (size_t i = 0; i < rc->n_config_keys; ++i) {
-        free(rc->config_keys[i]);
-        free(rc->config_values[i]);
-    }
-    free(rc->config_keys);
-    free(rc->config_values);
+    dermis_config_pairs_free(&rc->config_pairs);
     free(rc->observable_meta);
 }
 

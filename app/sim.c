@@ -51,31 +51,16 @@ static int boundary_callback(double t_day, size_t field, dermis_face face, doubl
 
 /* --- set-up ---------------------------------------------------------------------------- */
 
-static size_t voxels_along(double extent_mm, double dx_mm)
-{
-    const double n = floor(extent_mm / dx_mm + 0.5);
-    return n < 1.0 ? 1 : (size_t)n;
-}
-
 static int build_grid(dermis_sim *s, const error_sink *e)
 {
-    const dermis_run_options_cfg *r = &s->cfg->run;
-    dermis_grid *g = &s->grid;
-    g->dims = (int)r->dims;
-    g->dx_mm = r->dx_mm;
-    g->nz = voxels_along(r->depth_mm, r->dx_mm);
-    g->nx = r->dims >= 2 ? voxels_along(r->width_mm, r->dx_mm) : 1;
-    g->ny = r->dims == 3 ? voxels_along(r->length_mm, r->dx_mm) : 1;
-    g->lateral = r->lateral_boundary == 0 ? DERMIS_LATERAL_PERIODIC : DERMIS_LATERAL_ZERO_FLUX;
-    if (dermis_grid_validate(g) != 0) return fail(e, 2, "run: the grid from run.dx_mm and the extents is invalid");
+    dermis_config_grid(s->cfg, &s->grid);
+    if (dermis_grid_validate(&s->grid) != 0) return fail(e, 2, "run: the grid from run.dx_mm and the extents is invalid");
     return 0;
 }
 
 static int build_tissue(dermis_sim *s, const error_sink *e)
 {
     const dermis_protocol_params *p = &s->cfg->protocol;
-    char msg[DERMIS_CONFIG_ERROR_MAX];
-    if (dermis_protocol_check(p, s->cfg->run.depth_mm, msg, sizeof msg) != 0) return fail(e, 2, "%s", msg);
     if (dermis_skin_profile_from_params(&p->skin, &s->skin) != 0)
         return fail(e, 2, "skin: the layer thicknesses are invalid");
     if (dermis_tissue_alloc(&s->tissue, &s->grid, &s->skin) != 0) return fail(e, 1, "out of memory (tissue map)");
@@ -126,7 +111,7 @@ static int build_solver(dermis_sim *s, int threads, const error_sink *e)
         .dt_initial_day = c->dt_initial_days,
         .dt_min_day = c->dt_min_days,
         .dt_max_day = c->dt_max_days,
-        .max_steps = 10000000,
+        .max_steps = c->max_steps,
         .threads = threads,
         /* Below a few hundred voxels per thread the OpenMP barriers cost more than the shared work
          * (measured on a busy machine: a 200-voxel 1-D run took 117 s on 2 threads, 14 s on 1). */

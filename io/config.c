@@ -10,11 +10,14 @@
 #include "io/config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <ini.h>
 
@@ -192,6 +195,8 @@ static void site_error(const dermis_config_origin *o, int source, int line, cons
 {
     if (o != NULL && source >= 0 && o->sources[source].is_override)
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: %s", o->sources[source].text, reason);
+    else if (key[0] == '\0' && o != NULL && source >= 0)
+        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: %s", o->sources[source].text, reason);
     else if (o != NULL && source >= 0 && line > 0)
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: %s: %s", o->sources[source].text, line, key, reason);
     else if (o != NULL && source >= 0)
@@ -251,8 +256,7 @@ static void unknown_key_reason(const char *key, char *reason)
         return;
     }
     size_t distance = dermis_schema_suggest(key, suggestion, sizeof suggestion);
-    size_t close_enough = strlen(key) / 3 > 2 ? strlen(key) / 3 : 2;
-    if (distance <= close_enough)
+    if (dermis_is_near_miss(key, distance))
         snprintf(reason, DERMIS_REASON_MAX, "unknown key (did you mean %s?)", suggestion);
     else
         snprintf(reason, DERMIS_REASON_MAX, "unknown key (`dermis params` lists all keys)");
@@ -381,10 +385,17 @@ static int check_section_header(reader_state *r, const char *line)
                               name, r->section_lines[i]);
     if (!dermis_schema_section_exists(name)) {
         char key[DERMIS_CONFIG_LINE_MAX + 2], suggestion[DERMIS_CONFIG_LINE_MAX + 1];
+        size_t index;
         snprintf(key, sizeof key, "%s.", name);
         dermis_schema_suggest(key, suggestion, sizeof suggestion);
+        const dermis_schema_entry *e = dermis_schema_find_unbounded(suggestion, &index);
         dermis_schema_section(suggestion, key, sizeof key);
-        return line_error(r, "", "unknown section [%s] (did you mean [%s]?)", name, key);
+        size_t distance = dermis_edit_distance(name, key);
+        if (e != NULL && index > e->index_max && strcmp(key, name) == 0)
+            return line_error(r, "", "section [%s]: index %zu is out of range (1 to %zu)", name, index, e->index_max);
+        if (dermis_is_near_miss(name, distance))
+            return line_error(r, "", "unknown section [%s] (did you mean [%s]?)", name, key);
+        return line_error(r, "", "unknown section [%s] (`dermis params` lists all sections)", name);
     }
     if (r->n_sections == SECTIONS_MAX)
         return line_error(r, "", "too many sections (at most %d)", SECTIONS_MAX);
@@ -550,9 +561,24 @@ static int read_with(dermis_config *cfg, dermis_config_origin *origin, const cha
 int dermis_config_read_file(dermis_config *cfg, dermis_config_origin *origin, const char *path,
                             char err[DERMIS_CONFIG_ERROR_MAX])
 {
-    FILE *file = fopen(path, "rb");
+    /* Only a regular file: /dev/zero would feed NUL bytes forever and a FIFO would block until a
+     * writer comes. The type is checked on the opened descriptor (O_NONBLOCK so that opening a
+     * FIFO does not wait), so the file checked is the file read. */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: cannot open: %s", path, strerror(errno));
+        return 2;
+    }
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: not a regular file (a configuration is an INI file)", path);
+        close(fd);
+        return 2;
+    }
+    FILE *file = fdopen(fd, "rb");
     if (file == NULL) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: cannot open: %s", path, strerror(errno));
+        close(fd);
         return 2;
     }
     int rc = read_with(cfg, origin, path, file, NULL, err);
@@ -583,6 +609,22 @@ static void trim_into(const char *begin, const char *end, char *buf, size_t len)
     buf[n] = '\0';
 }
 
+/* Copies text into buf with control characters written as \n, \t, \r or \xHH, so that a message
+ * quoting it stays on one line. */
+static void escape_controls(const char *text, char *buf, size_t len)
+{
+    size_t used = 0;
+    for (const unsigned char *p = (const unsigned char *)text; *p != '\0' && used + 5 < len; p++) {
+        if (*p >= 0x20 && *p != 0x7f)
+            buf[used++] = (char)*p;
+        else if (*p == '\n' || *p == '\t' || *p == '\r')
+            used += (size_t)snprintf(buf + used, len - used, "\\%c", *p == '\n' ? 'n' : *p == '\t' ? 't' : 'r');
+        else
+            used += (size_t)snprintf(buf + used, len - used, "\\x%02x", *p);
+    }
+    buf[used] = '\0';
+}
+
 /* Problems of the assignment text itself, before the key is looked up; NULL if none. */
 static const char *override_text_problem(const char *assignment)
 {
@@ -604,7 +646,9 @@ static int apply_override(dermis_config *cfg, dermis_config_origin *o, const cha
     char key[4 * DERMIS_CONFIG_LINE_MAX + 1], value[4 * DERMIS_CONFIG_LINE_MAX + 1];
     const char *problem = override_text_problem(assignment);
     if (problem != NULL) {
-        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %.*s: %s", DERMIS_CONFIG_LINE_MAX, assignment, problem);
+        char shown[DERMIS_CONFIG_LINE_MAX + 1];
+        escape_controls(assignment, shown, sizeof shown);
+        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: %s", shown, problem);
         return 2;
     }
     const char *eq = strchr(assignment, '=');
@@ -651,13 +695,6 @@ static int was_given(const dermis_config_origin *origin, const char *key)
     return s != NULL && s->source >= 0;
 }
 
-/* Of two keys whose combination is wrong, the one to name: the first unless only the second was
- * given by the user. */
-static const char *blame(const dermis_config_origin *origin, const char *first, const char *second)
-{
-    return !was_given(origin, first) && was_given(origin, second) ? second : first;
-}
-
 static int check_required(const dermis_config *cfg, const dermis_config_origin *origin, char *err)
 {
     size_t n = dermis_schema_count();
@@ -681,138 +718,206 @@ static int check_required(const dermis_config *cfg, const dermis_config_origin *
     return 0;
 }
 
-static int check_extent(const dermis_config *cfg, const dermis_config_origin *origin, const char *key,
-                        double extent_mm, char *err)
+int dermis_config_problem_set(dermis_config_problem *pr, const char *key, const char *sentence, const char *fmt,
+                              ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    snprintf(pr->key, sizeof pr->key, "%s", key);
+    vsnprintf(pr->reason, sizeof pr->reason, fmt, ap);
+    snprintf(pr->sentence, sizeof pr->sentence, "%s", sentence != NULL ? sentence : "");
+    va_end(ap);
+    return -1;
+}
+
+static int rule_extent(const dermis_config *cfg, const char *key, double extent_mm, dermis_config_problem *pr)
 {
     if (dermis_config_axis_voxels(extent_mm, cfg->run.dx_mm) != 0)
         return 0;
-    char extent[40], dx[40];
+    char extent[40], dx[40], sentence[DERMIS_REASON_MAX];
     dermis_config_format_number(extent_mm, extent, sizeof extent);
     dermis_config_format_number(cfg->run.dx_mm, dx, sizeof dx);
-    if (strcmp(blame(origin, key, "run.dx_mm"), key) == 0)
-        return dermis_config_error(origin, key, err, "%s mm is not a whole number of voxels of run.dx_mm = %s mm",
-                                   extent, dx);
-    return dermis_config_error(origin, "run.dx_mm", err, "%s = %s mm is not a whole number of voxels of %s mm",
-                               key, extent, dx);
+    snprintf(sentence, sizeof sentence, "%s = %s mm is not a whole number of voxels of run.dx_mm = %s mm", key,
+             extent, dx);
+    return dermis_config_problem_set(pr, key, sentence, "%s mm is not a whole number of voxels of run.dx_mm = %s mm",
+                                     extent, dx);
 }
 
-static int check_grid(const dermis_config *cfg, const dermis_config_origin *origin, char *err)
+static int rule_grid(const dermis_config *cfg, dermis_config_problem *pr)
 {
     if (isnan(cfg->run.depth_mm))
         return 0; /* reported as a missing required key */
-    int rc = check_extent(cfg, origin, "run.depth_mm", cfg->run.depth_mm, err);
-    if (rc == 0 && cfg->run.dims >= 2)
-        rc = check_extent(cfg, origin, "run.width_mm", cfg->run.width_mm, err);
-    if (rc == 0 && cfg->run.dims >= 3)
-        rc = check_extent(cfg, origin, "run.length_mm", cfg->run.length_mm, err);
-    if (rc != 0)
-        return rc;
-    double voxels = (double)dermis_config_axis_voxels(cfg->run.depth_mm, cfg->run.dx_mm);
-    if (cfg->run.dims >= 2)
-        voxels *= (double)dermis_config_axis_voxels(cfg->run.width_mm, cfg->run.dx_mm);
-    if (cfg->run.dims >= 3)
-        voxels *= (double)dermis_config_axis_voxels(cfg->run.length_mm, cfg->run.dx_mm);
+    if (rule_extent(cfg, "run.depth_mm", cfg->run.depth_mm, pr) != 0)
+        return -1;
+    if (cfg->run.dims >= 2 && rule_extent(cfg, "run.width_mm", cfg->run.width_mm, pr) != 0)
+        return -1;
+    if (cfg->run.dims >= 3 && rule_extent(cfg, "run.length_mm", cfg->run.length_mm, pr) != 0)
+        return -1;
+    double voxels = (double)dermis_config_voxels(cfg);
     if (voxels > VOXELS_MAX)
-        return dermis_config_error(origin, "run.dx_mm", err, "the grid would have %.3g voxels (at most %.0e)",
-                                   voxels, VOXELS_MAX);
+        return dermis_config_problem_set(pr, "run.dx_mm", NULL, "the grid would have %.3g voxels (at most %.0e)",
+                                         voxels, VOXELS_MAX);
     return 0;
 }
 
 /* value of key `later` must not exceed that of key `bound`. */
-static int check_not_above(const dermis_config_origin *origin, const char *later, double value, const char *bound,
-                           double limit, char *err)
+static int rule_not_above(const char *later, double value, const char *bound, double limit, dermis_config_problem *pr)
 {
     if (!(value > limit))
         return 0;
-    char a[40], b[40];
+    char a[40], b[40], sentence[DERMIS_REASON_MAX];
     dermis_config_format_number(value, a, sizeof a);
     dermis_config_format_number(limit, b, sizeof b);
-    if (strcmp(blame(origin, later, bound), later) == 0)
-        return dermis_config_error(origin, later, err, "must not exceed %s = %s (got %s)", bound, b, a);
-    return dermis_config_error(origin, bound, err, "must be at least %s = %s (got %s)", later, a, b);
+    snprintf(sentence, sizeof sentence, "%s = %s must not exceed %s = %s", later, a, bound, b);
+    return dermis_config_problem_set(pr, later, sentence, "must not exceed %s = %s (got %s)", bound, b, a);
 }
 
-static int check_times(const dermis_config *cfg, const dermis_config_origin *origin, char *err)
+static int rule_times(const dermis_config *cfg, dermis_config_problem *pr)
 {
     const dermis_solver_options_cfg *s = &cfg->solver;
     const dermis_output_options_cfg *o = &cfg->output;
     double t_end = cfg->run.t_end_days;
-    int rc = check_not_above(origin, "solver.dt_min_days", s->dt_min_days, "solver.dt_initial_days",
-                             s->dt_initial_days, err);
-    if (rc == 0)
-        rc = check_not_above(origin, "solver.dt_initial_days", s->dt_initial_days, "solver.dt_max_days",
-                             s->dt_max_days, err);
-    if (rc == 0)
-        rc = check_not_above(origin, "output.interval_days", o->interval_days, "run.t_end_days", t_end, err);
-    if (rc == 0)
-        rc = check_not_above(origin, "output.observables_interval_days", o->observables_interval_days,
-                             "run.t_end_days", t_end, err);
-    if (rc == 0)
-        rc = check_not_above(origin, "output.checkpoint_interval_days", o->checkpoint_interval_days,
-                             "run.t_end_days", t_end, err);
-    return rc;
+    if (rule_not_above("solver.dt_min_days", s->dt_min_days, "solver.dt_initial_days", s->dt_initial_days, pr) ||
+        rule_not_above("solver.dt_initial_days", s->dt_initial_days, "solver.dt_max_days", s->dt_max_days, pr) ||
+        rule_not_above("output.interval_days", o->interval_days, "run.t_end_days", t_end, pr) ||
+        rule_not_above("output.observables_interval_days", o->observables_interval_days, "run.t_end_days", t_end, pr) ||
+        rule_not_above("output.checkpoint_interval_days", o->checkpoint_interval_days, "run.t_end_days", t_end, pr))
+        return -1;
+    return 0;
 }
 
-static int check_output_fields(const dermis_config *cfg, const dermis_config_origin *origin, char *err)
+static int rule_output_fields(const dermis_config *cfg, dermis_config_problem *pr)
 {
-    char name[DERMIS_CONFIG_STRING_MAX];
-    const char *p = cfg->output.fields;
-    while (*p != '\0') {
-        const char *comma = strchr(p, ',');
-        const char *end = comma != NULL ? comma : p + strlen(p);
-        trim_into(p, end, name, sizeof name);
-        if (dermis_species_find(name) < 0) {
-            char suggestion[64] = "";
-            size_t best = (size_t)-1;
-            for (int f = 0; f < DERMIS_N_FIELDS; f++) {
-                const char *candidate = dermis_species((dermis_field)f)->name;
-                size_t d = dermis_edit_distance(name, candidate);
-                if (d < best) {
-                    best = d;
-                    snprintf(suggestion, sizeof suggestion, "%s", candidate);
-                }
-            }
-            return dermis_config_error(origin, "output.fields", err, "unknown field '%s' (did you mean %s?)",
-                                       name, suggestion);
-        }
-        p = comma != NULL ? comma + 1 : end;
+    int selected[DERMIS_N_FIELDS];
+    char reason[DERMIS_REASON_MAX];
+    if (dermis_config_selected_fields(cfg, selected, reason) != 0)
+        return dermis_config_problem_set(pr, "output.fields", NULL, "%s", reason);
+    return 0;
+}
+
+static int rule_protocol(const dermis_config *cfg, dermis_config_problem *pr)
+{
+    const dermis_run_options_cfg *r = &cfg->run;
+    const dermis_protocol_domain domain = {.dims = (int)r->dims, .depth_mm = r->depth_mm, .width_mm = r->width_mm,
+                                           .length_mm = r->length_mm, .t_end_days = r->t_end_days};
+    dermis_protocol_problem p;
+    if (dermis_protocol_validate(&cfg->protocol, &domain, &p) == 0)
+        return 0;
+    return dermis_config_problem_set(pr, p.key, NULL, "%s", p.reason);
+}
+
+/* An indexed section ([session.5]) given beyond the number of sessions would never take effect. */
+static int rule_session_sections(const dermis_config *cfg, dermis_config_problem *pr)
+{
+    const size_t n = dermis_protocol_session_count(&cfg->protocol.treatment);
+    for (size_t k = n + 1; k <= DERMIS_MAX_SESSIONS; k++) {
+        if (!dermis_config_index_is_set(cfg, "session", k))
+            continue;
+        char key[48];
+        snprintf(key, sizeof key, "session.%zu.depth_mm", k);
+        return dermis_config_problem_set(pr, key, NULL,
+                                         "section [session.%zu] is given but the treatment has %zu session%s, so it "
+                                         "would never take effect", k, n, n == 1 ? "" : "s");
     }
     return 0;
 }
 
-/* Cross-key checks run by dermis_config_finish, in order; the first failure is reported.
- * Model and protocol checks are added here as one line each (same signature). */
-typedef int (*config_check)(const dermis_config *cfg, const dermis_config_origin *origin, char *err);
-/* Cross-key rules of the treatment protocol (model/protocol.c). Its message starts with the key
- * at fault ("device.depth_mm (2.5) x ..."), which names the line it was set on. */
-static int check_protocol(const dermis_config *cfg, const dermis_config_origin *origin, char *err)
+/* Order in which the keys given are tried as the culprit: later reads first (an --set after the
+ * file); within one read the rule's own key, then later lines; 0 for a default. */
+static unsigned long long given_rank(const origin_slot *s, int is_rule_key)
 {
-    char msg[DERMIS_CONFIG_ERROR_MAX];
-    if (dermis_protocol_check(&cfg->protocol, cfg->run.depth_mm, msg, sizeof msg) == 0)
+    if (s->source < 0)
         return 0;
-    char key[DERMIS_CONFIG_STRING_MAX];
-    const size_t key_len = strcspn(msg, " :(");
-    snprintf(key, sizeof key, "%.*s", (int)key_len, msg);
-    const char *reason = msg + key_len;
-    if (*reason == ':') ++reason;
-    while (*reason == ' ') ++reason;
-    return dermis_config_error(origin, key, err, "%s", reason[0] ? reason : msg);
+    return ((unsigned long long)s->read_id << 32) + ((unsigned long long)is_rule_key << 31) + (unsigned)s->line + 1;
 }
 
-static const config_check finish_checks[] = {
-    check_required,
-    check_grid,
-    check_times,
-    check_output_fields,
-    check_protocol,
+/* Resets key e[index] of cfg to its schema default. */
+static void revert_to_default(dermis_config *cfg, const dermis_schema_entry *e, size_t index)
+{
+    char reason[DERMIS_REASON_MAX];
+    if (e->default_text == NULL || dermis_value_set(cfg, e, index, e->default_text, reason) != 0)
+        dermis_value_unset(cfg, e, index);
+}
+
+/* The key the user changed that makes a rule fail: of the keys given in the file or by --set,
+ * latest first, the first whose return to its default makes the rule pass. Writes it into key;
+ * returns 0 if none does (then the rule's own key is named). */
+static int blame_changed_key(const dermis_config *cfg, const dermis_config_origin *o, dermis_config_rule rule,
+                             const char *rule_key, char *key, size_t len)
+{
+    size_t rule_index = 0;
+    const dermis_schema_entry *rule_entry = dermis_schema_find(rule_key, &rule_index);
+    dermis_config *trial = malloc(sizeof *trial);
+    dermis_config_problem scratch;
+    unsigned long long below = ~0ULL;
+    int found = 0;
+    while (trial != NULL && !found) {
+        /* The next candidate: the highest rank below the last one tried. */
+        size_t best_entry = 0, best_index = 0;
+        unsigned long long best = 0;
+        for (size_t i = 0; i < o->n_entries; i++) {
+            const dermis_schema_entry *e = dermis_schema_at(i);
+            size_t copies = dermis_entry_copies(e), first = strchr(e->key, '#') != NULL ? 1 : 0;
+            for (size_t k = 0; k < copies; k++) {
+                int is_rule_key = e == rule_entry && first + k == (rule_index > 0 ? rule_index : first);
+                unsigned long long r = given_rank(&o->slots[o->slot_base[i] + k], is_rule_key);
+                if (r > best && r < below) {
+                    best = r;
+                    best_entry = i;
+                    best_index = first + k;
+                }
+            }
+        }
+        const dermis_schema_entry *e = dermis_schema_at(best_entry);
+        /* A key without a default (run.depth_mm) has nothing to return to: the rule's own key
+         * is named; another such key is passed over. */
+        if (best == 0 || (e == rule_entry && e->default_text == NULL))
+            break;
+        below = best;
+        if (e->default_text == NULL)
+            continue;
+        memcpy(trial, cfg, sizeof *trial);
+        revert_to_default(trial, e, best_index);
+        if (rule(trial, &scratch) == 0) {
+            dermis_entry_key(e, best_index, key, len);
+            found = 1;
+        }
+    }
+    free(trial);
+    return found;
+}
+
+/* Runs one rule; on failure writes the one-line error, naming the key the user changed. */
+static int apply_rule(const dermis_config *cfg, const dermis_config_origin *origin, dermis_config_rule rule,
+                      char *err)
+{
+    dermis_config_problem pr;
+    if (rule(cfg, &pr) == 0)
+        return 0;
+    char blamed[DERMIS_CONFIG_LINE_MAX + 1];
+    if (origin == NULL || !blame_changed_key(cfg, origin, rule, pr.key, blamed, sizeof blamed) || strcmp(blamed, pr.key) == 0)
+        return dermis_config_error(origin, pr.key, err, "%s", pr.reason);
+    return dermis_config_error(origin, blamed, err, "%s", pr.sentence[0] != '\0' ? pr.sentence : pr.reason);
+}
+
+/* Cross-key rules run by dermis_config_finish, in order; the first failure is reported. A rule
+ * is added here as one line (see config_internal.h for the signature). */
+static const dermis_config_rule finish_rules[] = {
+    rule_grid,
+    dermis_config_rule_resources,
+    rule_times,
+    rule_output_fields,
+    rule_protocol,
+    rule_session_sections,
+    dermis_config_rule_setup,
 };
 
 int dermis_config_finish(dermis_config *cfg, const dermis_config_origin *origin, char err[DERMIS_CONFIG_ERROR_MAX])
 {
-    for (size_t i = 0; i < sizeof finish_checks / sizeof finish_checks[0]; i++) {
-        int rc = finish_checks[i](cfg, origin, err);
-        if (rc != 0)
-            return rc;
-    }
+    if (check_required(cfg, origin, err) != 0)
+        return 2;
+    for (size_t i = 0; i < sizeof finish_rules / sizeof finish_rules[0]; i++)
+        if (apply_rule(cfg, origin, finish_rules[i], err) != 0)
+            return 2;
     return 0;
 }

@@ -11,9 +11,11 @@
 
 #include <stddef.h>
 
+#include "io/schema.h"
 #include "model/params.h"
 #include "model/protocol.h"
-#include "io/schema.h"
+#include "model/species.h"
+#include "solver/grid.h"
 
 #define DERMIS_CONFIG_STRING_MAX 256
 #define DERMIS_CONFIG_ERROR_MAX 512
@@ -51,6 +53,7 @@ typedef struct {
     double dt_initial_days;  /* solver.dt_initial_days */
     double dt_min_days;      /* solver.dt_min_days */
     double dt_max_days;      /* solver.dt_max_days */
+    long max_steps;          /* solver.max_steps: between two outputs */
 } dermis_solver_options_cfg;
 
 typedef struct {
@@ -99,6 +102,20 @@ void dermis_config_origin_free(dermis_config_origin *origin);
  * comments), malloc'ed; NULL on allocation failure. Reading it back gives the same config. */
 char *dermis_config_to_ini(const dermis_config *cfg);
 
+/* The resolved configuration as "section.key" = value text pairs, in the order and with the
+ * values of dermis_config_to_ini (the output's config.<key> attributes). */
+typedef struct {
+    size_t n;
+    char **keys;
+    char **values;
+    size_t capacity;
+    int failed;
+} dermis_config_pairs;
+
+/* Fills pairs (free with dermis_config_pairs_free). Returns 0, or -1 when out of memory. */
+int dermis_config_pairs_build(const dermis_config *cfg, dermis_config_pairs *pairs);
+void dermis_config_pairs_free(dermis_config_pairs *pairs);
+
 /* Shortest decimal text that reads back (strtod) as exactly v, e.g. "0.1", "1e-06", "-0". */
 void dermis_config_format_number(double v, char *buf, size_t len);
 
@@ -137,6 +154,29 @@ int dermis_config_index_is_set(const dermis_config *cfg, const char *prefix, siz
  * or 0 if the extent is not a whole number of voxels. */
 size_t dermis_config_axis_voxels(double extent_mm, double dx_mm);
 
+/* Voxels of the run's grid (product over the axes the run has; 0 if an extent is not a whole
+ * number of voxels). */
+size_t dermis_config_voxels(const dermis_config *cfg);
+
+/* The run's grid (valid once dermis_config_finish passed). */
+void dermis_config_grid(const dermis_config *cfg, dermis_grid *grid);
+
+/* What a run will cost, estimated from measured constants (io/config_setup.c): memory and
+ * order-of-magnitude CPU time on one core. */
+typedef struct {
+    double voxels;
+    double bytes;         /* resident memory */
+    double steps;         /* solver steps: those dt_max forces plus the controller's typical ones */
+    double seconds;       /* CPU time, one core, order of magnitude */
+    double stuck_seconds; /* time a stuck solver computes before solver.max_steps stops it */
+} dermis_run_estimate;
+
+void dermis_config_estimate(const dermis_config *cfg, dermis_run_estimate *estimate);
+
+/* output.fields as one flag per field (all 1 for an empty list). Returns 0, or -1 with a reason
+ * ("unknown field 'x' (did you mean y?)"); dermis_config_finish has checked it. */
+int dermis_config_selected_fields(const dermis_config *cfg, int selected[DERMIS_N_FIELDS], char reason[320]);
+
 /* Checks the joined schema tables themselves (unique keys, parsable in-range defaults, list and
  * index capacities). Returns 0, or 2 with one line naming the faulty entry. */
 int dermis_config_check_schema(char err[DERMIS_CONFIG_ERROR_MAX]);
@@ -154,6 +194,11 @@ size_t dermis_schema_position(const dermis_schema_entry *e);
 size_t dermis_schema_suggest(const char *key, char *buf, size_t len);
 /* Like dermis_schema_find, but accepts any index >= 1 (for "index out of range" messages). */
 const dermis_schema_entry *dermis_schema_find_unbounded(const char *key, size_t *index);
+/* " (did you mean X?)" for the candidate (NULL-terminated list) nearest to word, if it is close
+ * (at most max(2, length/3) edits) and differs from word; else "". Returns 1 if X was found. */
+int dermis_did_you_mean(const char *word, const char *const *candidates, char *hint, size_t len);
+/* 1 if an edit distance counts as a near miss of word. */
+int dermis_is_near_miss(const char *word, size_t distance);
 /* Levenshtein distance of two strings (compared on their first 127 characters). */
 size_t dermis_edit_distance(const char *a, const char *b);
 /* Section part of a key (everything before the last dot) into buf. */

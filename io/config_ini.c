@@ -57,38 +57,35 @@ static int section_written_before(size_t i, const char *section)
     return 0;
 }
 
-/* Writes "[section]" (index k substituted for '#') and every key of that section pattern. */
-static void write_section(text_buffer *b, const dermis_config *cfg, size_t first, const char *pattern, size_t k)
+/* Called for every resolved key in output order: section is the concrete section ("session.2"),
+ * name the key within it, value its INI text. */
+typedef void (*resolved_visitor)(void *user, const char *section, const char *name, const char *value);
+
+/* Visits every key of one section pattern (index k substituted for '#'). */
+static void visit_section(const dermis_config *cfg, size_t first, const char *pattern, size_t k,
+                          resolved_visitor visit, void *user)
 {
-    char value[8 * DERMIS_CONFIG_LINE_MAX], header[DERMIS_CONFIG_LINE_MAX + 4];
+    char value[8 * DERMIS_CONFIG_LINE_MAX], section[DERMIS_CONFIG_LINE_MAX + 4];
     const char *hash = strchr(pattern, '#');
     if (hash != NULL)
-        snprintf(header, sizeof header, "\n[%.*s%zu%s]\n", (int)(hash - pattern), pattern, k, hash + 1);
+        snprintf(section, sizeof section, "%.*s%zu%s", (int)(hash - pattern), pattern, k, hash + 1);
     else
-        snprintf(header, sizeof header, "\n[%s]\n", pattern);
-    append(b, header);
+        snprintf(section, sizeof section, "%s", pattern);
     size_t n = dermis_schema_count();
     for (size_t i = first; i < n; i++) {
         const dermis_schema_entry *e = dermis_schema_at(i);
         if (!in_section(e, pattern))
             continue;
         dermis_config_format_value(cfg, e, k, value, sizeof value);
-        /* An empty value is written as "name =" (configparser and libinih both read ""). */
-        append(b, strrchr(e->key, '.') + 1);
-        append(b, value[0] != '\0' ? " = " : " =");
-        append(b, value);
-        append(b, "\n");
+        visit(user, section, strrchr(e->key, '.') + 1, value);
     }
 }
 
-char *dermis_config_to_ini(const dermis_config *cfg)
+/* Visits every resolved key: sections in schema order, indexed sections only for the indices
+ * that were given. */
+static void visit_resolved(const dermis_config *cfg, resolved_visitor visit, void *user)
 {
-    text_buffer b = {.text = malloc(4096), .capacity = 4096};
     char section[DERMIS_CONFIG_LINE_MAX + 1];
-    if (b.text == NULL)
-        return NULL;
-    b.text[0] = '\0';
-    append(&b, "# dermis resolved configuration: every key; `dermis params` documents them.\n");
     size_t n = dermis_schema_count();
     for (size_t i = 0; i < n; i++) {
         const dermis_schema_entry *e = dermis_schema_at(i);
@@ -97,12 +94,99 @@ char *dermis_config_to_ini(const dermis_config *cfg)
             continue;
         int group = dermis_schema_index_group(e);
         if (strchr(section, '#') == NULL)
-            write_section(&b, cfg, i, section, 0);
+            visit_section(cfg, i, section, 0, visit, user);
         for (size_t k = 1; group >= 0 && k <= e->index_max && k <= DERMIS_CONFIG_INDEX_MAX; k++)
             if (cfg->index_set[group][k - 1])
-                write_section(&b, cfg, i, section, k);
+                visit_section(cfg, i, section, k, visit, user);
     }
-    return b.text;
+}
+
+/* The INI text: a "[section]" line before the first key of each section. */
+typedef struct {
+    text_buffer text;
+    char section[DERMIS_CONFIG_LINE_MAX + 4];
+} ini_writer;
+
+static void write_ini_line(void *user, const char *section, const char *name, const char *value)
+{
+    ini_writer *w = user;
+    if (strcmp(section, w->section) != 0) {
+        snprintf(w->section, sizeof w->section, "%s", section);
+        append(&w->text, "\n[");
+        append(&w->text, section);
+        append(&w->text, "]\n");
+    }
+    /* An empty value is written as "name =" (configparser and libinih both read ""). */
+    append(&w->text, name);
+    append(&w->text, value[0] != '\0' ? " = " : " =");
+    append(&w->text, value);
+    append(&w->text, "\n");
+}
+
+char *dermis_config_to_ini(const dermis_config *cfg)
+{
+    ini_writer w = {.text = {.text = malloc(4096), .capacity = 4096}, .section = ""};
+    if (w.text.text == NULL)
+        return NULL;
+    w.text.text[0] = '\0';
+    append(&w.text, "# dermis resolved configuration: every key; `dermis params` documents them.\n");
+    visit_resolved(cfg, write_ini_line, &w);
+    return w.text.text;
+}
+
+/* The key/value list: grows by doubling; on allocation failure `failed` is set. */
+static void add_pair(void *user, const char *section, const char *name, const char *value)
+{
+    dermis_config_pairs *p = user;
+    if (p->failed)
+        return;
+    if (p->n == p->capacity) {
+        size_t capacity = p->capacity > 0 ? 2 * p->capacity : 256;
+        char **keys = realloc(p->keys, capacity * sizeof *keys);
+        if (keys != NULL)
+            p->keys = keys;
+        char **values = keys != NULL ? realloc(p->values, capacity * sizeof *values) : NULL;
+        if (values != NULL)
+            p->values = values;
+        if (keys == NULL || values == NULL) {
+            p->failed = 1;
+            return;
+        }
+        p->capacity = capacity;
+    }
+    size_t key_len = strlen(section) + strlen(name) + 2, value_len = strlen(value) + 1;
+    char *key = malloc(key_len), *copy = malloc(value_len);
+    if (key == NULL || copy == NULL) {
+        free(key);
+        free(copy);
+        p->failed = 1;
+        return;
+    }
+    snprintf(key, key_len, "%s.%s", section, name);
+    memcpy(copy, value, value_len);
+    p->keys[p->n] = key;
+    p->values[p->n++] = copy;
+}
+
+int dermis_config_pairs_build(const dermis_config *cfg, dermis_config_pairs *pairs)
+{
+    *pairs = (dermis_config_pairs){0};
+    visit_resolved(cfg, add_pair, pairs);
+    if (!pairs->failed)
+        return 0;
+    dermis_config_pairs_free(pairs);
+    return -1;
+}
+
+void dermis_config_pairs_free(dermis_config_pairs *pairs)
+{
+    for (size_t i = 0; i < pairs->n; i++) {
+        free(pairs->keys[i]);
+        free(pairs->values[i]);
+    }
+    free(pairs->keys);
+    free(pairs->values);
+    *pairs = (dermis_config_pairs){0};
 }
 
 unsigned long long dermis_config_hash(const dermis_config *cfg)

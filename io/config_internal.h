@@ -31,4 +31,30 @@ void dermis_entry_key(const dermis_schema_entry *e, size_t index, char *buf, siz
  * characters so that the message stays one readable line. */
 void dermis_quote_value(const char *text, char *buf, size_t len);
 
+/* A failed cross-key rule: the key it is about, the reason as it reads after that key, and
+ * (optional, "" if the reason already names every key) a sentence that reads right after any
+ * other key the user changed to cause the failure. */
+typedef struct {
+    char key[DERMIS_CONFIG_LINE_MAX + 1];
+    char reason[DERMIS_REASON_MAX];
+    char sentence[DERMIS_REASON_MAX];
+} dermis_config_problem;
+
+/* A cross-key rule over the whole configuration: 0, or -1 with the problem filled in. It must be
+ * a pure function of cfg: dermis_config_finish re-runs it with keys reset to find the one to blame. */
+typedef int (*dermis_config_rule)(const dermis_config *cfg, dermis_config_problem *problem);
+
+/* Fills problem (key, sentence or NULL, printf-style reason) and returns -1. */
+int dermis_config_problem_set(dermis_config_problem *problem, const char *key, const char *sentence,
+                              const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/* Rules of config_setup.c: the step limit and run time, and the model set-up (skin profile,
+ * homeostatic balance of every layer, session table). */
+int dermis_config_rule_resources(const dermis_config *cfg, dermis_config_problem *problem);
+int dermis_config_rule_setup(const dermis_config *cfg, dermis_config_problem *problem);
+
 #endif

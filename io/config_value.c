@@ -511,21 +511,27 @@ static int check_entry_shape(const dermis_schema_entry *e, char *reason)
     return 0;
 }
 
+/* The default and the example value (either may be NULL) must parse and lie within range. */
 static int check_entry_default(const dermis_schema_entry *e, char *reason)
 {
-    if (e->default_text == NULL)
-        return 0;
+    const char *const texts[] = {e->default_text, e->example};
+    const char *const names[] = {"default", "example"};
     /* Parse into a scratch config so the check has no effect on anything. */
     dermis_config *scratch = calloc(1, sizeof *scratch);
     if (scratch == NULL) {
         snprintf(reason, DERMIS_REASON_MAX, "out of memory");
         return -1;
     }
-    char why[DERMIS_REASON_MAX];
-    int rc = dermis_value_set(scratch, e, strchr(e->key, '#') != NULL ? 1 : 0, e->default_text, why);
+    int rc = 0;
+    for (size_t i = 0; i < 2 && rc == 0; i++) {
+        char why[DERMIS_REASON_MAX];
+        if (texts[i] == NULL)
+            continue;
+        rc = dermis_value_set(scratch, e, strchr(e->key, '#') != NULL ? 1 : 0, texts[i], why);
+        if (rc != 0)
+            snprintf(reason, DERMIS_REASON_MAX, "%s '%.60s' is invalid: %.200s", names[i], texts[i], why);
+    }
     free(scratch);
-    if (rc != 0)
-        snprintf(reason, DERMIS_REASON_MAX, "default '%.60s' is invalid: %.200s", e->default_text, why);
     return rc;
 }
 

@@ -67,8 +67,7 @@ static char *copy_string(const char *s)
     return c;
 }
 
-/* OUT.nc -> OUT.xmf; any other name gets ".xmf" appended. */
-static char *sidecar_path(const char *path)
+char *dermis_output_sidecar_path(const char *path)
 {
     size_t n = strlen(path);
     char *x = malloc(n + 5);
@@ -150,7 +149,7 @@ static dermis_output *output_alloc(const char *path, const dermis_output_spec *s
         o->n_written += !spec->field_selected || spec->field_selected[s];
     o->n_obs = spec->n_observables;
     o->path = copy_string(path);
-    o->xmf_path = sidecar_path(path);
+    o->xmf_path = dermis_output_sidecar_path(path);
     o->state_index = calloc(o->n_written + 1, sizeof *o->state_index);
     o->field_names = calloc(o->n_written + 1, sizeof *o->field_names);
     o->field_dsets = calloc(o->n_written + 1, sizeof *o->field_dsets);

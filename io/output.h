@@ -53,6 +53,10 @@ typedef struct {
 
 typedef struct dermis_output dermis_output;
 
+/* Path of the XDMF sidecar of output file path: OUT.nc -> OUT.xmf; any other name gets ".xmf"
+ * appended. malloc'ed; NULL when out of memory. */
+char *dermis_output_sidecar_path(const char *path);
+
 /* Creates path (truncating) and its sidecar path.xmf replacement (OUT.nc -> OUT.xmf),
  * writes all metadata, then starts SWMR. */
 dermis_output *dermis_output_create(const char *path, const dermis_output_spec *spec,

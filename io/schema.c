@@ -175,6 +175,31 @@ size_t dermis_edit_distance(const char *a, const char *b)
     return prev[lb];
 }
 
+int dermis_is_near_miss(const char *word, size_t distance)
+{
+    size_t close_enough = strlen(word) / 3 > 2 ? strlen(word) / 3 : 2;
+    return distance > 0 && distance <= close_enough;
+}
+
+int dermis_did_you_mean(const char *word, const char *const *candidates, char *hint, size_t len)
+{
+    const char *best = NULL;
+    size_t best_distance = SIZE_MAX;
+    for (size_t i = 0; candidates[i] != NULL; i++) {
+        size_t d = dermis_edit_distance(word, candidates[i]);
+        if (d < best_distance) {
+            best_distance = d;
+            best = candidates[i];
+        }
+    }
+    if (best == NULL || !dermis_is_near_miss(word, best_distance)) {
+        snprintf(hint, len, "%s", "");
+        return 0;
+    }
+    snprintf(hint, len, " (did you mean %s?)", best);
+    return 1;
+}
+
 /* The pattern with '#' replaced by the first index-like number in key (else 1), so that
  * "session.2.dpeth_mm" is compared with "session.2.depth_mm". */
 static void concrete_candidate(const char *pattern, const char *key, char *buf, size_t len)

@@ -49,6 +49,8 @@ typedef struct {
     size_t index_max;            /* indexed sections: largest k */
     const char *doc;             /* one sentence: what it means */
     const char *source;          /* where the default comes from (paper, measurement, or "numerical choice") */
+    const char *example;         /* value `dermis params --format ini` writes instead of the default, so
+                                    that file runs like a shipped configuration; NULL = the default */
 } dermis_schema_entry;
 
 /* The joined schema, in a fixed order (core, model, protocol). */

@@ -29,11 +29,13 @@ const dermis_schema_entry dermis_schema_core[] = {
     {.key = "run.dx_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .default_text = "0.01",
      .min = 0.001, .max = 0.5, .min_exclusive = 1, .offset = CORE_FIELD(run.dx_mm),
      .doc = "Edge length of the cubic voxels on every axis.",
-     .source = "numerical choice: 10 um resolves a needle channel (about 0.1 mm wide) with ~10 voxels"},
+     .source = "numerical choice: 10 um resolves a needle channel (about 0.1 mm wide) with ~10 voxels",
+     .example = "0.04"},
     {.key = "run.width_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .default_text = "1",
      .min = 0, .max = 100, .min_exclusive = 1, .offset = CORE_FIELD(run.width_mm),
      .doc = "Extent of the domain along x (used in 2-D and 3-D); a whole number of voxels.",
-     .source = "numerical choice: 1 mm spans several channels at typical 0.2-0.5 mm needle spacing"},
+     .source = "numerical choice: 1 mm spans several channels at typical 0.2-0.5 mm needle spacing",
+     .example = "1.2"},
     {.key = "run.length_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .default_text = "1",
      .min = 0, .max = 100, .min_exclusive = 1, .offset = CORE_FIELD(run.length_mm),
      .doc = "Extent of the domain along y (used in 3-D only); a whole number of voxels.",
@@ -41,7 +43,8 @@ const dermis_schema_entry dermis_schema_core[] = {
     {.key = "run.depth_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .required = 1,
      .min = 0, .max = 20, .min_exclusive = 1, .offset = CORE_FIELD(run.depth_mm),
      .doc = "Extent of the domain from the skin surface down (z); a whole number of voxels.",
-     .source = "required: must match the skin site's layer thicknesses, so there is no default"},
+     .source = "required: must match the skin site's layer thicknesses, so there is no default",
+     .example = "1.2"},
     {.key = "run.lateral_boundary", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "periodic",
      .choices = lateral_boundary_choices, .offset = CORE_FIELD(run.lateral_boundary),
      .doc = "Side walls: periodic (a patch of a larger treated area) or zero_flux (impermeable).",
@@ -89,6 +92,11 @@ const dermis_schema_entry dermis_schema_core[] = {
      .min = 0, .max = 10, .min_exclusive = 1, .offset = CORE_FIELD(solver.dt_max_days),
      .doc = "Largest time step, so slow phases still sample the operator splitting often enough.",
      .source = "numerical choice: 6 h bounds the splitting error during the weeks of remodelling"},
+    {.key = "solver.max_steps", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = "100000",
+     .min = 1, .max = 1e9, .offset = CORE_FIELD(solver.max_steps),
+     .doc = "Most time steps between two outputs before the run stops with an error; `dermis check` refuses "
+            "a value that would let a stuck solver compute for days.",
+     .source = "numerical choice: the demo takes about 180 steps in the 0.25 days after a session (solver_steps_accepted)"},
 };
 
 const size_t dermis_schema_core_count = sizeof dermis_schema_core / sizeof dermis_schema_core[0];

@@ -8,9 +8,9 @@
 #include "io/config.h"
 #include "model/params.h"
 
-#define DERMIS_MODEL_SCHEMA_ENTRY(field, key, unit, def, lo, hi, lo_excl, doc, source)                         \
-    {key, DERMIS_TYPE_NUMBER, unit, #def, 0, lo, hi, lo_excl, NULL, 0, offsetof(dermis_config, model.field), 0, 0, 0, \
-     doc, source},
+#define DERMIS_MODEL_SCHEMA_ENTRY(field, key_, unit_, def, lo, hi, lo_excl, doc_, source_)                     \
+    {.key = key_, .type = DERMIS_TYPE_NUMBER, .unit = unit_, .default_text = #def, .min = lo, .max = hi,        \
+     .min_exclusive = lo_excl, .offset = offsetof(dermis_config, model.field), .doc = doc_, .source = source_},
 
 const dermis_schema_entry dermis_schema_model[] = {DERMIS_MODEL_PARAMS(DERMIS_MODEL_SCHEMA_ENTRY)};
 const size_t dermis_schema_model_count = sizeof dermis_schema_model / sizeof dermis_schema_model[0];

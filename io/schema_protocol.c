@@ -121,7 +121,7 @@ const dermis_schema_entry dermis_schema_protocol[] = {
      .min = 0, .max = 3650, .max_count = DERMIS_MAX_SESSIONS, .offset = P(treatment.session_days),
      .count_offset = P(treatment.n_session_days),
      .doc = "Days of the needling sessions, strictly increasing; empty (and no session_count) means no treatment.",
-     .source = "clinical series (Harris 2015): e.g. 0, 28, 56"},
+     .source = "clinical series (Harris 2015): e.g. 0, 28, 56", .example = "0, 28, 56"},
     {.key = "treatment.session_count", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = "0",
      .min = 0, .max = DERMIS_MAX_SESSIONS, .offset = P(treatment.session_count),
      .doc = "Alternative to session_days: number of sessions at session_interval_days from first_session_day.",

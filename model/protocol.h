@@ -186,10 +186,33 @@ extern const char *const dermis_lesion_names[];
 /* The schema defaults as a struct (for tests and library users without the config parser). */
 void dermis_protocol_defaults(dermis_protocol_params *p);
 
-/* Cross-key checks that single-key ranges cannot express, for a domain of depth
- * domain_depth_mm: both treatment.session_days and treatment.session_count given; a count
- * without an interval; unsorted session days; an effective needle depth (session's or device's)
- * below the simulated domain. Returns 0, or -1 with one sentence naming the keys in msg. */
+/* What the protocol checks need to know of the run: the domain's extents (width only in 2-D and
+ * 3-D, length only in 3-D) and the simulated time. */
+typedef struct {
+    int dims;
+    double depth_mm;
+    double width_mm;
+    double length_mm;
+    double t_end_days;
+} dermis_protocol_domain;
+
+/* A problem found by a check: the key at fault ("session.3.depth_mm") and one sentence that
+ * names every key involved with its value, so it reads right whichever of them the user set. */
+typedef struct {
+    char key[64];
+    char reason[320];
+} dermis_protocol_problem;
+
+/* Cross-key checks that single-key ranges cannot express: both treatment.session_days and
+ * treatment.session_count given; a count without an interval; unsorted session days; a session
+ * after the end of the run; topical window; an effective needle depth (session's or device's)
+ * below the simulated domain; a lesion centre outside the domain. Returns 0, or -1 with the
+ * problem filled in. */
+int dermis_protocol_validate(const dermis_protocol_params *p, const dermis_protocol_domain *domain,
+                             dermis_protocol_problem *problem);
+
+/* dermis_protocol_validate for a domain known only by its depth (no end time, no lateral
+ * extent), with the problem written as "key: reason" into msg. Returns 0 or -1. */
 int dermis_protocol_check(const dermis_protocol_params *p, double domain_depth_mm, char *msg, size_t msg_len);
 
 /* Session arithmetic shared by the checks and the session table (k is 0-based, < count). */

@@ -216,7 +216,94 @@ static void test_params_formats(void **state)
     run_cli(*state, "params --format=ini", r);
     assert_int_equal(r->status, 0);
     assert_non_null(strstr(r->out, "\n[run]\n"));
-    assert_non_null(strstr(r->out, "\ndx_mm = 0.01\n"));
+    assert_non_null(strstr(r->out, "\ndx_mm = 0.04\n"));
+    free(r);
+}
+
+/* GNU conventions (issue 13): `--` ends the options, -oFILE, `dermis help CMD`, an empty -o. */
+static void test_gnu_command_line_conventions(void **state)
+{
+    cli_result *r = result(), *again = result();
+    char args[1024];
+    snprintf(args, sizeof args, "check -- %s/config/valid.ini", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "valid.ini: valid;"));
+    run_cli(*state, "help run", r);
+    run_cli(*state, "run --help", again);
+    assert_int_equal(r->status, 0);
+    assert_string_equal(r->out, again->out);
+    run_cli(*state, "help chek", r);
+    assert_usage_error(r, "unknown command 'chek' (did you mean check?)");
+    snprintf(args, sizeof args, "run %s/config/valid.ini -o ''", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_usage_error(r, "run: --output needs a file name");
+    assert_no_output_created(*state);
+    /* -oFILE and --quiet: only the paths written, on stdout. */
+    snprintf(args, sizeof args, "run %s/config/valid.ini -oo.nc -q --set run.t_end_days=0.5 "
+             "--set output.interval_days=0.25", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    if (r->status != 0)
+        print_error("%s", r->err);
+    assert_int_equal(r->status, 0);
+    assert_string_equal(r->out, "o.nc\no.xmf\n");
+    assert_string_equal(r->err, "");
+    free(r);
+    free(again);
+}
+
+/* `check` runs every validation `run` does (issue 12, item 9), before anything is created. */
+static void test_run_and_check_refuse_the_same_model_error_before_creating_anything(void **state)
+{
+    cli_result *r = result(), *from_check = result();
+    char args[1024];
+    snprintf(args, sizeof args, "check %s/config/valid.ini --set species.tgf_beta1.decay_per_day=0.1000001",
+             DERMIS_TEST_DATA);
+    run_cli(*state, args, from_check);
+    assert_usage_error(from_check, "--set species.tgf_beta1.decay_per_day=0.1000001: model: negative constitutive");
+    snprintf(args, sizeof args, "run %s/config/valid.ini -o out/x/o.nc --set species.tgf_beta1.decay_per_day=0.1000001",
+             DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_string_equal(r->err, from_check->err);
+    assert_no_output_created(*state);
+    free(r);
+    free(from_check);
+}
+
+/* `check` prints the estimated memory and run time; `run` refuses a grid bigger than the
+ * machine's memory with the figure (issue 12, item 8). */
+static void test_resources_are_estimated_and_a_grid_too_big_is_refused(void **state)
+{
+    cli_result *r = result();
+    char args[1024];
+    snprintf(args, sizeof args, "check %s/config/valid.ini", DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "# 1200 voxels; memory ~"));
+    assert_non_null(strstr(r->out, "run time ~"));
+    /* 1e9 voxels (about 1.2 TB); a low step limit keeps the stuck-solver rule out of the way. */
+    snprintf(args, sizeof args, "run %s/config/valid.ini --set run.dims=3 --set run.dx_mm=0.002 "
+             "--set run.width_mm=2 --set run.length_mm=2 --set run.depth_mm=2 --set solver.max_steps=10",
+             DERMIS_TEST_DATA);
+    run_cli(*state, args, r);
+    assert_usage_error(r, "the grid of 1e+09 voxels needs about 1.2e+03 GB of memory but this machine has");
+    assert_non_null(strstr(r->err, "--force"));
+    assert_no_output_created(*state);
+    free(r);
+}
+
+/* `params --format ini` writes a configuration that runs as it is (issue 13). */
+static void test_params_ini_is_a_runnable_shipped_like_configuration(void **state)
+{
+    cli_result *r = result();
+    run_cli(*state, "params --format ini > p.ini && sed -n 1p p.ini", r);
+    assert_int_equal(r->status, 0);
+    run_cli(*state, "check p.ini", r);
+    if (r->status != 0)
+        print_error("%s", r->err);
+    assert_int_equal(r->status, 0);
+    assert_non_null(strstr(r->out, "run.dx_mm"));
+    assert_non_null(strstr(r->out, "0, 28, 56"));
     free(r);
 }
 
@@ -228,6 +315,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bad_config_is_one_line_and_creates_nothing, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check_prints_resolved_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_params_formats, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_gnu_command_line_conventions, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_and_check_refuse_the_same_model_error_before_creating_anything,
+                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_resources_are_estimated_and_a_grid_too_big_is_refused, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_params_ini_is_a_runnable_shipped_like_configuration, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

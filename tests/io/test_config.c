@@ -128,12 +128,15 @@ static void test_overrides(void **state)
     assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, " output.fields =  ", err), 0);
     assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, "treatment.session_days=0,14, 28", err), 0);
     assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, "treatment.session_days=", err), 0);
+    assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, "treatment.session_count=3", err), 0);
+    assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, "treatment.session_interval_days=7", err), 0);
     assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, "session.3.depth_mm=0.5", err), 0);
     assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, "run.dims=3", err), 0); /* last one wins */
     assert_int_equal(dermis_config_finish(l.cfg, l.origin, err), 0);
     assert_int_equal(l.cfg->run.dims, 3);
     assert_string_equal(l.cfg->output.fields, "");
     assert_int_equal(l.cfg->protocol.treatment.n_session_days, 0);
+    assert_int_equal(l.cfg->protocol.treatment.session_count, 3);
     assert_true(dermis_config_index_is_set(l.cfg, "session", 3));
     assert_false(dermis_config_index_is_set(l.cfg, "session", 2));
     assert_int_equal(dermis_config_origin_line(l.origin, "session.3.depth_mm"), 0);

@@ -50,11 +50,10 @@ def resolved_rows(check_text):
 def main():
     failures = 0
     with tempfile.TemporaryDirectory() as tmp:
-        # 1. The default configuration template.
+        # 1. The configuration template: runnable as written (the shipped 2-D section).
         template = dermis("params", "--format", "ini")
-        cp, path = rewrite(template, tmp, "defaults.ini",
-                           edit=lambda c: c.set("run", "depth_mm", "1"))
-        if cp.get("run", "dims") != "2" or cp.get("run", "dx_mm") != "0.01":
+        cp, path = rewrite(template, tmp, "defaults.ini")
+        if cp.get("run", "dims") != "2" or cp.get("run", "dx_mm") != "0.04" or cp.get("run", "depth_mm") != "1.2":
             print("FAIL: params --format ini defaults not read by configparser as written")
             failures += 1
         resolved_defaults = dermis("check", path, "--format", "ini")
@@ -84,7 +83,7 @@ def main():
         # 3. configparser sees every key of the resolved text as dermis wrote it.
         cp = parser()
         cp.read_string(resolved_defaults)
-        if cp.get("run", "depth_mm") != "1":
+        if cp.get("run", "depth_mm") != "1.2":
             print("FAIL: resolved defaults lost run.depth_mm")
             failures += 1
     if failures:
