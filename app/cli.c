@@ -88,8 +88,7 @@ static int unknown_option(const dermis_cli_command *cmd, const char *option)
 
 /* The option of the table that arg names ("--name", "--name=...", "-x", "-xVALUE"); sets
  * *inline_value to the text after '=' or after the short letter, or NULL. */
-static const dermis_cli_option *match_option(const dermis_cli_command *cmd, const char *arg,
-                                             const char **inline_value)
+static const dermis_cli_option *match_option(const dermis_cli_command *cmd, const char *arg, const char **inline_value)
 {
     *inline_value = NULL;
     for (const dermis_cli_option *o = cmd->options; o->long_name != NULL; o++) {

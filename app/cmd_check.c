@@ -8,10 +8,12 @@
 #include <string.h>
 
 static const dermis_cli_option check_options[] = {
-    {"--set", 0, "KEY=VALUE", "override one configuration key, e.g. --set run.t_end_days=28;\n"
-                              "repeatable; checked like a line of CONFIG"},
-    {"--format", 0, "FORMAT", "text (default): every key with value, unit and origin;\n"
-                              "ini: the resolved configuration as stored in the output"},
+    {"--set", 0, "KEY=VALUE",
+     "override one configuration key, e.g. --set run.t_end_days=28;\n"
+     "repeatable; checked like a line of CONFIG"},
+    {"--format", 0, "FORMAT",
+     "text (default): every key with value, unit and origin;\n"
+     "ini: the resolved configuration as stored in the output"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -138,8 +140,8 @@ static void print_resolved(const dermis_cli_config *c, const char *path)
     format_bytes(est.bytes, memory, sizeof memory);
     format_duration(est.seconds, time, sizeof time);
     printf("# %s: valid; config hash %016llx\n", path, dermis_config_hash(c->cfg));
-    printf("# %.0f voxels; memory ~%s; run time %s on one core (order of magnitude, %.2g solver steps)\n",
-           est.voxels, memory, time, est.steps);
+    printf("# %.0f voxels; memory ~%s; run time %s on one core (order of magnitude, %.2g solver steps)\n", est.voxels,
+           memory, time, est.steps);
     printf("%-*s  %-*s  %-8s  %s\n", key_width, "# key", VALUE_COLUMN_MAX, "value", "unit", "from");
     size_t n = dermis_schema_count();
     for (size_t i = 0; i < n; i++) {

@@ -7,9 +7,10 @@
 #include <string.h>
 
 static const dermis_cli_option params_options[] = {
-    {"--format", 0, "FORMAT", "text (default): for reading; markdown: the key table of the docs;\n"
-                              "ini: a runnable configuration like the shipped ones, every key\n"
-                              "documented in comments"},
+    {"--format", 0, "FORMAT",
+     "text (default): for reading; markdown: the key table of the docs;\n"
+     "ini: a runnable configuration like the shipped ones, every key\n"
+     "documented in comments"},
     {NULL, 0, NULL, NULL},
 };
 
@@ -55,8 +56,7 @@ static void print_text(void)
         const dermis_schema_entry *e = dermis_schema_at(i);
         display_key(e->key, key, sizeof key);
         dermis_schema_describe_range(e, range, sizeof range);
-        printf("%s (%s%s%s)\n", key, dermis_schema_type_name(e->type), e->unit[0] != '\0' ? ", unit " : "",
-               e->unit);
+        printf("%s (%s%s%s)\n", key, dermis_schema_type_name(e->type), e->unit[0] != '\0' ? ", unit " : "", e->unit);
         printf("    default: %s; allowed: %s\n", default_words(e), range);
         printf("    %s\n    source: %s\n\n", e->doc, e->source);
     }

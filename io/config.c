@@ -218,7 +218,7 @@ int dermis_config_error(const dermis_config_origin *origin, const char *key, cha
         site_error(origin, s->source, s->line, key, reason, err);
     else
         site_error(origin, origin != NULL ? origin->last_file : -1, 0, key, reason, err);
-    return 2;
+    return DERMIS_CONFIG_EINVAL;
 }
 
 /* ---------------------------------------------------------------- applying one value */
@@ -263,8 +263,7 @@ static void unknown_key_reason(const char *key, char *reason)
 }
 
 /* The INI line `name = value` that dermis_config_to_ini will write must fit libinih's buffer. */
-static int check_written_length(const dermis_config *cfg, const dermis_schema_entry *e, size_t index,
-                                char *reason)
+static int check_written_length(const dermis_config *cfg, const dermis_schema_entry *e, size_t index, char *reason)
 {
     char value[8 * DERMIS_CONFIG_LINE_MAX];
     dermis_config_format_value(cfg, e, index, value, sizeof value);
@@ -272,12 +271,14 @@ static int check_written_length(const dermis_config *cfg, const dermis_schema_en
     size_t length = strlen(dot + 1) + 3 + strlen(value);
     if (length <= DERMIS_CONFIG_LINE_MAX)
         return 0;
-    snprintf(reason, DERMIS_REASON_MAX, "value too long: written back as `%s = ...` it takes %zu characters "
-             "(at most %d per line)", dot + 1, length, DERMIS_CONFIG_LINE_MAX);
+    snprintf(reason, DERMIS_REASON_MAX,
+             "value too long: written back as `%s = ...` it takes %zu characters "
+             "(at most %d per line)",
+             dot + 1, length, DERMIS_CONFIG_LINE_MAX);
     return -1;
 }
 
-/* Looks key up, checks and stores value, and records where it came from. Returns 0 or 2. */
+/* Looks key up, checks and stores value, and records where it came from. Returns 0 or DERMIS_CONFIG_EINVAL. */
 static int apply_value(dermis_config *cfg, dermis_config_origin *o, const assignment_site *site, const char *key,
                        const char *value, char *err)
 {
@@ -290,14 +291,15 @@ static int apply_value(dermis_config *cfg, dermis_config_origin *o, const assign
         unknown_key_reason(key, reason);
     } else if (is_file && slot != NULL && slot->source == site->source && slot->read_id == site->read_id) {
         snprintf(reason, DERMIS_REASON_MAX, "duplicate key (first set on line %d)", slot->line);
-    } else if (dermis_value_set(cfg, e, index, value, reason) == 0 && check_written_length(cfg, e, index, reason) == 0) {
+    } else if (dermis_value_set(cfg, e, index, value, reason) == 0 &&
+               check_written_length(cfg, e, index, reason) == 0) {
         if (slot != NULL)
             *slot = (origin_slot){.source = site->source, .line = site->line, .read_id = site->read_id};
         mark_index_set(cfg, e, index);
         return 0;
     }
     site_error(o, site->source, site->line, key, reason, err);
-    return 2;
+    return DERMIS_CONFIG_EINVAL;
 }
 
 /* ---------------------------------------------------------------- line checks */
@@ -381,8 +383,8 @@ static int check_section_header(reader_state *r, const char *line)
         return line_error(r, "", "invalid section name '[%s]' (letters, digits, '_', '.' and '-' only)", name);
     for (size_t i = 0; i < r->n_sections; i++)
         if (strcmp(r->sections[i], name) == 0)
-            return line_error(r, "", "section [%s] appears twice (first on line %d); merge them into one",
-                              name, r->section_lines[i]);
+            return line_error(r, "", "section [%s] appears twice (first on line %d); merge them into one", name,
+                              r->section_lines[i]);
     if (!dermis_schema_section_exists(name)) {
         char key[DERMIS_CONFIG_LINE_MAX + 2], suggestion[DERMIS_CONFIG_LINE_MAX + 1];
         size_t index;
@@ -454,12 +456,14 @@ static int check_line(reader_state *r, const char *line, long length, int bad, i
         return 0; /* blank line or comment line */
     if (p != line) {
         if (r->last_key[0] != '\0')
-            return line_error(r, r->last_key, "continuation lines are not allowed: write the whole value on "
+            return line_error(r, r->last_key,
+                              "continuation lines are not allowed: write the whole value on "
                               "one line (this line is indented)");
         return line_error(r, "", "indented line: start keys and section headers in the first column");
     }
     if (strpbrk(line, ";#") != NULL)
-        return line_error(r, key, "inline comments are not allowed: put comments on their own line, "
+        return line_error(r, key,
+                          "inline comments are not allowed: put comments on their own line, "
                           "starting with '#' or ';'");
     if (*p == '[') {
         if (check_section_header(r, line) != 0)
@@ -518,21 +522,21 @@ static int read_stream(reader_state *r, char *err)
     int source = add_source(r->origin, r->name, 0);
     if (source < 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: out of memory", r->name);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     r->origin->last_file = source;
     r->site = (assignment_site){.origin = r->origin, .source = source, .read_id = ++r->origin->read_count};
     r->err = err;
     int rc = ini_parse_stream(feed_line, r, on_key, r);
     if (r->failed)
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     if (rc == -2) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: out of memory", r->name);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     if (rc != 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: syntax error (libinih rejected the line)", r->name, rc);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     snprintf(r->cfg->source_file, sizeof r->cfg->source_file, "%s", r->name);
     return 0;
@@ -540,17 +544,17 @@ static int read_stream(reader_state *r, char *err)
 
 /* Runs one read with a reader state on the heap (it holds the section list), and a temporary
  * origin if the caller passed none (duplicate keys are found through the origin). */
-static int read_with(dermis_config *cfg, dermis_config_origin *origin, const char *name, FILE *file,
-                     const char *text, char *err)
+static int read_with(dermis_config *cfg, dermis_config_origin *origin, const char *name, FILE *file, const char *text,
+                     char *err)
 {
     reader_state *r = calloc(1, sizeof *r);
     dermis_config_origin *own = origin == NULL ? dermis_config_origin_alloc() : NULL;
-    int rc = 2;
+    int rc = DERMIS_CONFIG_EINVAL;
     if (r == NULL || (origin == NULL && own == NULL)) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: out of memory", name);
     } else {
-        *r = (reader_state){.file = file, .text = text, .name = name, .cfg = cfg,
-                            .origin = origin != NULL ? origin : own};
+        *r = (reader_state){
+            .file = file, .text = text, .name = name, .cfg = cfg, .origin = origin != NULL ? origin : own};
         rc = read_stream(r, err);
     }
     free(r);
@@ -568,30 +572,30 @@ int dermis_config_read_file(dermis_config *cfg, dermis_config_origin *origin, co
     struct stat st;
     if (fd < 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: cannot open: %s", path, strerror(errno));
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: not a regular file (a configuration is an INI file)", path);
         close(fd);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     FILE *file = fdopen(fd, "rb");
     if (file == NULL) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: cannot open: %s", path, strerror(errno));
         close(fd);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     int rc = read_with(cfg, origin, path, file, NULL, err);
     if (rc == 0 && ferror(file)) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: read error", path);
-        rc = 2;
+        rc = DERMIS_CONFIG_EINVAL;
     }
     fclose(file);
     return rc;
 }
 
-int dermis_config_read_string(dermis_config *cfg, dermis_config_origin *origin, const char *name,
-                              const char *text, char err[DERMIS_CONFIG_ERROR_MAX])
+int dermis_config_read_string(dermis_config *cfg, dermis_config_origin *origin, const char *name, const char *text,
+                              char err[DERMIS_CONFIG_ERROR_MAX])
 {
     return read_with(cfg, origin, name, NULL, text, err);
 }
@@ -649,7 +653,7 @@ static int apply_override(dermis_config *cfg, dermis_config_origin *o, const cha
         char shown[DERMIS_CONFIG_LINE_MAX + 1];
         escape_controls(assignment, shown, sizeof shown);
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: %s", shown, problem);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     const char *eq = strchr(assignment, '=');
     trim_into(assignment, eq, key, sizeof key);
@@ -657,7 +661,7 @@ static int apply_override(dermis_config *cfg, dermis_config_origin *o, const cha
     int source = add_source(o, assignment, 1);
     if (source < 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: out of memory", assignment);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     assignment_site site = {.origin = o, .source = source, .read_id = ++o->read_count};
     return apply_value(cfg, o, &site, key, value, err);
@@ -669,7 +673,7 @@ int dermis_config_apply_override(dermis_config *cfg, dermis_config_origin *origi
     dermis_config_origin *own = origin == NULL ? dermis_config_origin_alloc() : NULL;
     if (origin == NULL && own == NULL) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: out of memory", assignment);
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     }
     int rc = apply_override(cfg, origin != NULL ? origin : own, assignment, err);
     dermis_config_origin_free(own);
@@ -718,8 +722,7 @@ static int check_required(const dermis_config *cfg, const dermis_config_origin *
     return 0;
 }
 
-int dermis_config_problem_set(dermis_config_problem *pr, const char *key, const char *sentence, const char *fmt,
-                              ...)
+int dermis_config_problem_set(dermis_config_problem *pr, const char *key, const char *sentence, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -737,8 +740,8 @@ static int rule_extent(const dermis_config *cfg, const char *key, double extent_
     char extent[40], dx[40], sentence[DERMIS_REASON_MAX];
     dermis_config_format_number(extent_mm, extent, sizeof extent);
     dermis_config_format_number(cfg->run.dx_mm, dx, sizeof dx);
-    snprintf(sentence, sizeof sentence, "%s = %s mm is not a whole number of voxels of run.dx_mm = %s mm", key,
-             extent, dx);
+    snprintf(sentence, sizeof sentence, "%s = %s mm is not a whole number of voxels of run.dx_mm = %s mm", key, extent,
+             dx);
     return dermis_config_problem_set(pr, key, sentence, "%s mm is not a whole number of voxels of run.dx_mm = %s mm",
                                      extent, dx);
 }
@@ -798,8 +801,11 @@ static int rule_output_fields(const dermis_config *cfg, dermis_config_problem *p
 static int rule_protocol(const dermis_config *cfg, dermis_config_problem *pr)
 {
     const dermis_run_options_cfg *r = &cfg->run;
-    const dermis_protocol_domain domain = {.dims = (int)r->dims, .depth_mm = r->depth_mm, .width_mm = r->width_mm,
-                                           .length_mm = r->length_mm, .t_end_days = r->t_end_days};
+    const dermis_protocol_domain domain = {.dims = (int)r->dims,
+                                           .depth_mm = r->depth_mm,
+                                           .width_mm = r->width_mm,
+                                           .length_mm = r->length_mm,
+                                           .t_end_days = r->t_end_days};
     dermis_protocol_problem p;
     if (dermis_protocol_validate(&cfg->protocol, &domain, &p) == 0)
         return 0;
@@ -817,7 +823,8 @@ static int rule_session_sections(const dermis_config *cfg, dermis_config_problem
         snprintf(key, sizeof key, "session.%zu.depth_mm", k);
         return dermis_config_problem_set(pr, key, NULL,
                                          "section [session.%zu] is given but the treatment has %zu session%s, so it "
-                                         "would never take effect", k, n, n == 1 ? "" : "s");
+                                         "would never take effect",
+                                         k, n, n == 1 ? "" : "s");
     }
     return 0;
 }
@@ -888,14 +895,14 @@ static int blame_changed_key(const dermis_config *cfg, const dermis_config_origi
 }
 
 /* Runs one rule; on failure writes the one-line error, naming the key the user changed. */
-static int apply_rule(const dermis_config *cfg, const dermis_config_origin *origin, dermis_config_rule rule,
-                      char *err)
+static int apply_rule(const dermis_config *cfg, const dermis_config_origin *origin, dermis_config_rule rule, char *err)
 {
     dermis_config_problem pr;
     if (rule(cfg, &pr) == 0)
         return 0;
     char blamed[DERMIS_CONFIG_LINE_MAX + 1];
-    if (origin == NULL || !blame_changed_key(cfg, origin, rule, pr.key, blamed, sizeof blamed) || strcmp(blamed, pr.key) == 0)
+    if (origin == NULL || !blame_changed_key(cfg, origin, rule, pr.key, blamed, sizeof blamed) ||
+        strcmp(blamed, pr.key) == 0)
         return dermis_config_error(origin, pr.key, err, "%s", pr.reason);
     return dermis_config_error(origin, blamed, err, "%s", pr.sentence[0] != '\0' ? pr.sentence : pr.reason);
 }
@@ -915,9 +922,9 @@ static const dermis_config_rule finish_rules[] = {
 int dermis_config_finish(dermis_config *cfg, const dermis_config_origin *origin, char err[DERMIS_CONFIG_ERROR_MAX])
 {
     if (check_required(cfg, origin, err) != 0)
-        return 2;
+        return DERMIS_CONFIG_EINVAL;
     for (size_t i = 0; i < sizeof finish_rules / sizeof finish_rules[0]; i++)
         if (apply_rule(cfg, origin, finish_rules[i], err) != 0)
-            return 2;
+            return DERMIS_CONFIG_EINVAL;
     return 0;
 }

@@ -17,6 +17,10 @@
 #include "model/species.h"
 #include "solver/grid.h"
 
+/* What the reader's functions return when they refuse the input (with one line in err); the
+ * command line turns it into exit status 2. */
+#define DERMIS_CONFIG_EINVAL (-1)
+
 #define DERMIS_CONFIG_STRING_MAX 256
 #define DERMIS_CONFIG_ERROR_MAX 512
 #define DERMIS_CONFIG_LIST_MAX 64
@@ -29,31 +33,31 @@
 #define DERMIS_CONFIG_INDEX_MAX 64
 
 typedef struct {
-    long dims;               /* run.dims: 1, 2 or 3 */
-    double t_end_days;       /* run.t_end_days */
-    long seed;               /* run.seed */
-    double dx_mm;            /* run.dx_mm: voxel edge */
-    double width_mm;         /* run.width_mm: x extent (2-D, 3-D) */
-    double length_mm;        /* run.length_mm: y extent (3-D) */
-    double depth_mm;         /* run.depth_mm: z extent from the surface down */
-    int lateral_boundary;    /* run.lateral_boundary: index into {"periodic", "zero_flux"} */
+    long dims;            /* run.dims: 1, 2 or 3 */
+    double t_end_days;    /* run.t_end_days */
+    long seed;            /* run.seed */
+    double dx_mm;         /* run.dx_mm: voxel edge */
+    double width_mm;      /* run.width_mm: x extent (2-D, 3-D) */
+    double length_mm;     /* run.length_mm: y extent (3-D) */
+    double depth_mm;      /* run.depth_mm: z extent from the surface down */
+    int lateral_boundary; /* run.lateral_boundary: index into {"periodic", "zero_flux"} */
 } dermis_run_options_cfg;
 
 typedef struct {
-    double interval_days;              /* output.interval_days: field frames */
-    double observables_interval_days;  /* output.observables_interval_days */
-    double checkpoint_interval_days;   /* output.checkpoint_interval_days (0 = none) */
+    double interval_days;                  /* output.interval_days: field frames */
+    double observables_interval_days;      /* output.observables_interval_days */
+    double checkpoint_interval_days;       /* output.checkpoint_interval_days (0 = none) */
     char fields[DERMIS_CONFIG_STRING_MAX]; /* output.fields: comma-separated subset, "" = all */
-    int float32;                       /* output.float32 */
+    int float32;                           /* output.float32 */
 } dermis_output_options_cfg;
 
 typedef struct {
-    double rtol;             /* solver.rtol */
-    double atol_scale;       /* solver.atol_scale: absolute tolerance as a fraction of each field's scale */
-    double dt_initial_days;  /* solver.dt_initial_days */
-    double dt_min_days;      /* solver.dt_min_days */
-    double dt_max_days;      /* solver.dt_max_days */
-    long max_steps;          /* solver.max_steps: between two outputs */
+    double rtol;            /* solver.rtol */
+    double atol_scale;      /* solver.atol_scale: absolute tolerance as a fraction of each field's scale */
+    double dt_initial_days; /* solver.dt_initial_days */
+    double dt_min_days;     /* solver.dt_min_days */
+    double dt_max_days;     /* solver.dt_max_days */
+    long max_steps;         /* solver.max_steps: between two outputs */
 } dermis_solver_options_cfg;
 
 typedef struct {
@@ -79,21 +83,20 @@ typedef struct dermis_config_origin dermis_config_origin;
  * with the same values compare equal with memcmp) (unset keys as described in io/schema.h). */
 void dermis_config_defaults(dermis_config *cfg);
 
-/* Reads an INI file into cfg (on top of what is there). Returns 0, or 2 with one line in err. */
+/* Reads an INI file into cfg (on top of what is there). Returns 0, or DERMIS_CONFIG_EINVAL with one line in err. */
 int dermis_config_read_file(dermis_config *cfg, dermis_config_origin *origin, const char *path,
                             char err[DERMIS_CONFIG_ERROR_MAX]);
 
-/* Reads INI text held in memory; name is used in messages as the file name. Returns 0 or 2. */
-int dermis_config_read_string(dermis_config *cfg, dermis_config_origin *origin, const char *name,
-                              const char *text, char err[DERMIS_CONFIG_ERROR_MAX]);
+/* Reads INI text held in memory; name is used in messages as the file name. Returns 0 or DERMIS_CONFIG_EINVAL. */
+int dermis_config_read_string(dermis_config *cfg, dermis_config_origin *origin, const char *name, const char *text,
+                              char err[DERMIS_CONFIG_ERROR_MAX]);
 
-/* Applies one "section.key=value" override with the same validation. Returns 0 or 2. */
-int dermis_config_apply_override(dermis_config *cfg, dermis_config_origin *origin,
-                                 const char *assignment, char err[DERMIS_CONFIG_ERROR_MAX]);
+/* Applies one "section.key=value" override with the same validation. Returns 0 or DERMIS_CONFIG_EINVAL. */
+int dermis_config_apply_override(dermis_config *cfg, dermis_config_origin *origin, const char *assignment,
+                                 char err[DERMIS_CONFIG_ERROR_MAX]);
 
-/* Final checks after all input: required keys present, cross-key constraints. Returns 0 or 2. */
-int dermis_config_finish(dermis_config *cfg, const dermis_config_origin *origin,
-                         char err[DERMIS_CONFIG_ERROR_MAX]);
+/* Final checks after all input: required keys present, cross-key constraints. Returns 0 or DERMIS_CONFIG_EINVAL. */
+int dermis_config_finish(dermis_config *cfg, const dermis_config_origin *origin, char err[DERMIS_CONFIG_ERROR_MAX]);
 
 dermis_config_origin *dermis_config_origin_alloc(void);
 void dermis_config_origin_free(dermis_config_origin *origin);
@@ -120,8 +123,8 @@ void dermis_config_pairs_free(dermis_config_pairs *pairs);
 void dermis_config_format_number(double v, char *buf, size_t len);
 
 /* Formats the value of one entry (index for indexed sections, else 0) as INI text into buf. */
-void dermis_config_format_value(const dermis_config *cfg, const dermis_schema_entry *e, size_t index,
-                                char *buf, size_t len);
+void dermis_config_format_value(const dermis_config *cfg, const dermis_schema_entry *e, size_t index, char *buf,
+                                size_t len);
 
 /* 64-bit FNV-1a hash of dermis_config_to_ini(): identifies a configuration in checkpoints. */
 unsigned long long dermis_config_hash(const dermis_config *cfg);
@@ -133,15 +136,14 @@ unsigned long long dermis_config_hash(const dermis_config *cfg);
 int dermis_config_origin_line(const dermis_config_origin *origin, const char *key);
 
 /* Writes where key's value came from: "FILE:LINE", "--set key=value" or "default". */
-void dermis_config_origin_describe(const dermis_config_origin *origin, const char *key, char *buf,
-                                   size_t len);
+void dermis_config_origin_describe(const dermis_config_origin *origin, const char *key, char *buf, size_t len);
 
 /* Formats the one-line error of a check on key, prefixed by where the key was set
  * ("FILE:LINE: key: reason", "--set key=value: reason", or "FILE: key: reason" when the key
- * holds its default and FILE is the configuration file read last). Returns 2, the exit status of
- * a configuration error, so a check can end with `return dermis_config_error(...)`. */
-int dermis_config_error(const dermis_config_origin *origin, const char *key,
-                        char err[DERMIS_CONFIG_ERROR_MAX], const char *fmt, ...)
+ * holds its default and FILE is the configuration file read last). Returns DERMIS_CONFIG_EINVAL, so
+ * a check can end with `return dermis_config_error(...)`. */
+int dermis_config_error(const dermis_config_origin *origin, const char *key, char err[DERMIS_CONFIG_ERROR_MAX],
+                        const char *fmt, ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif
@@ -178,7 +180,7 @@ void dermis_config_estimate(const dermis_config *cfg, dermis_run_estimate *estim
 int dermis_config_selected_fields(const dermis_config *cfg, int selected[DERMIS_N_FIELDS], char reason[320]);
 
 /* Checks the joined schema tables themselves (unique keys, parsable in-range defaults, list and
- * index capacities). Returns 0, or 2 with one line naming the faulty entry. */
+ * index capacities). Returns 0, or DERMIS_CONFIG_EINVAL with one line naming the faulty entry. */
 int dermis_config_check_schema(char err[DERMIS_CONFIG_ERROR_MAX]);
 
 /* --- Schema helpers (implemented in io/schema.c) --- */

@@ -62,8 +62,8 @@ static int section_written_before(size_t i, const char *section)
 typedef void (*resolved_visitor)(void *user, const char *section, const char *name, const char *value);
 
 /* Visits every key of one section pattern (index k substituted for '#'). */
-static void visit_section(const dermis_config *cfg, size_t first, const char *pattern, size_t k,
-                          resolved_visitor visit, void *user)
+static void visit_section(const dermis_config *cfg, size_t first, const char *pattern, size_t k, resolved_visitor visit,
+                          void *user)
 {
     char value[8 * DERMIS_CONFIG_LINE_MAX], section[DERMIS_CONFIG_LINE_MAX + 4];
     const char *hash = strchr(pattern, '#');

@@ -45,8 +45,8 @@ typedef struct {
 typedef int (*dermis_config_rule)(const dermis_config *cfg, dermis_config_problem *problem);
 
 /* Fills problem (key, sentence or NULL, printf-style reason) and returns -1. */
-int dermis_config_problem_set(dermis_config_problem *problem, const char *key, const char *sentence,
-                              const char *fmt, ...)
+int dermis_config_problem_set(dermis_config_problem *problem, const char *key, const char *sentence, const char *fmt,
+                              ...)
 #if defined(__GNUC__)
     __attribute__((format(printf, 4, 5)))
 #endif

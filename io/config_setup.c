@@ -87,7 +87,8 @@ int dermis_config_rule_resources(const dermis_config *cfg, dermis_config_problem
         return dermis_config_problem_set(
             pr, "solver.dt_max_days", NULL,
             "%.3g steps of at most %g days are needed between two outputs %g days apart, more than "
-            "solver.max_steps = %ld: the run would fail", needed, cfg->solver.dt_max_days, gap, cfg->solver.max_steps);
+            "solver.max_steps = %ld: the run would fail",
+            needed, cfg->solver.dt_max_days, gap, cfg->solver.max_steps);
     dermis_run_estimate est;
     dermis_config_estimate(cfg, &est);
     if (est.stuck_seconds > STUCK_SECONDS_MAX && est.stuck_seconds > STUCK_RUN_FACTOR * est.seconds)
@@ -95,8 +96,8 @@ int dermis_config_rule_resources(const dermis_config *cfg, dermis_config_problem
             pr, "solver.max_steps", NULL,
             "with %.3g voxels (~%.3g GB of memory) a solver stuck between two outputs would compute about %.2g "
             "days before solver.max_steps = %ld stops it (the run itself needs about %.2g days): lower "
-            "solver.max_steps or coarsen the grid", est.voxels, est.bytes / 1e9, est.stuck_seconds / 86400.0,
-            cfg->solver.max_steps, est.seconds / 86400.0);
+            "solver.max_steps or coarsen the grid",
+            est.voxels, est.bytes / 1e9, est.stuck_seconds / 86400.0, cfg->solver.max_steps, est.seconds / 86400.0);
     return 0;
 }
 

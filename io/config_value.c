@@ -214,8 +214,8 @@ static void bounds_reason(const dermis_schema_entry *e, const char *what, const 
     else if (has_min && has_max)
         snprintf(reason, DERMIS_REASON_MAX, "%smust be > %s and <= %s (got %s)", what, lo, hi, quoted);
     else if (has_min)
-        snprintf(reason, DERMIS_REASON_MAX, "%smust be %s %s (got %s)", what, e->min_exclusive ? ">" : ">=",
-                 lo, quoted);
+        snprintf(reason, DERMIS_REASON_MAX, "%smust be %s %s (got %s)", what, e->min_exclusive ? ">" : ">=", lo,
+                 quoted);
     else
         snprintf(reason, DERMIS_REASON_MAX, "%smust be <= %s (got %s)", what, hi, quoted);
 }
@@ -255,8 +255,7 @@ static int parse_list(const dermis_schema_entry *e, const char *text, parsed_val
         }
         snprintf(what, sizeof what, "value %zu ", v->count + 1);
         if (element[0] == '\0') {
-            snprintf(reason, DERMIS_REASON_MAX, "%sof the list is empty (values are separated by single commas)",
-                     what);
+            snprintf(reason, DERMIS_REASON_MAX, "%sof the list is empty (values are separated by single commas)", what);
             return -1;
         }
         char element_reason[DERMIS_REASON_MAX];
@@ -420,8 +419,7 @@ void dermis_config_format_number(double v, char *buf, size_t len)
     }
 }
 
-static void format_list(const dermis_config *cfg, const dermis_schema_entry *e, size_t index, char *buf,
-                        size_t len)
+static void format_list(const dermis_config *cfg, const dermis_schema_entry *e, size_t index, char *buf, size_t len)
 {
     const char *slot = value_slot_const(cfg, e, index);
     size_t count, used = 0;
@@ -437,8 +435,8 @@ static void format_list(const dermis_config *cfg, const dermis_schema_entry *e, 
     }
 }
 
-void dermis_config_format_value(const dermis_config *cfg, const dermis_schema_entry *e, size_t index,
-                                char *buf, size_t len)
+void dermis_config_format_value(const dermis_config *cfg, const dermis_schema_entry *e, size_t index, char *buf,
+                                size_t len)
 {
     const char *slot = value_slot_const(cfg, e, index);
     double number;
@@ -496,8 +494,10 @@ static int check_entry_shape(const dermis_schema_entry *e, char *reason)
     int indexed = strchr(e->key, '#') != NULL;
     if (indexed && (e->index_max == 0 || e->index_max > DERMIS_CONFIG_INDEX_MAX || e->index_stride == 0 ||
                     dermis_schema_index_group(e) < 0)) {
-        snprintf(reason, DERMIS_REASON_MAX, "indexed key needs index_max 1..%d, an index_stride and at most %d "
-                 "indexed section patterns", DERMIS_CONFIG_INDEX_MAX, DERMIS_CONFIG_INDEX_GROUPS_MAX);
+        snprintf(reason, DERMIS_REASON_MAX,
+                 "indexed key needs index_max 1..%d, an index_stride and at most %d "
+                 "indexed section patterns",
+                 DERMIS_CONFIG_INDEX_MAX, DERMIS_CONFIG_INDEX_GROUPS_MAX);
         return -1;
     }
     if (e->required && e->default_text != NULL) {
@@ -551,9 +551,9 @@ int dermis_config_check_schema(char err[DERMIS_CONFIG_ERROR_MAX])
             }
         }
         if (rc != 0) {
-            snprintf(err, DERMIS_CONFIG_ERROR_MAX, "schema entry %zu (%s): %s", i,
-                     e->key != NULL ? e->key : "(null)", reason);
-            return 2;
+            snprintf(err, DERMIS_CONFIG_ERROR_MAX, "schema entry %zu (%s): %s", i, e->key != NULL ? e->key : "(null)",
+                     reason);
+            return DERMIS_CONFIG_EINVAL;
         }
     }
     return 0;

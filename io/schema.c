@@ -293,18 +293,10 @@ void dermis_schema_describe_range(const dermis_schema_entry *e, char *buf, size_
     size_t string_max = e->max_count > 0 ? e->max_count : DERMIS_CONFIG_STRING_MAX - 1;
     switch (e->type) {
     case DERMIS_TYPE_NUMBER:
-    case DERMIS_TYPE_INTEGER:
-        describe_bounds(e, buf, len);
-        return;
-    case DERMIS_TYPE_BOOLEAN:
-        snprintf(buf, len, "true | false");
-        return;
-    case DERMIS_TYPE_STRING:
-        snprintf(buf, len, "text of up to %zu characters", string_max);
-        return;
-    case DERMIS_TYPE_ENUM:
-        describe_choices(e->choices, buf, len);
-        return;
+    case DERMIS_TYPE_INTEGER: describe_bounds(e, buf, len); return;
+    case DERMIS_TYPE_BOOLEAN: snprintf(buf, len, "true | false"); return;
+    case DERMIS_TYPE_STRING: snprintf(buf, len, "text of up to %zu characters", string_max); return;
+    case DERMIS_TYPE_ENUM: describe_choices(e->choices, buf, len); return;
     case DERMIS_TYPE_LIST:
         describe_bounds(e, bounds, sizeof bounds);
         snprintf(buf, len, "up to %zu values, each %s", e->max_count, bounds);

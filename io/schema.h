@@ -34,23 +34,23 @@ typedef enum {
 } dermis_value_type;
 
 typedef struct {
-    const char *key;             /* "section.name"; '#' stands for a session index */
+    const char *key; /* "section.name"; '#' stands for a session index */
     dermis_value_type type;
-    const char *unit;            /* UDUNITS string, "1" for dimensionless, "" if not a quantity */
-    const char *default_text;    /* as it would be written in the INI; NULL = none */
-    int required;                /* 1: must be given (only sensible without a default) */
-    double min, max;             /* inclusive bounds for NUMBER, INTEGER and LIST elements */
-    int min_exclusive;           /* 1: value must be > min instead of >= min */
-    const char *const *choices;  /* ENUM names, NULL-terminated */
-    size_t max_count;            /* LIST capacity; STRING max length (0 = DERMIS_CONFIG_STRING_MAX-1) */
-    size_t offset;               /* offsetof(dermis_config, field) */
-    size_t count_offset;         /* LIST: offsetof(dermis_config, count field) */
-    size_t index_stride;         /* indexed sections: bytes between [session.k] and [session.k+1] */
-    size_t index_max;            /* indexed sections: largest k */
-    const char *doc;             /* one sentence: what it means */
-    const char *source;          /* where the default comes from (paper, measurement, or "numerical choice") */
-    const char *example;         /* value `dermis params --format ini` writes instead of the default, so
-                                    that file runs like a shipped configuration; NULL = the default */
+    const char *unit;           /* UDUNITS string, "1" for dimensionless, "" if not a quantity */
+    const char *default_text;   /* as it would be written in the INI; NULL = none */
+    int required;               /* 1: must be given (only sensible without a default) */
+    double min, max;            /* inclusive bounds for NUMBER, INTEGER and LIST elements */
+    int min_exclusive;          /* 1: value must be > min instead of >= min */
+    const char *const *choices; /* ENUM names, NULL-terminated */
+    size_t max_count;           /* LIST capacity; STRING max length (0 = DERMIS_CONFIG_STRING_MAX-1) */
+    size_t offset;              /* offsetof(dermis_config, field) */
+    size_t count_offset;        /* LIST: offsetof(dermis_config, count field) */
+    size_t index_stride;        /* indexed sections: bytes between [session.k] and [session.k+1] */
+    size_t index_max;           /* indexed sections: largest k */
+    const char *doc;            /* one sentence: what it means */
+    const char *source;         /* where the default comes from (paper, measurement, or "numerical choice") */
+    const char *example;        /* value `dermis params --format ini` writes instead of the default, so
+                                   that file runs like a shipped configuration; NULL = the default */
 } dermis_schema_entry;
 
 /* The joined schema, in a fixed order (core, model, protocol). */

@@ -12,6 +12,8 @@
 
 static const char *const lateral_boundary_choices[] = {"periodic", "zero_flux", NULL};
 
+/* The table is laid out by hand, one entry per key, columns in the order of io/schema.h. */
+/* clang-format off */
 const dermis_schema_entry dermis_schema_core[] = {
     /* [run] */
     {.key = "run.dims", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = "2",
@@ -98,5 +100,6 @@ const dermis_schema_entry dermis_schema_core[] = {
             "a value that would let a stuck solver compute for days.",
      .source = "numerical choice: the demo takes about 180 steps in the 0.25 days after a session (solver_steps_accepted)"},
 };
+/* clang-format on */
 
 const size_t dermis_schema_core_count = sizeof dermis_schema_core / sizeof dermis_schema_core[0];

@@ -16,6 +16,8 @@
 #define S(x) DERMIS_PROTOCOL_STR(x)
 #define SESSION_STRIDE sizeof(dermis_session_override)
 
+/* The table is laid out by hand, one entry per key, columns in the order of io/schema.h. */
+/* clang-format off */
 const dermis_schema_entry dermis_schema_protocol[] = {
     /* [skin] */
     {.key = "skin.site", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "face_cheek",
@@ -234,4 +236,5 @@ const dermis_schema_entry dermis_schema_protocol[] = {
      .source = "assumption: collagen carries most of the load, elastin the low-strain response "
                "(Buganza Tepole & Kuhl)"},
 };
+/* clang-format on */
 const size_t dermis_schema_protocol_count = sizeof dermis_schema_protocol / sizeof dermis_schema_protocol[0];

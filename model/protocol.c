@@ -51,7 +51,8 @@ static void device_defaults(dermis_device_params *d)
 static void treatment_defaults(dermis_treatment_params *t)
 {
     t->n_session_days = 0;
-    for (size_t k = 0; k < DERMIS_MAX_SESSIONS; ++k) t->session_days[k] = 0.0;
+    for (size_t k = 0; k < DERMIS_MAX_SESSIONS; ++k)
+        t->session_days[k] = 0.0;
     t->session_count = 0;
     t->session_interval_days = NAN;
     t->first_session_day = DERMIS_DEF_FIRST_SESSION_DAY;
@@ -132,12 +133,14 @@ static int check_session_times(const dermis_treatment_params *t, double t_end_da
             return problem(pr, "treatment.session_days", "must be strictly increasing (value %zu is %g after %g)",
                            k + 1, t->session_days[k], t->session_days[k - 1]);
     const size_t n = dermis_protocol_session_count(t);
-    if (n == 0 || !(dermis_protocol_session_day(t, n - 1) > t_end_days)) return 0;
+    if (n == 0 || !(dermis_protocol_session_day(t, n - 1) > t_end_days))
+        return 0;
     const double last = dermis_protocol_session_day(t, n - 1);
     if (t->n_session_days > 0)
         return problem(pr, "treatment.session_days",
                        "session %zu on day %g is after the end of the run (run.t_end_days = %g) and would never "
-                       "happen", n, last, t_end_days);
+                       "happen",
+                       n, last, t_end_days);
     if (t->first_session_day > t_end_days)
         return problem(pr, "treatment.first_session_day",
                        "treatment.first_session_day = %g is after the end of the run (run.t_end_days = %g)",
@@ -155,7 +158,8 @@ static int check_depths(const dermis_protocol_params *p, double domain_depth_mm,
     for (size_t k = 0; k < n && k < DERMIS_MAX_SESSIONS; ++k) {
         const double nominal = dermis_protocol_session_depth_mm(p, k);
         const double effective = dermis_device_effective_depth_mm(&p->device, nominal);
-        if (effective <= domain_depth_mm) continue;
+        if (effective <= domain_depth_mm)
+            continue;
         char key[32];
         if (isnan(p->session[k].depth_mm))
             snprintf(key, sizeof key, "device.depth_mm");
@@ -172,24 +176,29 @@ static int check_depths(const dermis_protocol_params *p, double domain_depth_mm,
 /* A lesion centre must lie inside the domain along an axis the run has. */
 static int check_lesion(const dermis_lesion_params *l, const dermis_protocol_domain *d, dermis_protocol_problem *pr)
 {
-    if (l->type == DERMIS_LESION_NONE) return 0;
+    if (l->type == DERMIS_LESION_NONE)
+        return 0;
     if (d->dims >= 2 && l->centre_x_mm > d->width_mm)
-        return problem(pr, "lesion.centre_x_mm", "lesion.centre_x_mm = %g mm lies outside the domain (run.width_mm = %g mm)",
-                       l->centre_x_mm, d->width_mm);
+        return problem(pr, "lesion.centre_x_mm",
+                       "lesion.centre_x_mm = %g mm lies outside the domain (run.width_mm = %g mm)", l->centre_x_mm,
+                       d->width_mm);
     if (d->dims >= 3 && l->centre_y_mm > d->length_mm)
-        return problem(pr, "lesion.centre_y_mm", "lesion.centre_y_mm = %g mm lies outside the domain (run.length_mm = %g mm)",
-                       l->centre_y_mm, d->length_mm);
+        return problem(pr, "lesion.centre_y_mm",
+                       "lesion.centre_y_mm = %g mm lies outside the domain (run.length_mm = %g mm)", l->centre_y_mm,
+                       d->length_mm);
     return 0;
 }
 
 int dermis_protocol_validate(const dermis_protocol_params *p, const dermis_protocol_domain *domain,
                              dermis_protocol_problem *pr)
 {
-    if (check_session_times(&p->treatment, domain->t_end_days, pr)) return -1;
+    if (check_session_times(&p->treatment, domain->t_end_days, pr))
+        return -1;
     if (!(p->topical.end_h > p->topical.start_h))
         return problem(pr, "topical.end_h", "topical.end_h = %g must be later than topical.start_h = %g",
                        p->topical.end_h, p->topical.start_h);
-    if (check_depths(p, domain->depth_mm, pr)) return -1;
+    if (check_depths(p, domain->depth_mm, pr))
+        return -1;
     return check_lesion(&p->lesion, domain, pr);
 }
 
@@ -197,8 +206,10 @@ int dermis_protocol_check(const dermis_protocol_params *p, double domain_depth_m
 {
     const dermis_protocol_domain domain = {.dims = 1, .depth_mm = domain_depth_mm, .t_end_days = INFINITY};
     dermis_protocol_problem pr;
-    if (dermis_protocol_validate(p, &domain, &pr) == 0) return 0;
-    if (msg && msg_len) snprintf(msg, msg_len, "%s: %s", pr.key, pr.reason);
+    if (dermis_protocol_validate(p, &domain, &pr) == 0)
+        return 0;
+    if (msg && msg_len)
+        snprintf(msg, msg_len, "%s: %s", pr.key, pr.reason);
     return -1;
 }
 
@@ -210,7 +221,8 @@ size_t dermis_protocol_session_count(const dermis_treatment_params *t)
 
 double dermis_protocol_session_day(const dermis_treatment_params *t, size_t k)
 {
-    if (t->n_session_days > 0) return t->session_days[k];
+    if (t->n_session_days > 0)
+        return t->session_days[k];
     return t->first_session_day + (double)k * (k > 0 ? t->session_interval_days : 0.0);
 }
 

@@ -71,7 +71,12 @@ typedef enum {
 
 typedef enum { DERMIS_TIP_CONE = 0, DERMIS_TIP_CYLINDER, DERMIS_N_TIPS } dermis_tip_shape;
 typedef enum { DERMIS_PLACEMENT_RANDOM = 0, DERMIS_PLACEMENT_PATTERN, DERMIS_N_PLACEMENTS } dermis_placement;
-typedef enum { DERMIS_MOLECULE_SMALL = 0, DERMIS_MOLECULE_PEPTIDE, DERMIS_MOLECULE_PROTEIN, DERMIS_N_MOLECULES } dermis_molecule_class;
+typedef enum {
+    DERMIS_MOLECULE_SMALL = 0,
+    DERMIS_MOLECULE_PEPTIDE,
+    DERMIS_MOLECULE_PROTEIN,
+    DERMIS_N_MOLECULES
+} dermis_molecule_class;
 typedef enum {
     DERMIS_LESION_NONE = 0,
     DERMIS_LESION_ICE_PICK,     /* narrow, deep, V-shaped atrophic acne scar */
@@ -83,24 +88,24 @@ typedef enum {
 
 /* [skin] */
 typedef struct {
-    int site;                    /* dermis_site */
-    double stratum_corneum_mm;   /* NaN = site preset */
-    double epidermis_mm;         /* viable epidermis; NaN = site preset */
-    double papillary_dermis_mm;  /* NaN = site preset */
-    double reticular_dermis_mm;  /* NaN = site preset */
-    double capillary_depth_mm;   /* depth of the capillary loops below the surface; NaN = derived */
+    int site;                   /* dermis_site */
+    double stratum_corneum_mm;  /* NaN = site preset */
+    double epidermis_mm;        /* viable epidermis; NaN = site preset */
+    double papillary_dermis_mm; /* NaN = site preset */
+    double reticular_dermis_mm; /* NaN = site preset */
+    double capillary_depth_mm;  /* depth of the capillary loops below the surface; NaN = derived */
 } dermis_skin_params;
 
 /* [device] */
 typedef struct {
-    int type;                        /* dermis_device_type */
-    double depth_mm;                 /* nominal needle length / pen depth setting */
-    double needle_diameter_mm;       /* channel diameter at the surface */
-    int tip;                         /* dermis_tip_shape */
-    double penetration_fraction;     /* effective depth / nominal depth */
-    double crush_width_mm;           /* width of the crushed rim around each channel */
-    double crush_damage;             /* damage level in the crushed rim (channel core = 1) */
-    int placement;                   /* dermis_placement */
+    int type;                    /* dermis_device_type */
+    double depth_mm;             /* nominal needle length / pen depth setting */
+    double needle_diameter_mm;   /* channel diameter at the surface */
+    int tip;                     /* dermis_tip_shape */
+    double penetration_fraction; /* effective depth / nominal depth */
+    double crush_width_mm;       /* width of the crushed rim around each channel */
+    double crush_damage;         /* damage level in the crushed rim (channel core = 1) */
+    int placement;               /* dermis_placement */
     /* dermaroller */
     long roller_needles;
     long roller_rows;
@@ -121,40 +126,40 @@ typedef struct {
 typedef struct {
     double session_days[DERMIS_MAX_SESSIONS]; /* explicit session times; count 0 = see below */
     size_t n_session_days;
-    long session_count;              /* alternative: count (0 = not given) ... */
-    double session_interval_days;    /* ... spacing (NaN = not given) ... */
-    double first_session_day;        /* ... and first day */
-    int occlusion;                   /* 1: occlusive post-care (slows barrier resealing) */
-    double reseal_half_life_h;       /* barrier openness half-life without occlusion */
+    long session_count;           /* alternative: count (0 = not given) ... */
+    double session_interval_days; /* ... spacing (NaN = not given) ... */
+    double first_session_day;     /* ... and first day */
+    int occlusion;                /* 1: occlusive post-care (slows barrier resealing) */
+    double reseal_half_life_h;    /* barrier openness half-life without occlusion */
     double reseal_half_life_occluded_h;
 } dermis_treatment_params;
 
 /* [session.N]: per-session overrides (index N-1). */
 typedef struct {
-    int device;       /* dermis_device_type, -1 = [device] type */
-    double depth_mm;  /* NaN = device.depth_mm */
+    int device;      /* dermis_device_type, -1 = [device] type */
+    double depth_mm; /* NaN = device.depth_mm */
 } dermis_session_override;
 
 /* [topical] */
 typedef struct {
-    int applied;                          /* 1: a product is applied after every session */
-    double concentration_ng_per_ml;       /* applied concentration */
-    int molecule;                         /* dermis_molecule_class: sets the diffusivity */
-    double diffusivity_mm2_per_day;       /* NaN = from the molecule class */
-    double start_h;                       /* application window relative to each session */
+    int applied;                    /* 1: a product is applied after every session */
+    double concentration_ng_per_ml; /* applied concentration */
+    int molecule;                   /* dermis_molecule_class: sets the diffusivity */
+    double diffusivity_mm2_per_day; /* NaN = from the molecule class */
+    double start_h;                 /* application window relative to each session */
     double end_h;
-    double permeability_intact_cm_per_h;  /* intact stratum corneum */
-    double clearance_per_day;             /* first-order loss in viable skin (uptake by vessels) */
+    double permeability_intact_cm_per_h; /* intact stratum corneum */
+    double clearance_per_day;            /* first-order loss in viable skin (uptake by vessels) */
 } dermis_topical_params;
 
 /* [lesion] */
 typedef struct {
-    int type;                      /* dermis_lesion_type */
-    double centre_x_mm;            /* NaN = centre of the domain */
-    double centre_y_mm;            /* NaN = centre of the domain */
+    int type;           /* dermis_lesion_type */
+    double centre_x_mm; /* NaN = centre of the domain */
+    double centre_y_mm; /* NaN = centre of the domain */
     double width_mm;
-    double depth_mm;               /* depth of the collagen deficit below the dermal surface */
-    double severity;               /* fraction of local collagen missing at the deficit's core */
+    double depth_mm;                 /* depth of the collagen deficit below the dermal surface */
+    double severity;                 /* fraction of local collagen missing at the deficit's core */
     double dermal_thinning_fraction; /* stretch marks: fraction of the dermis lost */
 } dermis_lesion_params;
 
@@ -218,7 +223,7 @@ int dermis_protocol_check(const dermis_protocol_params *p, double domain_depth_m
 /* Session arithmetic shared by the checks and the session table (k is 0-based, < count). */
 size_t dermis_protocol_session_count(const dermis_treatment_params *t);
 double dermis_protocol_session_day(const dermis_treatment_params *t, size_t k);
-int dermis_protocol_session_device(const dermis_protocol_params *p, size_t k);     /* dermis_device_type */
+int dermis_protocol_session_device(const dermis_protocol_params *p, size_t k);      /* dermis_device_type */
 double dermis_protocol_session_depth_mm(const dermis_protocol_params *p, size_t k); /* nominal, mm */
 
 #endif

@@ -13,6 +13,8 @@
 
 #include <cmocka.h>
 
+#include "model/species.h"
+
 #define CAPTURE_MAX 65536
 
 typedef struct {
@@ -163,8 +165,10 @@ static void test_bad_config_is_one_line_and_creates_nothing(void **state)
     char args[1024], expected[1024];
     snprintf(args, sizeof args, "check %s/config/unknown_key.ini", DERMIS_TEST_DATA);
     run_cli(*state, args, r);
-    snprintf(expected, sizeof expected, "dermis: %s/config/unknown_key.ini:3: run.dxx_mm: unknown key (did you mean "
-             "run.dx_mm?)\n", DERMIS_TEST_DATA);
+    snprintf(expected, sizeof expected,
+             "dermis: %s/config/unknown_key.ini:3: run.dxx_mm: unknown key (did you mean "
+             "run.dx_mm?)\n",
+             DERMIS_TEST_DATA);
     assert_usage_error(r, "unknown key");
     assert_string_equal(r->err, expected);
     assert_string_equal(r->out, "");
@@ -240,8 +244,10 @@ static void test_gnu_command_line_conventions(void **state)
     assert_usage_error(r, "run: --output needs a file name");
     assert_no_output_created(*state);
     /* -oFILE and --quiet: only the paths written, on stdout. */
-    snprintf(args, sizeof args, "run %s/config/valid.ini -oo.nc -q --set run.t_end_days=0.5 "
-             "--set output.interval_days=0.25", DERMIS_TEST_DATA);
+    snprintf(args, sizeof args,
+             "run %s/config/valid.ini -oo.nc -q --set run.t_end_days=0.5 "
+             "--set output.interval_days=0.25",
+             DERMIS_TEST_DATA);
     run_cli(*state, args, r);
     if (r->status != 0)
         print_error("%s", r->err);
@@ -282,7 +288,8 @@ static void test_resources_are_estimated_and_a_grid_too_big_is_refused(void **st
     assert_non_null(strstr(r->out, "# 1200 voxels; memory ~"));
     assert_non_null(strstr(r->out, "run time ~"));
     /* 1e9 voxels (about 1.2 TB); a low step limit keeps the stuck-solver rule out of the way. */
-    snprintf(args, sizeof args, "run %s/config/valid.ini --set run.dims=3 --set run.dx_mm=0.002 "
+    snprintf(args, sizeof args,
+             "run %s/config/valid.ini --set run.dims=3 --set run.dx_mm=0.002 "
              "--set run.width_mm=2 --set run.length_mm=2 --set run.depth_mm=2 --set solver.max_steps=10",
              DERMIS_TEST_DATA);
     run_cli(*state, args, r);
@@ -307,6 +314,18 @@ static void test_params_ini_is_a_runnable_shipped_like_configuration(void **stat
     free(r);
 }
 
+/* The README's field count is the registry's (it said 21 when there were 20). */
+static void test_readme_field_count_matches_the_registry(void **state)
+{
+    (void)state;
+    char text[CAPTURE_MAX], expected[32];
+    slurp(DERMIS_SOURCE_DIR "/README.md", text, sizeof text);
+    snprintf(expected, sizeof expected, " %d fields (", DERMIS_N_FIELDS);
+    if (strstr(text, expected) == NULL)
+        print_error("README.md does not say \"%s\"\n", expected);
+    assert_non_null(strstr(text, expected));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -316,10 +335,11 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_check_prints_resolved_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_params_formats, setup, teardown),
         cmocka_unit_test_setup_teardown(test_gnu_command_line_conventions, setup, teardown),
-        cmocka_unit_test_setup_teardown(test_run_and_check_refuse_the_same_model_error_before_creating_anything,
-                                        setup, teardown),
+        cmocka_unit_test_setup_teardown(test_run_and_check_refuse_the_same_model_error_before_creating_anything, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_resources_are_estimated_and_a_grid_too_big_is_refused, setup, teardown),
         cmocka_unit_test_setup_teardown(test_params_ini_is_a_runnable_shipped_like_configuration, setup, teardown),
+        cmocka_unit_test(test_readme_field_count_matches_the_registry),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -107,7 +107,7 @@ static void test_error_helper_names_the_line(void **state)
     loaded l = load_file("valid.ini");
     char err[DERMIS_CONFIG_ERROR_MAX], path[512], expected[700];
     data_path("valid.ini", path, sizeof path);
-    assert_int_equal(dermis_config_error(l.origin, "run.dx_mm", err, "too coarse for %d needles", 3), 2);
+    assert_int_equal(dermis_config_error(l.origin, "run.dx_mm", err, "too coarse for %d needles", 3), DERMIS_CONFIG_EINVAL);
     snprintf(expected, sizeof expected, "%s:5: run.dx_mm: too coarse for 3 needles", path);
     assert_string_equal(err, expected);
     dermis_config_error(l.origin, "run.seed", err, "odd");
@@ -172,9 +172,9 @@ static void test_override_errors(void **state)
         loaded l = fresh();
         char err[DERMIS_CONFIG_ERROR_MAX] = "";
         int rc = dermis_config_apply_override(l.cfg, l.origin, cases[i][0], err);
-        if (rc != 2 || strcmp(err, cases[i][1]) != 0)
+        if (rc != DERMIS_CONFIG_EINVAL || strcmp(err, cases[i][1]) != 0)
             print_error("case %s: got %d '%s'\n", cases[i][0], rc, err);
-        assert_int_equal(rc, 2);
+        assert_int_equal(rc, DERMIS_CONFIG_EINVAL);
         assert_string_equal(err, cases[i][1]);
         release(&l);
     }
@@ -187,7 +187,7 @@ static void test_list_too_long_override(void **state)
     for (int i = 1; i <= DERMIS_MAX_SESSIONS; i++)
         snprintf(assignment + strlen(assignment), sizeof assignment - strlen(assignment), ",%d", i);
     loaded l = fresh();
-    assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, assignment, err), 2);
+    assert_int_equal(dermis_config_apply_override(l.cfg, l.origin, assignment, err), DERMIS_CONFIG_EINVAL);
     char expected[1200];
     snprintf(expected, sizeof expected, "--set %s: list too long: at most %d values (got %d)", assignment,
              DERMIS_MAX_SESSIONS, DERMIS_MAX_SESSIONS + 1);
@@ -261,8 +261,8 @@ static void test_format_number_is_shortest_exact(void **state)
 {
     (void)state;
     static const double values[] = {0.1, 1e-5, 3650, 140, -0.0, 5e-324, 1.7976931348623157e308, 1.0 / 3.0, 2e-9};
-    static const char *const texts[] = {"0.1", "1e-05", "3650", "140", "-0", "5e-324", "1.7976931348623157e+308",
-                                        "0.3333333333333333", "2e-09"};
+    static const char *const texts[] = {
+        "0.1", "1e-05", "3650", "140", "-0", "5e-324", "1.7976931348623157e+308", "0.3333333333333333", "2e-09"};
     for (size_t i = 0; i < sizeof values / sizeof values[0]; i++) {
         char buf[40];
         dermis_config_format_number(values[i], buf, sizeof buf);
@@ -287,7 +287,7 @@ static void test_check_rejects_strings_as_comments_would(void **state)
     loaded l = fresh();
     char err[DERMIS_CONFIG_ERROR_MAX];
     const char *text = "[run]\ndepth_mm = 1\n[output]\nfields = fibroblasts # all\n";
-    assert_int_equal(dermis_config_read_string(l.cfg, l.origin, "mem.ini", text, err), 2);
+    assert_int_equal(dermis_config_read_string(l.cfg, l.origin, "mem.ini", text, err), DERMIS_CONFIG_EINVAL);
     assert_string_equal(err, "mem.ini:4: output.fields: inline comments are not allowed: put comments on their "
                              "own line, starting with '#' or ';'");
     release(&l);

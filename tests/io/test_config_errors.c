@@ -68,9 +68,9 @@ static void test_each_error_class_gives_one_line(void **state)
         snprintf(path, sizeof path, "%s/config/%s", DERMIS_TEST_DATA, cases[i].file);
         snprintf(expected, sizeof expected, "%s%s", path, cases[i].expected);
         int rc = load(path, err);
-        if (rc != 2 || strcmp(err, expected) != 0)
-            print_error("case %s:\n  expected rc 2: %s\n  got rc %d:      %s\n", cases[i].file, expected, rc, err);
-        assert_int_equal(rc, 2);
+        if (rc != DERMIS_CONFIG_EINVAL || strcmp(err, expected) != 0)
+            print_error("case %s:\n  expected rc -1: %s\n  got rc %d:      %s\n", cases[i].file, expected, rc, err);
+        assert_int_equal(rc, DERMIS_CONFIG_EINVAL);
         assert_string_equal(err, expected);
         assert_null(strchr(err, '\n'));
     }

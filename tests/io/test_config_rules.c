@@ -98,10 +98,10 @@ static void test_settings_that_never_take_effect_are_refused(void **state)
                    "--set lesion.centre_x_mm=90: lesion.centre_x_mm = 90 mm lies outside the domain "
                    "(run.width_mm = 1 mm)");
     /* Shortening the run below the sessions is blamed on the shortening. */
-    assert_refused((const char *const[]){"treatment.session_days=0,20", "run.t_end_days=10",
-                                         "output.interval_days=1", NULL},
-                   "--set run.t_end_days=10: session 2 on day 20 is after the end of the run (run.t_end_days = "
-                   "10) and would never happen");
+    assert_refused(
+        (const char *const[]){"treatment.session_days=0,20", "run.t_end_days=10", "output.interval_days=1", NULL},
+        "--set run.t_end_days=10: session 2 on day 20 is after the end of the run (run.t_end_days = "
+        "10) and would never happen");
 }
 
 static void test_cross_key_errors_blame_the_key_the_user_changed(void **state)
