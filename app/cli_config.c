@@ -21,7 +21,7 @@ int dermis_cli_load_config(const char *path, const char *const *sets, size_t n_s
         rc = dermis_config_finish(loaded->cfg, loaded->origin, err);
     if (rc != 0) {
         dermis_cli_error("%s", err);
-        return DERMIS_EXIT_USAGE;
+        return rc == DERMIS_CONFIG_ENOMEM ? DERMIS_EXIT_FAILURE : DERMIS_EXIT_USAGE;
     }
     return DERMIS_EXIT_OK;
 }

@@ -85,8 +85,9 @@ static int build_model(dermis_sim *s, const error_sink *e)
 static int build_sessions(dermis_sim *s, const error_sink *e)
 {
     char msg[DERMIS_CONFIG_ERROR_MAX] = "";
+    /* dermis_config_finish built this table once already, so only memory can fail here. */
     if (dermis_session_table_build(&s->sessions, &s->cfg->protocol, &s->grid, s->cfg->run.seed, msg, sizeof msg) != 0)
-        return fail(e, 2, "%s", msg[0] ? msg : "treatment: the session table could not be built");
+        return fail(e, 1, "%s", msg[0] ? msg : "treatment: the session table could not be built");
     if (dermis_injury_workspace_alloc(&s->injury, &s->grid) != 0) return fail(e, 1, "out of memory (injury workspace)");
     s->barrier = dermis_barrier_alloc(&s->grid, &s->cfg->protocol, &s->skin);
     if (!s->barrier) return fail(e, 1, "out of memory (barrier)");
@@ -189,8 +190,8 @@ dermis_sim *dermis_sim_create_from_ini(const char *name, const char *ini_text, i
         dermis_config_defaults(cfg);
         int st = dermis_config_read_string(cfg, origin, name, ini_text, msg);
         if (st == 0) st = dermis_config_finish(cfg, origin, msg);
-        *status = st;
-        if (st != 0) fail(&e, st, "%s", msg);
+        *status = st == 0 ? 0 : st == DERMIS_CONFIG_ENOMEM ? 1 : 2;
+        if (st != 0) fail(&e, *status, "%s", msg);
         else s = dermis_sim_create(cfg, threads, status, err, errlen);
     }
     dermis_config_origin_free(origin);
@@ -223,7 +224,7 @@ static int apply_session(dermis_sim *s, const error_sink *e)
 {
     const size_t k = s->cursor.next_session - 1;
     if (dermis_session_apply_to_model(&s->sessions, k, &s->injury, s->model, s->state, s->barrier) != 0)
-        return fail(e, 1, "session %zu: could not apply the injury", k + 1);
+        return fail(e, 1, "session %zu: out of memory while placing its channels", k + 1);
     dermis_solver_reset_step(s->solver);
     return 0;
 }

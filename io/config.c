@@ -522,7 +522,7 @@ static int read_stream(reader_state *r, char *err)
     int source = add_source(r->origin, r->name, 0);
     if (source < 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: out of memory", r->name);
-        return DERMIS_CONFIG_EINVAL;
+        return DERMIS_CONFIG_ENOMEM;
     }
     r->origin->last_file = source;
     r->site = (assignment_site){.origin = r->origin, .source = source, .read_id = ++r->origin->read_count};
@@ -532,7 +532,7 @@ static int read_stream(reader_state *r, char *err)
         return DERMIS_CONFIG_EINVAL;
     if (rc == -2) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: out of memory", r->name);
-        return DERMIS_CONFIG_EINVAL;
+        return DERMIS_CONFIG_ENOMEM;
     }
     if (rc != 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: syntax error (libinih rejected the line)", r->name, rc);
@@ -552,6 +552,7 @@ static int read_with(dermis_config *cfg, dermis_config_origin *origin, const cha
     int rc = DERMIS_CONFIG_EINVAL;
     if (r == NULL || (origin == NULL && own == NULL)) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: out of memory", name);
+        rc = DERMIS_CONFIG_ENOMEM;
     } else {
         *r = (reader_state){
             .file = file, .text = text, .name = name, .cfg = cfg, .origin = origin != NULL ? origin : own};
@@ -661,7 +662,7 @@ static int apply_override(dermis_config *cfg, dermis_config_origin *o, const cha
     int source = add_source(o, assignment, 1);
     if (source < 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: out of memory", assignment);
-        return DERMIS_CONFIG_EINVAL;
+        return DERMIS_CONFIG_ENOMEM;
     }
     assignment_site site = {.origin = o, .source = source, .read_id = ++o->read_count};
     return apply_value(cfg, o, &site, key, value, err);
@@ -673,7 +674,7 @@ int dermis_config_apply_override(dermis_config *cfg, dermis_config_origin *origi
     dermis_config_origin *own = origin == NULL ? dermis_config_origin_alloc() : NULL;
     if (origin == NULL && own == NULL) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: out of memory", assignment);
-        return DERMIS_CONFIG_EINVAL;
+        return DERMIS_CONFIG_ENOMEM;
     }
     int rc = apply_override(cfg, origin != NULL ? origin : own, assignment, err);
     dermis_config_origin_free(own);
@@ -897,9 +898,13 @@ static int blame_changed_key(const dermis_config *cfg, const dermis_config_origi
 /* Runs one rule; on failure writes the one-line error, naming the key the user changed. */
 static int apply_rule(const dermis_config *cfg, const dermis_config_origin *origin, dermis_config_rule rule, char *err)
 {
-    dermis_config_problem pr;
+    dermis_config_problem pr = {.out_of_memory = 0};
     if (rule(cfg, &pr) == 0)
         return 0;
+    if (pr.out_of_memory) {
+        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "out of memory while checking the configuration (%s)", pr.reason);
+        return DERMIS_CONFIG_ENOMEM;
+    }
     char blamed[DERMIS_CONFIG_LINE_MAX + 1];
     if (origin == NULL || !blame_changed_key(cfg, origin, rule, pr.key, blamed, sizeof blamed) ||
         strcmp(blamed, pr.key) == 0)
@@ -923,8 +928,10 @@ int dermis_config_finish(dermis_config *cfg, const dermis_config_origin *origin,
 {
     if (check_required(cfg, origin, err) != 0)
         return DERMIS_CONFIG_EINVAL;
-    for (size_t i = 0; i < sizeof finish_rules / sizeof finish_rules[0]; i++)
-        if (apply_rule(cfg, origin, finish_rules[i], err) != 0)
-            return DERMIS_CONFIG_EINVAL;
+    for (size_t i = 0; i < sizeof finish_rules / sizeof finish_rules[0]; i++) {
+        int rc = apply_rule(cfg, origin, finish_rules[i], err);
+        if (rc != 0)
+            return rc;
+    }
     return 0;
 }

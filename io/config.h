@@ -17,9 +17,11 @@
 #include "model/species.h"
 #include "solver/grid.h"
 
-/* What the reader's functions return when they refuse the input (with one line in err); the
- * command line turns it into exit status 2. */
+/* What the reader's functions return when they refuse the input (with one line in err; the
+ * command line's exit status 2) ... */
 #define DERMIS_CONFIG_EINVAL (-1)
+/* ... and when memory ran out (the command line's exit status 1). */
+#define DERMIS_CONFIG_ENOMEM (-2)
 
 #define DERMIS_CONFIG_STRING_MAX 256
 #define DERMIS_CONFIG_ERROR_MAX 512

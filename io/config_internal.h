@@ -38,6 +38,7 @@ typedef struct {
     char key[DERMIS_CONFIG_LINE_MAX + 1];
     char reason[DERMIS_REASON_MAX];
     char sentence[DERMIS_REASON_MAX];
+    int out_of_memory; /* 1: the rule could not be checked for lack of memory */
 } dermis_config_problem;
 
 /* A cross-key rule over the whole configuration: 0, or -1 with the problem filled in. It must be

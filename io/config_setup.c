@@ -140,7 +140,8 @@ int dermis_config_selected_fields(const dermis_config *cfg, int selected[DERMIS_
 /* The model's set-up on one column of the grid: the homeostatic balance it checks is per layer,
  * so a column with every layer (a lesion applied over its whole width) finds what the full grid
  * would. Returns 0, or -1 with the model's sentence in reason. */
-static int model_column(const dermis_config *cfg, const dermis_skin_profile *skin, char *reason, size_t len)
+static int model_column(const dermis_config *cfg, const dermis_skin_profile *skin, char *reason, size_t len,
+                        int *no_memory)
 {
     dermis_grid column;
     dermis_config_grid(cfg, &column);
@@ -148,7 +149,8 @@ static int model_column(const dermis_config *cfg, const dermis_skin_profile *ski
     column.nx = column.ny = 1;
     dermis_tissue tissue = {0};
     if (dermis_tissue_alloc(&tissue, &column, skin) != 0) {
-        snprintf(reason, len, "out of memory while checking the model set-up");
+        snprintf(reason, len, "tissue column");
+        *no_memory = 1;
         return -1;
     }
     int rc = -1, status = DERMIS_MODEL_OK;
@@ -156,8 +158,10 @@ static int model_column(const dermis_config *cfg, const dermis_skin_profile *ski
     dermis_model *m = NULL;
     if (dermis_lesion_apply(&tissue, &cfg->protocol.lesion, skin) != 0)
         snprintf(reason, len, "the lesion type is unknown");
-    else if ((m = dermis_model_alloc(&cfg->model, &tissue, &status, msg, sizeof msg)) == NULL)
+    else if ((m = dermis_model_alloc(&cfg->model, &tissue, &status, msg, sizeof msg)) == NULL) {
         snprintf(reason, len, "model: %s", msg[0] != '\0' ? msg : dermis_model_strerror(status));
+        *no_memory = status == DERMIS_MODEL_ENOMEM;
+    }
     else if ((status = dermis_model_set_atol_scale(m, cfg->solver.atol_scale)) != DERMIS_MODEL_OK ||
              (status = dermis_topical_configure_model(m, &cfg->protocol.topical)) != DERMIS_MODEL_OK)
         snprintf(reason, len, "model: %s", dermis_model_strerror(status));
@@ -175,12 +179,19 @@ int dermis_config_rule_setup(const dermis_config *cfg, dermis_config_problem *pr
     if (dermis_skin_profile_from_params(&cfg->protocol.skin, &skin) != 0)
         return dermis_config_problem_set(pr, "skin.site", NULL,
                                          "the skin layers of skin.site and the skin.*_mm thicknesses are invalid");
-    if (model_column(cfg, &skin, reason, sizeof reason) != 0)
-        return dermis_config_problem_set(pr, "", NULL, "%s", reason);
+    int no_memory = 0;
+    if (model_column(cfg, &skin, reason, sizeof reason, &no_memory) != 0) {
+        dermis_config_problem_set(pr, "", NULL, "%s", reason);
+        pr->out_of_memory = no_memory;
+        return -1;
+    }
     dermis_grid grid;
     dermis_config_grid(cfg, &grid);
     dermis_session_table table;
-    if (dermis_session_table_build(&table, &cfg->protocol, &grid, cfg->run.seed, reason, sizeof reason) != 0)
-        return dermis_config_problem_set(pr, "device.type", NULL, "%s", reason);
+    if (dermis_session_table_build(&table, &cfg->protocol, &grid, cfg->run.seed, reason, sizeof reason) != 0) {
+        dermis_config_problem_set(pr, "device.type", NULL, "%s", reason);
+        pr->out_of_memory = strcmp(reason, "out of memory") == 0;
+        return -1;
+    }
     return 0;
 }

@@ -88,7 +88,7 @@ static void test_missing_file(void **state)
 {
     (void)state;
     char err[DERMIS_CONFIG_ERROR_MAX];
-    assert_int_equal(load("/nonexistent/dermis.ini", err), 2);
+    assert_int_equal(load("/nonexistent/dermis.ini", err), DERMIS_CONFIG_EINVAL);
     assert_string_equal(err, "/nonexistent/dermis.ini: cannot open: No such file or directory");
 }
 

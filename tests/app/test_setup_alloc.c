@@ -1,9 +1,9 @@
 /* Allocation failures on the set-up path (issue 12), SQLite-style: for N = 1, 2, ... the N-th
  * allocation fails (malloc, calloc and realloc of the code under test are wrapped with GNU ld's
- * --wrap, see tests/CMakeLists.txt), and the whole set-up -- reading and checking the
- * configuration, tissue, model, session table, barrier, solver, state, one step -- must end in a
- * clean "out of memory" (or succeed once N is past the last allocation), never crash, and free
- * every block it allocated. */
+ * --wrap, see tests/CMakeLists.txt), and the whole set-up of a run (app/sim.c, what `dermis run`
+ * does) -- reading and checking the configuration, tissue, model, session table, barrier,
+ * observables, solver, state, the first session and the first solver steps -- must end in a clean
+ * "out of memory" with exit status 1, never crash, and free every block it allocated. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "setup_path.h"
+#include "app/sim.h"
 
 /* The wrapper's counters: the only way to see every allocation of the code under test. */
 static long fail_at = -1; /* 1-based number of the allocation to fail; -1 = none */
@@ -79,36 +79,36 @@ static char *demo_text(void)
     return text;
 }
 
-static setup_status set_up_once(const char *text, setup_path *s, long fail)
+/* Sets up the demo and advances it by its first time step, with allocation `fail` failing
+ * (-1: none). Returns 0, or the status of the failure with its message in err. */
+static int set_up_once(const char *text, long fail, char *err, size_t len)
 {
-    setup_callbacks cb;
+    int status = 0;
     calls = 0;
     fail_at = fail;
-    setup_status status = setup_config(s, text);
-    if (status == SETUP_OK)
-        status = setup_build(s, &cb);
+    dermis_sim *sim = dermis_sim_create_from_ini("demo.ini", text, 1, &status, err, len);
+    if (sim != NULL && dermis_sim_advance_to(sim, sim->cfg->solver.dt_initial_days, err, len) != 0)
+        status = 1;
     fail_at = -1;
+    dermis_sim_free(sim);
     return status;
 }
 
 static void test_every_failed_allocation_ends_cleanly_without_leaks(void **state)
 {
     (void)state;
-    char *text = demo_text();
-    setup_path s = {0};
+    char *text = demo_text(), err[1024] = "";
     long base = live;
-    assert_int_equal(set_up_once(text, &s, -1), SETUP_OK);
+    assert_int_equal(set_up_once(text, -1, err, sizeof err), 0);
     const long total = calls;
-    setup_free(&s);
     assert_int_equal(live, base);
     assert_true(total > 20);
     for (long n = 1; n <= total; n++) {
-        setup_status status = set_up_once(text, &s, n);
-        if (status != SETUP_NO_MEMORY)
-            print_error("allocation %ld of %ld failed: status %d, step %s, message '%s'\n", n, total, status,
-                        s.failed_step != NULL ? s.failed_step : "-", s.err);
-        assert_int_equal(status, SETUP_NO_MEMORY);
-        setup_free(&s);
+        int status = set_up_once(text, n, err, sizeof err);
+        if (status != 1 || strstr(err, "out of memory") == NULL)
+            print_error("allocation %ld of %ld failed: status %d, message '%s'\n", n, total, status, err);
+        assert_int_equal(status, 1);
+        assert_non_null(strstr(err, "out of memory"));
         if (live != base)
             print_error("allocation %ld of %ld failed: %ld blocks leaked\n", n, total, live - base);
         assert_int_equal(live, base);
