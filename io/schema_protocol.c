@@ -1,9 +1,9 @@
 /* Configuration keys of the protocol group: skin site ([skin]), needling device ([device]),
  * session plan ([treatment], [session.N]), topical product ([topical]), lesion ([lesion]) and
- * the reference levels of the outcome observables ([outcome]). See io/schema.h for the columns
- * and model/protocol.h for the fields they fill; numeric defaults are the DERMIS_DEF_* values of
- * model/protocol.h (shared with dermis_protocol_defaults). Sources: the shared model reference,
- * sections c2, c3, d and e, and docs/model.md "Needles, sessions and observables". */
+ * the reference levels of the outcome observables ([outcome]). See io/schema.h for the columns.
+ * Every key but the session list and the per-session sections is a row of the lists in
+ * model/protocol.h (key, unit, default, range, meaning and source written once), expanded here
+ * as io/schema_model.c expands model/params.h. */
 #include "io/schema.h"
 
 #include <math.h>
@@ -13,142 +13,29 @@
 #include "model/protocol.h"
 
 #define P(f) offsetof(dermis_config, protocol.f)
-#define S(x) DERMIS_PROTOCOL_STR(x)
 #define SESSION_STRIDE sizeof(dermis_session_override)
 
-/* The table is laid out by hand, one entry per key, columns in the order of io/schema.h. */
+#define ROW(section, field_, type_, key_, unit_, def, lo, hi, lo_excl, choices_, doc_, source_)                    \
+    {.key = key_, .type = DERMIS_TYPE_##type_, .unit = unit_, .default_text = def, .min = lo, .max = hi,           \
+     .min_exclusive = lo_excl, .choices = choices_, .offset = P(section.field_), .doc = doc_, .source = source_},
+#define SKIN_ROW(...) ROW(skin, __VA_ARGS__)
+#define DEVICE_ROW(...) ROW(device, __VA_ARGS__)
+#define TREATMENT_ROW(...) ROW(treatment, __VA_ARGS__)
+#define TOPICAL_ROW(...) ROW(topical, __VA_ARGS__)
+#define LESION_ROW(...) ROW(lesion, __VA_ARGS__)
+#define OUTCOME_ROW(...) ROW(outcome, __VA_ARGS__)
+
 /* clang-format off */
 const dermis_schema_entry dermis_schema_protocol[] = {
-    /* [skin] */
-    {.key = "skin.site", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "face_cheek",
-     .choices = dermis_site_names, .offset = P(skin.site),
-     .doc = "Anatomical site whose layer thicknesses are used (each overridable below).",
-     .source = "Egawa 2007 (SC), Chopra 2015 and 50 MHz US (face), Xu 2017 (epidermis); see docs/model.md"},
-    {.key = "skin.stratum_corneum_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .min = 0, .max = 1,
-     .min_exclusive = 1, .offset = P(skin.stratum_corneum_mm),
-     .doc = "Stratum corneum thickness; unset uses the site preset.",
-     .source = "Egawa 2007 Raman: cheek 16.8 um, back of hand 29.3 um, forearm 22.6 um"},
-    {.key = "skin.epidermis_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .min = 0, .max = 1,
-     .min_exclusive = 1, .offset = P(skin.epidermis_mm),
-     .doc = "Viable epidermis thickness; unset uses the site preset.",
-     .source = "Chopra 2015: face 29.6-62.6 um; Xu 2017: 99.75 um mean over sites"},
-    {.key = "skin.papillary_dermis_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .min = 0, .max = 2,
-     .min_exclusive = 1, .offset = P(skin.papillary_dermis_mm),
-     .doc = "Papillary dermis thickness; unset uses the site preset (15 % of the dermis, at most 0.3 mm).",
-     .source = "assumption: 0.1-0.2 of the dermis; Sorrell & Caplan 2004 papillary fibroblasts within 0.3 mm"},
-    {.key = "skin.reticular_dermis_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .min = 0, .max = 10,
-     .min_exclusive = 1, .offset = P(skin.reticular_dermis_mm),
-     .doc = "Reticular dermis thickness; unset uses the site preset.",
-     .source = "dermis minus papillary dermis; dermis from 50 MHz US (face) or stated assumptions"},
-    {.key = "skin.capillary_depth_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .min = 0, .max = 10,
-     .min_exclusive = 1, .offset = P(skin.capillary_depth_mm),
-     .doc = "Depth of the papillary capillary loops below the surface; channels reaching it bleed. "
-            "Unset: 0.075 mm below the top of the papillary dermis.",
-     .source = "Braverman & Yen 1977: loops in the papillae, 50-100 um below the epidermis"},
-    /* [device] */
-    {.key = "device.type", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "dermapen",
-     .choices = dermis_device_names, .offset = P(device.type),
-     .doc = "Needling device: dermaroller (drum), dermapen (oscillating cartridge) or channels (explicit density).",
-     .source = "model reference d"},
-    {.key = "device.depth_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .default_text = S(DERMIS_DEF_DEVICE_DEPTH_MM),
-     .min = 0, .max = 3.5, .min_exclusive = 1, .offset = P(device.depth_mm),
-     .doc = "Nominal needle length (roller) or depth setting (pen); the channel depth is this x penetration fraction.",
-     .source = "Harris 2015: median 1.5 mm needle for acne scars; pens 0.25-3.5 mm"},
-    {.key = "device.needle_diameter_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm",
-     .default_text = S(DERMIS_DEF_NEEDLE_DIAMETER_MM), .min = 0.005, .max = 0.5, .offset = P(device.needle_diameter_mm),
-     .doc = "Diameter of the channel a needle leaves at the surface (tissue recoil makes it narrower than the needle).",
-     .source = "Kalluri 2011: 70.7 um channels under a 770 um Dermaroller (140 um needle base)"},
-    {.key = "device.tip_shape", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "cone",
-     .choices = dermis_tip_names, .offset = P(device.tip),
-     .doc = "Channel shape: cone (narrowing to the tip) or cylinder.",
-     .source = "Kalluri 2011 histology: conical channels; Han & Das 2015: shapes vary"},
-    {.key = "device.penetration_fraction", .type = DERMIS_TYPE_NUMBER, .unit = "1",
-     .default_text = S(DERMIS_DEF_PENETRATION_FRACTION), .min = 0, .max = 1, .min_exclusive = 1,
-     .offset = P(device.penetration_fraction),
-     .doc = "Effective channel depth as a fraction of the nominal depth (literature 0.2-0.8).",
-     .source = "Kalluri 2011: ~0.2 (rat, roller); Donnelly 2011: ~0.77 (human, single MN); default mid-range"},
-    {.key = "device.crush_width_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm",
-     .default_text = S(DERMIS_DEF_CRUSH_WIDTH_MM), .min = 0, .max = 0.2, .offset = P(device.crush_width_mm),
-     .doc = "Width of the crushed, partly injured rim around each channel wall.",
-     .source = "assumption: about one cell diameter (10-20 um) of compressed tissue"},
-    {.key = "device.crush_damage", .type = DERMIS_TYPE_NUMBER, .unit = "1", .default_text = S(DERMIS_DEF_CRUSH_DAMAGE),
-     .min = 0, .max = 1, .offset = P(device.crush_damage),
-     .doc = "Injured fraction in the crushed rim (the channel core is fully injured).",
-     .source = "assumption"},
-    {.key = "device.placement", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "random",
-     .choices = dermis_placement_names, .offset = P(device.placement),
-     .doc = "Channel positions: random (Poisson, seeded per session) or pattern (the device lattice per pass).",
-     .source = "numerical choice"},
-    {.key = "device.roller_needles", .type = DERMIS_TYPE_INTEGER, .unit = "1",
-     .default_text = S(DERMIS_DEF_ROLLER_NEEDLES), .min = 1, .max = 2000, .offset = P(device.roller_needles),
-     .doc = "Needles on the roller drum.", .source = "Schwarz & Laaff 2011: Dermaroller MF8, 192 needles"},
-    {.key = "device.roller_rows", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = S(DERMIS_DEF_ROLLER_ROWS),
-     .min = 1, .max = 200, .offset = P(device.roller_rows),
-     .doc = "Needle rows around the drum (pattern placement).", .source = "Schwarz & Laaff 2011: 8 rows of 24"},
-    {.key = "device.roller_drum_diameter_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm",
-     .default_text = S(DERMIS_DEF_ROLLER_DRUM_DIAMETER_MM), .min = 1, .max = 100,
-     .offset = P(device.roller_drum_diameter_mm),
-     .doc = "Drum diameter; one revolution covers pi x diameter x width.", .source = "Schwarz & Laaff 2011: 2 cm drum"},
-    {.key = "device.roller_drum_width_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm",
-     .default_text = S(DERMIS_DEF_ROLLER_DRUM_WIDTH_MM), .min = 1, .max = 100, .offset = P(device.roller_drum_width_mm),
-     .doc = "Drum width along its axis.", .source = "Schwarz & Laaff 2011: 2 cm drum"},
-    {.key = "device.roller_passes", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = S(DERMIS_DEF_ROLLER_PASSES),
-     .min = 1, .max = 100, .offset = P(device.roller_passes),
-     .doc = "Roller passes per session (192 needles x 15 passes = 229 channels per cm^2).",
-     .source = "Fernandes: ~250 cm^-2 after 15 passes; clinical 16-40 passes"},
-    {.key = "device.pen_needles", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = S(DERMIS_DEF_PEN_NEEDLES),
-     .min = 1, .max = 100, .offset = P(device.pen_needles),
-     .doc = "Needles per pen cartridge.", .source = "Dermapen/SkinPen: 11-12 needles; cartridges 9-36"},
-    {.key = "device.pen_frequency_hz", .type = DERMIS_TYPE_NUMBER, .unit = "Hz",
-     .default_text = S(DERMIS_DEF_PEN_FREQUENCY_HZ), .min = 1, .max = 500, .offset = P(device.pen_frequency_hz),
-     .doc = "Pen oscillation frequency.", .source = "Dermapen up to 90-110 Hz; SkinPen 50-83 Hz"},
-    {.key = "device.pen_glide_speed_mm_per_s", .type = DERMIS_TYPE_NUMBER, .unit = "mm s-1",
-     .default_text = S(DERMIS_DEF_PEN_GLIDE_SPEED_MM_PER_S), .min = 0.1, .max = 500,
-     .offset = P(device.pen_glide_speed_mm_per_s),
-     .doc = "Speed at which the pen is glided over the skin.", .source = "model reference d (D): ~2 cm/s"},
-    {.key = "device.pen_path_width_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm",
-     .default_text = S(DERMIS_DEF_PEN_PATH_WIDTH_MM), .min = 0.5, .max = 50, .offset = P(device.pen_path_width_mm),
-     .doc = "Width of the strip one pass of the pen treats.", .source = "model reference d (D): ~0.5 cm"},
-    {.key = "device.pen_passes", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = S(DERMIS_DEF_PEN_PASSES),
-     .min = 1, .max = 50, .offset = P(device.pen_passes),
-     .doc = "Pen passes per session (12 needles x 100 Hz / (20 mm/s x 5 mm) = 1200 channels per cm^2 per pass).",
-     .source = "clinical practice: pens from 2 up to 10-20 passes (model reference d)"},
-    {.key = "device.channels_per_cm2", .type = DERMIS_TYPE_NUMBER, .unit = "cm-2",
-     .default_text = S(DERMIS_DEF_CHANNELS_PER_CM2), .min = 0, .max = 20000, .min_exclusive = 1,
-     .offset = P(device.channels_per_cm2),
-     .doc = "Channel density per session for device.type = channels.",
-     .source = "model reference b6: 50-2500 cm^-2, 250 for a roller"},
-    /* [treatment] */
+    DERMIS_PROTOCOL_SKIN(SKIN_ROW)
+    DERMIS_PROTOCOL_DEVICE(DEVICE_ROW)
+    /* [treatment]: the session list, then the rows */
     {.key = "treatment.session_days", .type = DERMIS_TYPE_LIST, .unit = "day", .default_text = "",
      .min = 0, .max = 3650, .max_count = DERMIS_MAX_SESSIONS, .offset = P(treatment.session_days),
      .count_offset = P(treatment.n_session_days),
      .doc = "Days of the needling sessions, strictly increasing; empty (and no session_count) means no treatment.",
      .source = "clinical series (Harris 2015): e.g. 0, 28, 56", .example = "0, 28, 56"},
-    {.key = "treatment.session_count", .type = DERMIS_TYPE_INTEGER, .unit = "1", .default_text = "0",
-     .min = 0, .max = DERMIS_MAX_SESSIONS, .offset = P(treatment.session_count),
-     .doc = "Alternative to session_days: number of sessions at session_interval_days from first_session_day.",
-     .source = "clinical series (Harris 2015): median 3 treatments"},
-    {.key = "treatment.session_interval_days", .type = DERMIS_TYPE_NUMBER, .unit = "day", .min = 0, .max = 3650,
-     .min_exclusive = 1, .offset = P(treatment.session_interval_days),
-     .doc = "Days between sessions when session_count is used.",
-     .source = "clinical protocols 14-42 days, median 28 (Harris 2015)"},
-    {.key = "treatment.first_session_day", .type = DERMIS_TYPE_NUMBER, .unit = "day",
-     .default_text = S(DERMIS_DEF_FIRST_SESSION_DAY), .min = 0, .max = 3650, .offset = P(treatment.first_session_day),
-     .doc = "Day of the first session when session_count is used.", .source = "numerical choice"},
-    {.key = "treatment.occlusion", .type = DERMIS_TYPE_BOOLEAN, .unit = "", .default_text = "false",
-     .offset = P(treatment.occlusion),
-     .doc = "Occlusive post-care (mask, occlusive serum): channels reseal with the occluded half-life.",
-     .source = "Gupta 2011, Kalluri 2011: occlusion delays resealing"},
-    {.key = "treatment.reseal_half_life_h", .type = DERMIS_TYPE_NUMBER, .unit = "h",
-     .default_text = S(DERMIS_DEF_RESEAL_HALF_LIFE_H), .min = 0.01, .max = 200,
-     .offset = P(treatment.reseal_half_life_h),
-     .doc = "Half-life of channel openness without occlusion.",
-     .source = "Gupta 2011: unoccluded human sites recovered within 2 h (so <= 1 h); Kalluri 2011 rat TEWL 4-5 h"},
-    {.key = "treatment.reseal_half_life_occluded_h", .type = DERMIS_TYPE_NUMBER, .unit = "h",
-     .default_text = S(DERMIS_DEF_RESEAL_HALF_LIFE_OCCLUDED_H), .min = 0.01, .max = 500,
-     .offset = P(treatment.reseal_half_life_occluded_h),
-     .doc = "Half-life of channel openness under occlusion.",
-     .source = "PMC8259462: micropore closure half-life 20-26 h; Gupta 2011: 3-40 h occluded"},
+    DERMIS_PROTOCOL_TREATMENT(TREATMENT_ROW)
     /* [session.N] */
     {.key = "session.#.device", .type = DERMIS_TYPE_ENUM, .unit = "", .choices = dermis_device_names,
      .offset = P(session[0].device), .index_stride = SESSION_STRIDE, .index_max = DERMIS_MAX_SESSIONS,
@@ -157,84 +44,9 @@ const dermis_schema_entry dermis_schema_protocol[] = {
      .min_exclusive = 1, .offset = P(session[0].depth_mm), .index_stride = SESSION_STRIDE,
      .index_max = DERMIS_MAX_SESSIONS,
      .doc = "Nominal needle depth of session N (1-based); unset uses device.depth_mm.", .source = "protocol choice"},
-    /* [topical] */
-    {.key = "topical.applied", .type = DERMIS_TYPE_BOOLEAN, .unit = "", .default_text = "false",
-     .offset = P(topical.applied),
-     .doc = "Apply a product after every session (and, as a control, to untreated skin: field topical_intact).",
-     .source = "protocol choice"},
-    {.key = "topical.concentration_ng_per_ml", .type = DERMIS_TYPE_NUMBER, .unit = "ng mL-1",
-     .default_text = S(DERMIS_DEF_TOPICAL_CONCENTRATION_NG_PER_ML), .min = 0, .max = 1e9,
-     .offset = P(topical.concentration_ng_per_ml),
-     .doc = "Concentration of the product on the skin (delivery is linear in it).", .source = "numerical choice"},
-    {.key = "topical.molecule", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "peptide",
-     .choices = dermis_molecule_names, .offset = P(topical.molecule),
-     .doc = "Size class setting the diffusivity in tissue: small (0.4 kDa) 1.15, peptide (3 kDa) 0.59, "
-            "protein (25 kDa) 0.29 mm^2/day.",
-     .source = "TGF-beta 0.012 mm^2/h (Murphy 2012, reference b6) scaled by Stokes-Einstein M^(-1/3)"},
-    {.key = "topical.diffusivity_mm2_per_day", .type = DERMIS_TYPE_NUMBER, .unit = "mm2 day-1", .min = 0,
-     .max = 1000, .min_exclusive = 1, .offset = P(topical.diffusivity_mm2_per_day),
-     .doc = "Diffusivity of the product in tissue; unset uses topical.molecule.", .source = "user value"},
-    {.key = "topical.start_h", .type = DERMIS_TYPE_NUMBER, .unit = "h", .default_text = S(DERMIS_DEF_TOPICAL_START_H),
-     .min = 0, .max = 2000, .offset = P(topical.start_h),
-     .doc = "Start of the application, hours after each session.", .source = "protocol choice: right after needling"},
-    {.key = "topical.end_h", .type = DERMIS_TYPE_NUMBER, .unit = "h", .default_text = S(DERMIS_DEF_TOPICAL_END_H),
-     .min = 0, .max = 2000, .min_exclusive = 1, .offset = P(topical.end_h),
-     .doc = "End of the application (product removed), hours after each session.",
-     .source = "protocol choice: left on overnight"},
-    {.key = "topical.permeability_intact_cm_per_h", .type = DERMIS_TYPE_NUMBER, .unit = "cm h-1",
-     .default_text = S(DERMIS_DEF_TOPICAL_PERMEABILITY_CM_PER_H), .min = 0, .max = 1,
-     .offset = P(topical.permeability_intact_cm_per_h),
-     .doc = "Permeability coefficient of intact stratum corneum for the product.",
-     .source = "Potts & Guy 1992 estimate for a hydrophilic 500 Da molecule (~1e-6 cm/h)"},
-    {.key = "topical.clearance_per_day", .type = DERMIS_TYPE_NUMBER, .unit = "day-1",
-     .default_text = S(DERMIS_DEF_TOPICAL_CLEARANCE_PER_DAY), .min = 0, .max = 1000,
-     .offset = P(topical.clearance_per_day),
-     .doc = "First-order loss of the product in viable skin (uptake by vessels, degradation).",
-     .source = "assumption: half-life ~8 h"},
-    /* [lesion] */
-    {.key = "lesion.type", .type = DERMIS_TYPE_ENUM, .unit = "", .default_text = "none",
-     .choices = dermis_lesion_names, .offset = P(lesion.type),
-     .doc = "Pre-existing lesion: atrophic acne scar (ice_pick, boxcar, rolling) or stretch_mark.",
-     .source = "Jacob 2001 scar classification; striae: thinned dermis, less collagen and elastin"},
-    {.key = "lesion.centre_x_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .min = 0, .max = 100,
-     .offset = P(lesion.centre_x_mm), .doc = "Lesion centre along x; unset = domain centre.", .source = "numerical choice"},
-    {.key = "lesion.centre_y_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .min = 0, .max = 100,
-     .offset = P(lesion.centre_y_mm), .doc = "Lesion centre along y (3-D); unset = domain centre.",
-     .source = "numerical choice"},
-    {.key = "lesion.width_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .default_text = S(DERMIS_DEF_LESION_WIDTH_MM),
-     .min = 0, .max = 100, .min_exclusive = 1, .offset = P(lesion.width_mm),
-     .doc = "Lesion width (diameter of a scar, width of a stretch-mark band).",
-     .source = "Jacob 2001: ice pick < 2 mm, boxcar 1.5-4 mm, rolling 4-5 mm"},
-    {.key = "lesion.depth_mm", .type = DERMIS_TYPE_NUMBER, .unit = "mm", .default_text = S(DERMIS_DEF_LESION_DEPTH_MM),
-     .min = 0, .max = 10, .min_exclusive = 1, .offset = P(lesion.depth_mm),
-     .doc = "Depth of the collagen deficit below the top of the papillary dermis (scars).",
-     .source = "Jacob 2001: boxcar 0.1-0.5 mm shallow or >= 0.5 mm deep; ice pick to deep dermis"},
-    {.key = "lesion.severity", .type = DERMIS_TYPE_NUMBER, .unit = "1", .default_text = S(DERMIS_DEF_LESION_SEVERITY),
-     .min = 0, .max = 0.95, .offset = P(lesion.severity),
-     .doc = "Fraction of the local collagen (and, for stretch marks, elastin) missing at the lesion's core.",
-     .source = "assumption"},
-    {.key = "lesion.dermal_thinning_fraction", .type = DERMIS_TYPE_NUMBER, .unit = "1",
-     .default_text = S(DERMIS_DEF_LESION_THINNING), .min = 0, .max = 0.9, .offset = P(lesion.dermal_thinning_fraction),
-     .doc = "Stretch marks: fraction of the reticular dermis replaced by subcutis under the band.",
-     .source = "assumption: striae show a thinned dermis"},
-    /* [outcome] */
-    {.key = "outcome.inflammation_reference_per_mm3", .type = DERMIS_TYPE_NUMBER, .unit = "mm-3",
-     .default_text = S(DERMIS_DEF_INFLAMMATION_REFERENCE_PER_MM3), .min = 0, .max = 1e7, .min_exclusive = 1,
-     .offset = P(outcome.inflammation_reference_per_mm3),
-     .doc = "Inflammatory-cell density (neutrophils + non-repair macrophages, above baseline, dermis mean) "
-            "that gives inflammation_index = 1.",
-     .source = "assumption: the resident fibroblast density F0 (model reference b6)"},
-    {.key = "outcome.downtime_threshold", .type = DERMIS_TYPE_NUMBER, .unit = "1",
-     .default_text = S(DERMIS_DEF_DOWNTIME_THRESHOLD), .min = 0, .max = 100, .min_exclusive = 1,
-     .offset = P(outcome.downtime_threshold),
-     .doc = "inflammation_index below which the visible downtime after a session ends.",
-     .source = "assumption: calibrate so downtime is 1-2 days at 1.5 mm (erythema 24-48 h, Harris 2015)"},
-    {.key = "outcome.stiffness_collagen_weight", .type = DERMIS_TYPE_NUMBER, .unit = "1",
-     .default_text = S(DERMIS_DEF_STIFFNESS_COLLAGEN_WEIGHT), .min = 0, .max = 1,
-     .offset = P(outcome.stiffness_collagen_weight),
-     .doc = "Weight of collagen I (the rest: elastin) in the relative dermal stiffness proxy.",
-     .source = "assumption: collagen carries most of the load, elastin the low-strain response "
-               "(Buganza Tepole & Kuhl)"},
+    DERMIS_PROTOCOL_TOPICAL(TOPICAL_ROW)
+    DERMIS_PROTOCOL_LESION(LESION_ROW)
+    DERMIS_PROTOCOL_OUTCOME(OUTCOME_ROW)
 };
 /* clang-format on */
 const size_t dermis_schema_protocol_count = sizeof dermis_schema_protocol / sizeof dermis_schema_protocol[0];

@@ -1,10 +1,12 @@
-/* Protocol parameters: choice names, defaults and cross-key checks (see protocol.h).
- * The defaults are the DERMIS_DEF_* values of protocol.h, which the schema shares. */
+/* Protocol parameters: choice names, defaults (from the rows of protocol.h) and cross-key checks
+ * (see protocol.h). */
 #include "model/protocol.h"
 
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "model/device.h"
 
@@ -15,89 +17,56 @@ const char *const dermis_placement_names[] = {"random", "pattern", NULL};
 const char *const dermis_molecule_names[] = {"small", "peptide", "protein", NULL};
 const char *const dermis_lesion_names[] = {"none", "ice_pick", "boxcar", "rolling", "stretch_mark", NULL};
 
-static void skin_defaults(dermis_skin_params *s)
+/* The default of one row from its INI text (NULL = unset), as the configuration reader reads it:
+ * the rows hold each default once, as text, for this function and for the schema. */
+static void default_NUMBER(double *x, const char *text, const char *const *choices)
 {
-    s->site = DERMIS_SITE_FACE_CHEEK;
-    s->stratum_corneum_mm = NAN;
-    s->epidermis_mm = NAN;
-    s->papillary_dermis_mm = NAN;
-    s->reticular_dermis_mm = NAN;
-    s->capillary_depth_mm = NAN;
+    (void)choices;
+    *x = text != NULL ? strtod(text, NULL) : NAN;
 }
 
-static void device_defaults(dermis_device_params *d)
+static void default_INTEGER(long *x, const char *text, const char *const *choices)
 {
-    d->type = DERMIS_DEVICE_DERMAPEN;
-    d->depth_mm = DERMIS_DEF_DEVICE_DEPTH_MM;
-    d->needle_diameter_mm = DERMIS_DEF_NEEDLE_DIAMETER_MM;
-    d->tip = DERMIS_TIP_CONE;
-    d->penetration_fraction = DERMIS_DEF_PENETRATION_FRACTION;
-    d->crush_width_mm = DERMIS_DEF_CRUSH_WIDTH_MM;
-    d->crush_damage = DERMIS_DEF_CRUSH_DAMAGE;
-    d->placement = DERMIS_PLACEMENT_RANDOM;
-    d->roller_needles = DERMIS_DEF_ROLLER_NEEDLES;
-    d->roller_rows = DERMIS_DEF_ROLLER_ROWS;
-    d->roller_drum_diameter_mm = DERMIS_DEF_ROLLER_DRUM_DIAMETER_MM;
-    d->roller_drum_width_mm = DERMIS_DEF_ROLLER_DRUM_WIDTH_MM;
-    d->roller_passes = DERMIS_DEF_ROLLER_PASSES;
-    d->pen_needles = DERMIS_DEF_PEN_NEEDLES;
-    d->pen_frequency_hz = DERMIS_DEF_PEN_FREQUENCY_HZ;
-    d->pen_glide_speed_mm_per_s = DERMIS_DEF_PEN_GLIDE_SPEED_MM_PER_S;
-    d->pen_path_width_mm = DERMIS_DEF_PEN_PATH_WIDTH_MM;
-    d->pen_passes = DERMIS_DEF_PEN_PASSES;
-    d->channels_per_cm2 = DERMIS_DEF_CHANNELS_PER_CM2;
+    (void)choices;
+    *x = text != NULL ? strtol(text, NULL, 10) : 0;
 }
 
-static void treatment_defaults(dermis_treatment_params *t)
+static void default_BOOLEAN(int *x, const char *text, const char *const *choices)
 {
-    t->n_session_days = 0;
-    for (size_t k = 0; k < DERMIS_MAX_SESSIONS; ++k)
-        t->session_days[k] = 0.0;
-    t->session_count = 0;
-    t->session_interval_days = NAN;
-    t->first_session_day = DERMIS_DEF_FIRST_SESSION_DAY;
-    t->occlusion = 0;
-    t->reseal_half_life_h = DERMIS_DEF_RESEAL_HALF_LIFE_H;
-    t->reseal_half_life_occluded_h = DERMIS_DEF_RESEAL_HALF_LIFE_OCCLUDED_H;
+    (void)choices;
+    *x = text != NULL && strcmp(text, "true") == 0;
 }
 
-static void topical_defaults(dermis_topical_params *t)
+static void default_ENUM(int *x, const char *text, const char *const *choices)
 {
-    t->applied = 0;
-    t->concentration_ng_per_ml = DERMIS_DEF_TOPICAL_CONCENTRATION_NG_PER_ML;
-    t->molecule = DERMIS_MOLECULE_PEPTIDE;
-    t->diffusivity_mm2_per_day = NAN;
-    t->start_h = DERMIS_DEF_TOPICAL_START_H;
-    t->end_h = DERMIS_DEF_TOPICAL_END_H;
-    t->permeability_intact_cm_per_h = DERMIS_DEF_TOPICAL_PERMEABILITY_CM_PER_H;
-    t->clearance_per_day = DERMIS_DEF_TOPICAL_CLEARANCE_PER_DAY;
+    *x = -1;
+    for (int i = 0; text != NULL && choices[i] != NULL; ++i)
+        if (strcmp(text, choices[i]) == 0) *x = i;
 }
 
-static void lesion_defaults(dermis_lesion_params *l)
-{
-    l->type = DERMIS_LESION_NONE;
-    l->centre_x_mm = NAN;
-    l->centre_y_mm = NAN;
-    l->width_mm = DERMIS_DEF_LESION_WIDTH_MM;
-    l->depth_mm = DERMIS_DEF_LESION_DEPTH_MM;
-    l->severity = DERMIS_DEF_LESION_SEVERITY;
-    l->dermal_thinning_fraction = DERMIS_DEF_LESION_THINNING;
-}
+#define DEFAULT_ROW(section, field, type, key, unit, def, lo, hi, lo_excl, choices, doc, source) \
+    default_##type(&p->section.field, def, choices);
+#define SKIN_DEFAULT(...) DEFAULT_ROW(skin, __VA_ARGS__)
+#define DEVICE_DEFAULT(...) DEFAULT_ROW(device, __VA_ARGS__)
+#define TREATMENT_DEFAULT(...) DEFAULT_ROW(treatment, __VA_ARGS__)
+#define TOPICAL_DEFAULT(...) DEFAULT_ROW(topical, __VA_ARGS__)
+#define LESION_DEFAULT(...) DEFAULT_ROW(lesion, __VA_ARGS__)
+#define OUTCOME_DEFAULT(...) DEFAULT_ROW(outcome, __VA_ARGS__)
 
 void dermis_protocol_defaults(dermis_protocol_params *p)
 {
-    skin_defaults(&p->skin);
-    device_defaults(&p->device);
-    treatment_defaults(&p->treatment);
+    DERMIS_PROTOCOL_SKIN(SKIN_DEFAULT)
+    DERMIS_PROTOCOL_DEVICE(DEVICE_DEFAULT)
+    DERMIS_PROTOCOL_TREATMENT(TREATMENT_DEFAULT)
+    DERMIS_PROTOCOL_TOPICAL(TOPICAL_DEFAULT)
+    DERMIS_PROTOCOL_LESION(LESION_DEFAULT)
+    DERMIS_PROTOCOL_OUTCOME(OUTCOME_DEFAULT)
+    p->treatment.n_session_days = 0;
     for (size_t k = 0; k < DERMIS_MAX_SESSIONS; ++k) {
+        p->treatment.session_days[k] = 0.0;
         p->session[k].device = -1;
         p->session[k].depth_mm = NAN;
     }
-    topical_defaults(&p->topical);
-    lesion_defaults(&p->lesion);
-    p->outcome.inflammation_reference_per_mm3 = DERMIS_DEF_INFLAMMATION_REFERENCE_PER_MM3;
-    p->outcome.downtime_threshold = DERMIS_DEF_DOWNTIME_THRESHOLD;
-    p->outcome.stiffness_collagen_weight = DERMIS_DEF_STIFFNESS_COLLAGEN_WEIGHT;
 }
 
 /* Fills the problem (key, then a printf-style reason) and returns -1. */

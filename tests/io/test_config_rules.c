@@ -171,6 +171,23 @@ static void test_estimate_grows_with_the_grid(void **state)
     free(cfg);
 }
 
+/* The protocol rows (model/protocol.h) give the schema and dermis_protocol_defaults one source:
+ * the defaults the model fills in are bit for bit those the configuration reader reads. */
+static void test_protocol_defaults_are_the_schema_defaults(void **state)
+{
+    (void)state;
+    dermis_config *cfg = malloc(sizeof *cfg);
+    dermis_protocol_params *p = malloc(sizeof *p);
+    assert_non_null(cfg);
+    assert_non_null(p);
+    dermis_config_defaults(cfg);
+    memset(p, 0, sizeof *p);
+    dermis_protocol_defaults(p);
+    assert_memory_equal(p, &cfg->protocol, sizeof *p);
+    free(p);
+    free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -181,6 +198,7 @@ int main(void)
         cmocka_unit_test(test_step_limit_that_cannot_be_met_is_refused),
         cmocka_unit_test(test_messages_stay_on_one_line),
         cmocka_unit_test(test_estimate_grows_with_the_grid),
+        cmocka_unit_test(test_protocol_defaults_are_the_schema_defaults),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
