@@ -352,9 +352,14 @@ static int create_field(dermis_output *o, size_t k, const dermis_var_meta *meta)
     for (int a = 0; a < r; a++)
         dims[a + 1] = maxdims[a + 1] = space[a];
     field_chunk(space, r, elem, chunk + 1);
+    /* The fill value is given in the file's own type: HDF5's double-to-float conversion of a NaN
+     * raises FE_INVALID, which the debug and sanitizer builds trap. */
     double fill = NAN;
+    float fill32 = NAN;
     hid_t ftype = o->float32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
-    hid_t d = create_dataset(o->file, meta->name, ftype, r + 1, dims, maxdims, chunk, H5T_NATIVE_DOUBLE, &fill);
+    hid_t d = create_dataset(o->file, meta->name, ftype, r + 1, dims, maxdims, chunk,
+                             o->float32 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE,
+                             o->float32 ? (const void *)&fill32 : (const void *)&fill);
     o->field_dsets[k] = d;
     if (d < 0)
         return -1;
