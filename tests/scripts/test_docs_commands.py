@@ -1,8 +1,8 @@
 """Runs every shell command shown in README.md and docs/*.md (fenced ```sh / ```bash blocks), so the
 docs cannot drift from the program (issue 13).
 
-Each command runs in a scratch directory that links the repository's configs/, scripts/, tests/ and
-docs/, with `dermis` (or build/<preset>/dermis) replaced by the binary under test. Placeholders
+Each command runs in a scratch directory that links the repository's configs/, scripts/, tests/,
+docs/ and web/, with `dermis` (or build/<preset>/dermis) replaced by the binary under test. Placeholders
 are real files there: my.ini is a copy of configs/demo.ini, and an input *.nc that does not exist
 yet (OUT.nc, out/default.nc, ...) is written first by a short run of configs/default.ini.
 `dermis run` is checked twice: `dermis check` with the exact configuration and overrides shown,
@@ -31,6 +31,8 @@ SKIPPED = {
     "bash tests/fuzz/run.sh": "builds the clang fuzz preset; script_test_fuzz_smoke runs the fuzzer",
     "bash scripts/make_docs.sh": "rewrites docs/parameters.md in the source tree; "
                                  "script_test_docs_parameters runs it on a copy",
+    "bash scripts/web_demo.sh": "serves the teaching page until stopped; the web-labelled page test builds "
+                                "and drives it",
 }
 
 # Appended to `dermis run` so that a documented run takes seconds: one simulated day, one session.
@@ -115,8 +117,9 @@ def main():
         return 1
     failures = ran = 0
     with tempfile.TemporaryDirectory() as cwd:
-        for name in ("configs", "scripts", "tests", "docs"):
-            os.symlink(os.path.join(SOURCE, name), os.path.join(cwd, name))
+        for name in ("configs", "scripts", "tests", "docs", "web"):
+            if os.path.exists(os.path.join(SOURCE, name)):
+                os.symlink(os.path.join(SOURCE, name), os.path.join(cwd, name))
         for source, line in commands:
             words = shlex.split(line, comments=True)
             reason = skip_reason(words)
@@ -131,7 +134,7 @@ def main():
             try:
                 make_fixtures(words, cwd)
                 results = [run(w, cwd) for w in attempts]
-            except (RuntimeError, subprocess.TimeoutExpired) as e:
+            except (RuntimeError, OSError, subprocess.TimeoutExpired) as e:
                 print(f"FAIL: {source}: {line}\n      {e}")
                 failures += 1
                 continue
