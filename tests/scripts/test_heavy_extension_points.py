@@ -32,7 +32,7 @@ import tempfile
 ROOT = os.environ.get("DERMIS_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "scripts", "extension_points")
 COPY = ["CMakeLists.txt", "CMakePresets.json", "app", "bench", "io", "model", "scripts", "solver", "tests"]
-SECTIONS = {"field": "A field", "device": "A device", "observable": "An observable"}
+SECTIONS = {"field": "A field", "device": "A device", "observable": "An observable"}  # kind: doc heading
 
 
 def fail(msg):
@@ -90,14 +90,19 @@ def before(text, anchor, code):
     return text[:i] + code + text[i:]
 
 
-def before_initializer_end(text, anchor, item, closing="};", closing_item=None):
-    """Inserts item before the first `closing` (default: the '};' that ends the initializer)
-    after anchor."""
+def before_closing(text, anchor, code, closing="};"):
+    """Inserts code before the first `closing` after anchor (by default the '};' that ends the
+    initializer starting at anchor)."""
     start = text.find(anchor)
     if start < 0:
         fail("anchor not found: %r" % anchor)
     end = text.find(closing, start)
-    return text[:end] + (closing_item or item) + text[end:]
+    return text[:end] + code + text[end:]
+
+
+def table_row(text, table, function, row):
+    """A row of the const table that starts with `table`, and the row's function before it."""
+    return before_closing(before(text, table, function), table, "    " + row + "\n")
 
 
 def edit(tree, path, fn):
@@ -155,28 +160,21 @@ def add_field(tree):
 
 def add_device(tree):
     edit(tree, "model/protocol.h", lambda t: before(t, "DERMIS_N_DEVICES", "DERMIS_DEVICE_PROBE_STAMP,\n    "))
-    edit(tree, "model/protocol.c", lambda t: before_initializer_end(t, "dermis_device_names[] = {", "", "NULL",
-                                                                      '"probe_stamp", '))
-    stamp = ("/* Probe stamp: twice the explicit channel density in one press. */\n"
-             "static double probe_stamp_density(const dermis_device_params *d) { return 2.0 * d->channels_per_cm2; }\n\n")
-
-    def device(t):
-        t = before(t, "static const dermis_device_kind devices", stamp)
-        return before_initializer_end(t, "static const dermis_device_kind devices",
-                                      '    [DERMIS_DEVICE_PROBE_STAMP] = {"probe_stamp", probe_stamp_density, single_pass, NULL},\n')
-    edit(tree, "model/device.c", device)
+    edit(tree, "model/protocol.c", lambda t: before_closing(t, "dermis_device_names[] = {", '"probe_stamp", ', "NULL"))
+    edit(tree, "model/device.c", lambda t: table_row(
+        t, "static const dermis_device_kind devices",
+        "/* Probe stamp: twice the explicit channel density in one press. */\n"
+        "static double probe_stamp_density(const dermis_device_params *d) { return 2.0 * d->channels_per_cm2; }\n\n",
+        '[DERMIS_DEVICE_PROBE_STAMP] = {"probe_stamp", probe_stamp_density, single_pass, NULL},'))
 
 
 def add_observable(tree):
-    fn = ("/* The simulated time (a probe of the observable table). */\n"
-          "static void probe_time(dermis_observables *o, double t_day, const double *u, double *out)\n"
-          "{\n    (void)o;\n    (void)u;\n    *out = t_day;\n}\n\n")
-
-    def observables(t):
-        t = before(t, "static const observable_row rows[]", fn)
-        return before_initializer_end(t, "static const observable_row rows[]",
-                                      '    {"probe_time_days", "day", "simulated time", 0, 0, probe_time},\n')
-    edit(tree, "model/observables.c", observables)
+    edit(tree, "model/observables.c", lambda t: table_row(
+        t, "static const observable_row rows[]",
+        "/* The simulated time (a probe of the observable table). */\n"
+        "static void probe_time(dermis_observables *o, double t_day, const double *u, double *out)\n"
+        "{\n    (void)o;\n    (void)u;\n    *out = t_day;\n}\n\n",
+        '{"probe_time_days", "day", "simulated time", 0, 0, probe_time},'))
 
 
 # ------------------------------------------------------------------ build and run ------------
@@ -248,9 +246,9 @@ def main():
             touched = changed_files(before_edit, tree)
             shutil.rmtree(before_edit)
             if touched != lists[kind]:
-                fail("adding a %s touched %s, docs/architecture.md lists %s" %
-                     (kind, sorted(touched), sorted(lists[kind])))
-            print("ok: adding a %s touches only %s" % (kind, ", ".join(sorted(touched))))
+                fail("adding %s touched %s, docs/architecture.md lists %s" %
+                     (SECTIONS[kind].lower(), sorted(touched), sorted(lists[kind])))
+            print("ok: adding %s touches only %s" % (SECTIONS[kind].lower(), ", ".join(sorted(touched))))
         shutil.rmtree(pristine)
         shutil.copy2(os.path.join(HERE, "probe.c"), os.path.join(tree, "tests", "model", "test_extension_probe.c"))
 
