@@ -74,6 +74,9 @@ def skip_reason(words):
             return reason
     if not is_dermis(words[0]) and shutil.which(words[0]) is None:
         return f"{words[0]} is not installed"
+    # ParaView renders through X: without a display only the xvfb-run form can work.
+    if words[0] in ("pvpython", "paraview") and not os.environ.get("DISPLAY"):
+        return f"{words[0]} needs a display (no DISPLAY here; the xvfb-run line covers it)"
     return None
 
 
