@@ -36,10 +36,20 @@ def run(cfg, out_name, *overrides, threads=1, restart=None, expect=0):
 
 
 def observables(path):
-    """time_obs and every observable series of an output file, as numpy arrays."""
+    """The observables group's time and every observable series under its flat name
+    (<variable>_<region> for per-region variables, as documented in docs/output.md)."""
     with h5py.File(path, "r") as f:
-        series = {k: f[k][:] for k in f if f[k].ndim == 1 and f[k].dims[0].keys() == ["time_obs"]}
-        return f["time_obs"][:], series
+        g = f["observables"]
+        regions = [r.decode() if isinstance(r, bytes) else r for r in g["region"][:]]
+        series = {}
+        for k in g:
+            if k in ("time", "region"):
+                continue
+            if g[k].ndim == 2:
+                series.update({f"{k}_{r}": g[k][:, i] for i, r in enumerate(regions)})
+            else:
+                series[k] = g[k][:]
+        return g["time"][:], series
 
 
 def fields(path):
