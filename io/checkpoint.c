@@ -110,19 +110,60 @@ static int write_scalars(hid_t f, const dermis_checkpoint *c)
     return status;
 }
 
+/* Writes n bytes to a new file at path with plain POSIX I/O. */
+static int write_bytes(const char *path, const void *data, size_t n)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd < 0)
+        return -1;
+    const char *p = data;
+    while (n > 0) {
+        ssize_t k = write(fd, p, n);
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k <= 0) {
+            int e = k < 0 ? errno : ENOSPC;
+            close(fd);
+            errno = e;
+            return -1;
+        }
+        p += k;
+        n -= (size_t)k;
+    }
+    return close(fd);
+}
+
+/* The checkpoint is built in memory (HDF5 core driver, no backing store) and its image written
+ * with plain POSIX I/O: a full disk is then an ordinary write error. Written through HDF5, it
+ * made H5Fclose fail, which left a broken file id that crashed the library at exit. */
 static int write_hdf5(const char *tmp, const dermis_checkpoint *c, char *err)
 {
-    hid_t fapl = dermis_h5_fapl(0);
-    errno = 0;
-    hid_t f = fapl >= 0 ? H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl) : H5I_INVALID_HID;
+    /* Lowest format bound "earliest": a superblock without the "open for writing" status flags,
+     * which the image of an open file would otherwise carry. */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    const size_t increment = (size_t)1 << 20;
+    hid_t f = H5I_INVALID_HID;
+    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V110) >= 0 &&
+        H5Pset_fapl_core(fapl, increment, 0) >= 0)
+        f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     if (fapl >= 0)
         H5Pclose(fapl);
     if (f < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot create checkpoint%s%s", tmp, errno ? ": " : "",
-                              errno ? strerror(errno) : "");
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot create checkpoint in memory", tmp);
     int status = write_scalars(f, c) | write_state(f, c) | write_rng(f, c);
-    if (H5Fclose(f) < 0 || status != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write checkpoint (disk full?)", tmp);
+    void *image = NULL;
+    ssize_t size = status == 0 && H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0 ? H5Fget_file_image(f, NULL, 0) : -1;
+    if (size > 0 && (image = malloc((size_t)size)) != NULL && H5Fget_file_image(f, image, (size_t)size) != size)
+        size = -1;
+    if (H5Fclose(f) < 0 || status != 0 || size <= 0 || !image) {
+        free(image);
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot build the checkpoint (out of memory?)", tmp);
+    }
+    errno = 0;
+    status = write_bytes(tmp, image, (size_t)size);
+    free(image);
+    if (status != 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write checkpoint: %s", tmp, strerror(errno ? errno : EIO));
     return 0;
 }
 

@@ -15,13 +15,23 @@
  * compressed chunk would be reallocated on every append and leave the old copy as dead space
  * (the cause of 68 MB files holding 1.7 MB of data). Fields are written one whole frame (chunk)
  * at a time, once, so they may be compressed.
+ *
+ * Full disk (why): an HDF5 flush or close that fails for lack of room leaves a broken file id
+ * (and the library crashed on it at exit). So the writer never lets HDF5 meet a full disk:
+ * before each append it reserves, beyond the end of the file, room for the append plus a margin
+ * for closing (fallocate KEEP_SIZE: blocks allocated, size unchanged). If that reservation
+ * fails, the append is refused before anything is written and the run ends cleanly with every
+ * complete frame; the margin is released at close.
  */
+#define _GNU_SOURCE /* fallocate */
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -41,6 +51,9 @@
 #define SERIES_CHUNK_MAX 16384
 #define OBS_GROUP "observables"
 #define SESSIONS_GROUP "sessions"
+/* Room kept free beyond the file for dropping a partial frame, closing and recording the
+ * run status. */
+#define CLOSE_MARGIN_BYTES ((off_t)1 << 17)
 #define TIME_LONG_NAME "time since the start of the run (0 = the untreated baseline)"
 
 typedef struct {
@@ -60,6 +73,7 @@ typedef struct {
     hid_t obs_time_dset;
     size_t frames;
     size_t rows;
+    off_t frame_bytes;           /* upper bound of the file growth of one frame */
 } nc_writer;
 
 /* ---- allocation ---- */
@@ -149,6 +163,9 @@ static nc_writer *writer_alloc(const char *path, const dermis_output_spec *spec,
     for (size_t s = 0; s < spec->n_fields; s++)
         w->n_written += !spec->field_selected || spec->field_selected[s];
     w->n_obs = spec->n_observables;
+    /* A frame's raw data (compression only shrinks it) and 1/8 for its chunk index and headers. */
+    w->frame_bytes = (off_t)(w->n_written * dermis_grid_voxels(spec->grid) * (w->float32 ? 4 : 8));
+    w->frame_bytes += w->frame_bytes / 8;
     w->path = copy_string(path);
     w->state_index = calloc(w->n_written + 1, sizeof *w->state_index);
     w->field_names = calloc(w->n_written + 1, sizeof *w->field_names);
@@ -698,6 +715,52 @@ static int write_provenance(nc_writer *w, const dermis_output_spec *spec, char *
     return status == 0 ? 0 : dermis_h5_fail(err, ERR_SIZE, "%s: cannot write provenance attributes", w->path);
 }
 
+/* ---- room on the disk ---- */
+
+/* Reserves `bytes` beyond the current end of the file at path (see the top of the file).
+ * Returns 0, or -1 with errno ENOSPC/EDQUOT when the disk has no room; a file system without
+ * fallocate is not checked. */
+static int reserve_room(const char *path, off_t bytes)
+{
+#ifdef FALLOC_FL_KEEP_SIZE
+    int fd = open(path, O_RDWR);
+    if (fd < 0)
+        return 0;
+    struct stat st;
+    int status = 0;
+    if (fstat(fd, &st) == 0 && fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, bytes) != 0 &&
+        (errno == ENOSPC || errno == EDQUOT))
+        status = -1;
+    int e = errno;
+    close(fd);
+    errno = e;
+    return status;
+#else
+    (void)path, (void)bytes;
+    return 0;
+#endif
+}
+
+/* Gives the reserved blocks beyond the end of the file back to the disk. */
+static void release_room(const char *path)
+{
+    int fd = open(path, O_RDWR);
+    if (fd < 0)
+        return;
+    struct stat st;
+    if (fstat(fd, &st) == 0 && ftruncate(fd, st.st_size) != 0)
+        errno = 0; /* nothing was reserved, or the file system keeps no reservations */
+    close(fd);
+}
+
+/* Before an append: room for `bytes` more plus the closing margin, or a clean refusal. */
+static int ensure_room(const nc_writer *w, off_t bytes, const char *what, char *err)
+{
+    if (reserve_room(w->path, bytes + CLOSE_MARGIN_BYTES) == 0)
+        return 0;
+    return dermis_h5_fail(err, ERR_SIZE, "%s: disk full: no room for %s (%s)", w->path, what, strerror(errno));
+}
+
 /* ---- file open/create ---- */
 
 static hid_t create_file(const char *path, char *err)
@@ -738,6 +801,11 @@ static void *nc_create(const char *path, const dermis_output_spec *spec, char *e
     if (!w)
         return NULL;
     w->file = create_file(path, err);
+    if (w->file >= 0 && ensure_room(w, CLOSE_MARGIN_BYTES, "the file's metadata", err) != 0) {
+        writer_free(w);
+        remove(path); /* holds nothing but an HDF5 superblock */
+        return NULL;
+    }
     if (w->file < 0 || write_provenance(w, spec, err) != 0 ||
         (create_coordinates(w, spec) != 0 && dermis_h5_fail(err, ERR_SIZE, "%s: cannot create coordinates", path)) ||
         create_fields(w, spec, err) != 0 || write_layer_map(w, spec, err) != 0 || create_observables(w, spec, err) != 0 ||
@@ -802,6 +870,8 @@ static int nc_frame(void *wp, const dermis_output_history *h, const double *u, c
     nc_writer *w = wp;
     double t_day = h->frame_times[h->n_frames - 1];
     size_t voxels = dermis_grid_voxels(&w->grid), n = w->frames + 1;
+    if (ensure_room(w, w->frame_bytes, "the next frame", err) != 0)
+        return -1;
     /* Fields first and the time coordinate last, so a reader that trusts len(time) never sees
      * a frame whose fields are incomplete. HDF5 converts double to float32 when asked. */
     for (size_t k = 0; k < w->n_written; k++)
@@ -822,6 +892,8 @@ static int nc_observables(void *wp, double t_day, const double *values, char *er
 {
     nc_writer *w = wp;
     size_t n = w->rows + 1, offset = 0;
+    if (ensure_room(w, 0, "the next observable row", err) != 0)
+        return -1;
     for (size_t j = 0; j < w->n_obs; j++) {
         if (append_row(w->obs_dsets[j], n, values + offset) != 0) {
             roll_back(w->obs_dsets, w->n_obs, w->obs_time_dset, w->rows);
@@ -989,6 +1061,7 @@ static int nc_close(void *wp, const dermis_output_summary *s, char *err)
         status = dermis_h5_fail(err, ERR_SIZE, "%s: cannot close the output (disk full?)", w->path);
     if (write_final_attrs(w, s, status == 0 ? err : (char[ERR_SIZE]){0}) != 0 && status == 0)
         status = -1;
+    release_room(w->path);
     writer_free(w);
     return status;
 }
