@@ -100,6 +100,10 @@ int dermis_output_write_observables(dermis_output *o, double t_day, const double
 size_t dermis_output_frames(const dermis_output *o);
 size_t dermis_output_observable_rows(const dermis_output *o);
 
+/* The XDMF sidecar's path for an output path: OUT.nc -> OUT.xmf, any other name + ".xmf".
+ * malloc'ed (NULL if memory ran out). */
+char *dermis_output_sidecar_path(const char *path);
+
 /* Moves the output (and its companion files) to new_path while it is being written. */
 int dermis_output_rename(dermis_output *o, const char *new_path, char err[DERMIS_OUTPUT_ERROR_MAX]);
 

@@ -48,8 +48,7 @@ static char *copy_string(const char *s)
     return c;
 }
 
-/* OUT.nc -> OUT.xmf; any other name gets ".xmf" appended. */
-static char *sidecar_path(const char *path)
+char *dermis_output_sidecar_path(const char *path)
 {
     size_t n = strlen(path);
     char *x = malloc(n + 5);
@@ -83,7 +82,7 @@ static void xdmf_free(xdmf_writer *x)
 
 static int set_paths(xdmf_writer *x, const char *path)
 {
-    char *xmf = sidecar_path(path);
+    char *xmf = dermis_output_sidecar_path(path);
     char *data = absolute_path(path);
     if (!xmf || !data) {
         free(xmf);

@@ -62,6 +62,37 @@ def check_xarray(path, d, frames):
             assert list(s["session_device"].values) == ["dermapen", "dermapen", "dermaroller"]
 
 
+def check_cf_rules(path):
+    """The CF rules the file relies on (Debian has no CF checker; docs/output.md lists them and
+    the deviations): in every group, each dimension has a coordinate variable or is a pure
+    dimension, at most one T axis, numeric variables carry units and long_name (a flag variable
+    carries flag_values/flag_meanings instead of units), string variables carry no units, and
+    _FillValue has the variable's type."""
+    import h5netcdf
+
+    with h5netcdf.File(path, "r") as f:
+        groups = [f] + [f[g] for g in f.groups]
+        assert sorted(f.groups) == ["observables", "sessions"], list(f.groups)
+        for g in groups:
+            t_axes = [n for n, v in g.variables.items() if v.attrs.get("axis") == "T"]
+            assert len(t_axes) <= 1, (g.name, t_axes)
+            for name, v in g.variables.items():
+                where = f"{g.name}/{name}"
+                if v.dtype.kind in "OSU":
+                    assert "units" not in v.attrs, where
+                    continue
+                assert "long_name" in v.attrs, where
+                if "flag_values" in v.attrs:
+                    assert len(v.attrs["flag_values"]) == len(v.attrs["flag_meanings"].split()), where
+                    assert "units" not in v.attrs, where
+                elif name != "session":  # the pure dimension "session" is not a netCDF variable
+                    assert "units" in v.attrs, where
+                if "_FillValue" in v.attrs:
+                    assert np.asarray(v.attrs["_FillValue"]).dtype == v.dtype, where
+                for d in v.dimensions:
+                    assert d in g.dimensions or d in f.dimensions, (where, d)
+
+
 def check_ncdump(path):
     if not shutil.which("ncdump"):
         print("SKIP ncdump: not installed")
@@ -156,6 +187,7 @@ def main():
         check_h5py(path, d, frames)
         check_xarray(path, d, frames)
         check_ncdump(path)
+        check_cf_rules(path)
         check_paraview(path, d, frames)
     check_float32_subset(tmp)
     print("readers OK")
