@@ -37,6 +37,7 @@ typedef struct {
     int float32;
     size_t n_vars;
     char **var_names;        /* written fields */
+    int has_layer;           /* the data file has the static layer map */
 } xdmf_writer;
 
 static char *copy_string(const char *s)
@@ -105,6 +106,7 @@ static xdmf_writer *xdmf_alloc(const char *path, const dermis_output_spec *spec,
     }
     x->grid = *spec->grid;
     x->float32 = spec->float32 != 0;
+    x->has_layer = spec->layer != NULL;
     for (size_t s = 0; s < spec->n_fields; s++)
         x->n_vars += !spec->field_selected || spec->field_selected[s];
     x->var_names = calloc(x->n_vars + 1, sizeof *x->var_names);
@@ -191,6 +193,13 @@ static void write_frame(FILE *f, const xdmf_writer *x, const dermis_output_histo
         fprintf(f, "\">%s:/%s|", x->data_path, x->var_names[v]);
         write_hyperslab(f, &x->grid, frame, h->n_frames);
         fprintf(f, "</DataItem>\n    </Attribute>\n");
+    }
+    if (x->has_layer) { /* the same static map in every frame: colour by it to see the layers */
+        fprintf(f, "    <Attribute Name=\"layer\" AttributeType=\"Scalar\" Center=\"Cell\">\n"
+                   "     <DataItem Format=\"HDF\" NumberType=\"Char\" Precision=\"1\" Dimensions=\"");
+        for (size_t a = 0; a < rank; a++)
+            fprintf(f, a ? " %zu" : "%zu", dims[a]);
+        fprintf(f, "\">%s:/layer</DataItem>\n    </Attribute>\n", x->data_path);
     }
     fprintf(f, "   </Grid>\n");
 }
