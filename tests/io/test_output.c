@@ -318,6 +318,35 @@ static void test_sidecar(void **state)
     assert_null(strstr(text, "frame_3"));
 }
 
+/* Writing under a temporary name and moving the live output into place keeps every frame, and
+ * the sidecar follows: written under the new name, pointing at the new data file. */
+static void test_rename_while_writing(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 2);
+    char err[DERMIS_OUTPUT_ERROR_MAX];
+    remove("test_output_moved.nc");
+    dermis_output *o = dermis_output_create("test_output_tmpname.nc", &fx.spec, err);
+    assert_non_null(o);
+    write_frames(o, &fx, 0, 1);
+    if (dermis_output_rename(o, "test_output_moved.nc", err) != 0)
+        fail_msg("%s", err);
+    write_frames(o, &fx, 1, 3);
+    assert_int_equal(dermis_output_close(o, "completed", NULL, 1.0, err), 0);
+    check_file("test_output_moved.nc", &fx, 3);
+    assert_int_equal(access("test_output_tmpname.nc", F_OK), -1);
+    assert_int_equal(access("test_output_tmpname.xmf", F_OK), -1);
+    FILE *x = fopen("test_output_moved.xmf", "r");
+    assert_non_null(x);
+    char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, x);
+    text[n] = '\0';
+    fclose(x);
+    assert_non_null(strstr(text, "/test_output_moved.nc:/fibroblasts|2 0 0:1 1 1:1 6 5:3 6 5"));
+    assert_null(strstr(text, "tmpname"));
+}
+
 static void test_unwritable_path(void **state)
 {
     (void)state;
@@ -474,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_chunking_and_fill),
         cmocka_unit_test(test_float32_subset),
         cmocka_unit_test(test_sidecar),
+        cmocka_unit_test(test_rename_while_writing),
         cmocka_unit_test(test_unwritable_path),
         cmocka_unit_test(test_invalid_grid),
         cmocka_unit_test(test_reopen_truncates),
