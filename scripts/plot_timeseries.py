@@ -27,6 +27,8 @@ HEADLINE = [
     ("lesion_fill_pct", "Lesion collagen deficit refilled", ()),
     ("topical_enhancement", "Topical dose vs intact skin", ()),
 ]
+# Axis text of units (mm-3 is a cell density: "cells" is not a UDUNITS unit, docs/output.md).
+UNIT_TEXT = {"percent": "[%]", "mm-3": "[cells mm$^{-3}$]"}
 REGION_STYLE = {"dermis": ("k", "-", "whole dermis"), "papillary_dermis": ("tab:red", "--", "papillary"),
                 "reticular_dermis": ("tab:blue", ":", "reticular"), "epidermis": ("tab:green", "-.", "epidermis")}
 
@@ -69,8 +71,8 @@ def mark_sessions(ax, sessions, top):
     for i, t in enumerate(sessions):
         ax.axvline(t, color="tab:purple", lw=0.8, ls=(0, (2, 2)), alpha=0.8)
         if top:
-            ax.annotate(f"S{i + 1}", xy=(t, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 2),
-                        textcoords="offset points", ha="center", va="bottom", fontsize=7, color="tab:purple")
+            ax.annotate(f"S{i + 1}", xy=(t, 1.0), xycoords=("data", "axes fraction"), xytext=(2, -2),
+                        textcoords="offset points", ha="left", va="top", fontsize=7, color="tab:purple")
 
 
 def draw(panels, t, sessions, title):
@@ -90,7 +92,7 @@ def draw(panels, t, sessions, title):
             ax.legend(fontsize=7, frameon=False, loc="best")
         ax.set_title(name, fontsize=9, loc="left")
         if units not in ("", "1"):
-            ax.set_ylabel(f"[{units}]".replace("percent", "%"), fontsize=8)
+            ax.set_ylabel(UNIT_TEXT.get(units, f"[{units}]"), fontsize=8)
         ax.tick_params(labelsize=8)
         ax.grid(alpha=0.25)
         mark_sessions(ax, sessions, top=k < ncol)
