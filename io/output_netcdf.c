@@ -1011,19 +1011,19 @@ static int nc_rename(void *wp, const dermis_output_history *h, const char *new_p
     return 0;
 }
 
+/* One solver statistic as the root attribute solver_<name> (int64 or f64). */
+static int write_stat(const dermis_solver_stat_info *info, const void *value, void *user)
+{
+    char name[128];
+    snprintf(name, sizeof name, "solver_%s", info->name);
+    hid_t root = *(const hid_t *)user;
+    return info->type == DERMIS_STAT_LONG ? dermis_h5_set_int64(root, name, *(const long *)value)
+                                          : dermis_h5_set_double(root, name, *(const double *)value);
+}
+
 static int write_stats(hid_t root, const dermis_solver_stats *st)
 {
-    if (!st)
-        return 0;
-    return dermis_h5_set_int64(root, "solver_steps_accepted", st->steps_accepted) |
-           dermis_h5_set_int64(root, "solver_steps_rejected", st->steps_rejected) |
-           dermis_h5_set_int64(root, "solver_rhs_evaluations", st->rhs_evaluations) |
-           dermis_h5_set_double(root, "solver_wall_diffusion_s", st->wall_diffusion_s) |
-           dermis_h5_set_double(root, "solver_wall_chemotaxis_s", st->wall_chemotaxis_s) |
-           dermis_h5_set_double(root, "solver_wall_reaction_s", st->wall_reaction_s) |
-           dermis_h5_set_double(root, "solver_dt_last_day", st->dt_last_day) |
-           dermis_h5_set_double(root, "solver_dt_min_used_day", st->dt_min_used_day) |
-           dermis_h5_set_double(root, "solver_dt_max_used_day", st->dt_max_used_day);
+    return st ? dermis_solver_stats_foreach(st, write_stat, &root) : 0;
 }
 
 /* run_status first and on its own, so that it is recorded even if the disk has no room for
