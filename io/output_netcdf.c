@@ -723,7 +723,7 @@ static int write_provenance(nc_writer *w, const dermis_output_spec *spec, char *
 static int reserve_room(const char *path, off_t bytes)
 {
 #ifdef FALLOC_FL_KEEP_SIZE
-    int fd = open(path, O_RDWR);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return 0;
     struct stat st;
@@ -744,7 +744,7 @@ static int reserve_room(const char *path, off_t bytes)
 /* Gives the reserved blocks beyond the end of the file back to the disk. */
 static void release_room(const char *path)
 {
-    int fd = open(path, O_RDWR);
+    int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0)
         return;
     struct stat st;
