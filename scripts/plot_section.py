@@ -28,18 +28,28 @@ def change_pct(values, base):
 
 
 def robust_range(values, mask):
+    """Colour range of the bulk of the dermis: the 2nd to 98th percentile of its voxels, so a
+    few needle channels do not stretch the scale (they saturate; the colour bar says so)."""
     v = np.asarray(values)[..., mask] if mask is not None else np.asarray(values)
     v = v[np.isfinite(v)]
     if v.size == 0:
         return 0.0, 1.0
-    lo, hi = np.percentile(v, [1, 99])
+    lo, hi = np.percentile(v, [2, 98])
     return (lo, hi) if hi > lo else (lo - 0.5 * abs(lo) - 1e-12, hi + 0.5 * abs(hi) + 1e-12)
 
 
 def symmetric_limit(values, mask):
-    v = np.abs(np.asarray(values)[..., mask])
-    v = v[np.isfinite(v)]
-    lim = np.percentile(v, 99) if v.size else 1.0
+    """Half-range of the change maps: 1.5 x the largest median |change| of the dermis over the
+    frames shown, so the diffuse change of the bulk sits inside the scale while the deep change
+    in and around the needle channels saturates (the colour bar says so); falls back to the 99th
+    percentile when the bulk does not change."""
+    v = np.abs(np.asarray(values))
+    frames = [f[mask] if mask is not None else f.ravel() for f in v.reshape((-1,) + v.shape[-2:])]
+    medians = [np.nanmedian(f) for f in frames if np.isfinite(f).any()]
+    lim = 1.5 * max(medians) if medians else 0.0
+    if not lim > 0:
+        finite = v[np.isfinite(v)]
+        lim = np.percentile(finite, 99) if finite.size else 1.0
     return lim if lim > 0 else 1.0
 
 
@@ -72,7 +82,7 @@ def sections(ds, name, days, y_index, path, out):
         ax.set_ylabel(dio.label(ds["z"]), fontsize=8)
     long_name = var.attrs.get("long_name", name)
     fig.colorbar(top, ax=list(axes[0]), label=f"{name} [{var.attrs.get('units', '')}]\n(colour range: dermis)",
-                 shrink=0.9)
+                 shrink=0.9, extend="both")
     fig.colorbar(bottom, ax=list(axes[1]), label="change from baseline [%]", shrink=0.9, extend="both")
     fig.suptitle(f"{long_name}: absolute (top) and change from the untreated baseline (bottom); "
                  f"dashed: layer boundaries\n{dio.title_of(ds, path)}", fontsize=9)
