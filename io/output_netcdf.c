@@ -265,7 +265,11 @@ static hid_t create_dataset(hid_t loc, const char *name, hid_t ftype, int rank, 
     hid_t space = H5Screate_simple(rank, dims, maxdims);
     if (space < 0)
         return H5I_INVALID_HID;
-    hid_t dcpl = make_dcpl(rank, chunk, deflate, H5T_NATIVE_DOUBLE, fill);
+    /* The fill value is given in the file's own type (fill points at a float for an f32
+     * dataset): HDF5's double-to-float conversion of a NaN raises FE_INVALID, which the debug
+     * and sanitizer builds trap. */
+    hid_t dcpl = make_dcpl(rank, chunk, deflate, H5Tequal(ftype, H5T_IEEE_F32LE) > 0 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE,
+                           fill);
     hid_t d = H5I_INVALID_HID;
     if (dcpl >= 0)
         d = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
@@ -393,8 +397,10 @@ static int create_field(nc_writer *w, size_t k, const dermis_var_meta *meta, int
         dims[a + 1] = maxdims[a + 1] = space[a];
     field_chunk(space, r, elem, chunk + 1);
     double fill = NAN;
+    float fill32 = NAN;
     hid_t ftype = w->float32 ? H5T_IEEE_F32LE : H5T_IEEE_F64LE;
-    hid_t d = create_dataset(w->file, meta->name, ftype, r + 1, dims, maxdims, chunk, deflate, &fill);
+    hid_t d = create_dataset(w->file, meta->name, ftype, r + 1, dims, maxdims, chunk, deflate,
+                             w->float32 ? (const void *)&fill32 : (const void *)&fill);
     w->field_dsets[k] = d;
     if (d < 0)
         return -1;
