@@ -259,17 +259,17 @@ static hid_t make_dcpl(int rank, const hsize_t *chunk, int deflate, hid_t fill_t
     return dcpl;
 }
 
-/* fill, if given, is in the file type's precision (a float for 4-byte types): HDF5's
- * double-to-float conversion of a NaN raises FE_INVALID, which the debug and sanitizer builds
- * trap. */
 static hid_t create_dataset(hid_t loc, const char *name, hid_t ftype, int rank, const hsize_t *dims,
                             const hsize_t *maxdims, const hsize_t *chunk, int deflate, const void *fill)
 {
     hid_t space = H5Screate_simple(rank, dims, maxdims);
     if (space < 0)
         return H5I_INVALID_HID;
-    hid_t fill_type = H5Tget_size(ftype) == sizeof(float) ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE;
-    hid_t dcpl = make_dcpl(rank, chunk, deflate, fill_type, fill);
+    /* The fill value is given in the file's own type (fill points at a float for an f32
+     * dataset): HDF5's double-to-float conversion of a NaN raises FE_INVALID, which the debug
+     * and sanitizer builds trap. */
+    hid_t dcpl = make_dcpl(rank, chunk, deflate, H5Tequal(ftype, H5T_IEEE_F32LE) > 0 ? H5T_NATIVE_FLOAT : H5T_NATIVE_DOUBLE,
+                           fill);
     hid_t d = H5I_INVALID_HID;
     if (dcpl >= 0)
         d = H5Dcreate2(loc, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);

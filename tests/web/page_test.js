@@ -52,11 +52,24 @@ function cliObservables(iniText, names, dir, tunables) {
   const env = {...process.env};
   if (tunables) env.GLIBC_TUNABLES = tunables;
   execFileSync(dermis, ["run", "page.ini", "-o", "page.nc", "--quiet", "--threads", "1"], {cwd: dir, env});
+  /* Observables group (docs/output.md): flat names <variable>_<region> are columns of the
+   * (time, region) variables; row 0 is the untreated baseline, which the page does not show when
+   * a session follows at the same time. */
   const py = `import h5py, json, sys
-f = h5py.File("page.nc", "r")
+g = h5py.File("page.nc", "r")["observables"]
 names = json.loads(sys.argv[1])
-print(json.dumps({"time": f["time_obs"][()].tolist(),
-                  "values": [[None if v != v else float(v) for v in f[n][()]] for n in names]}))`;
+regions = [r.decode() if isinstance(r, bytes) else r for r in g["region"][()]]
+t = g["time"][()]
+k = 1 if len(t) > 1 and t[1] == t[0] else 0
+def series(n):
+    if n in g:
+        return g[n][k:]
+    for i, r in enumerate(regions):
+        if n.endswith("_" + r) and n[: -len(r) - 1] in g:
+            return g[n[: -len(r) - 1]][k:, i]
+    raise KeyError(n)
+print(json.dumps({"time": t[k:].tolist(),
+                  "values": [[None if v != v else float(v) for v in series(n)] for n in names]}))`;
   const out = execFileSync("/usr/bin/python3", ["-c", py, JSON.stringify(names)], {cwd: dir, maxBuffer: 1 << 26});
   return JSON.parse(out);
 }
