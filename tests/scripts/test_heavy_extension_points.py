@@ -308,15 +308,13 @@ def main():
             pc = f["probe_cells"][...]
             if not (np.nanmax(pc[0]) == 400.0 and np.nanmin(pc[-1]) < 400.0):
                 fail("probe_cells: expected its baseline 400 before the session and injured voxels after it")
-            # Output layout 2: /observables and /sessions groups; layout 1: flat names at the root.
-            obs = f["observables"] if "observables" in f else f
-            t = obs["time"][...] if "observables" in f else f["time_obs"][...]
+            obs = f["observables"]
+            t = obs["time"][...]
             if not np.array_equal(obs["probe_time_days"][...], t):
                 fail("the observable probe_time_days is not the time")
-            if "probe_cells_mean" not in obs and "probe_cells_mean_dermis" not in obs:
+            if "probe_cells_mean" not in obs:
                 fail("the observables lack the new field's region means")
-            sessions = f["sessions"] if "sessions" in f else f
-            devices = [d.decode() if isinstance(d, bytes) else str(d) for d in sessions["session_device"][...]]
+            devices = [d.decode() if isinstance(d, bytes) else str(d) for d in f["sessions"]["session_device"][...]]
             if devices != ["probe_stamp"]:
                 fail("session_device is %s, not the new device" % devices)
             n_rows = len(t)
