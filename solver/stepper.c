@@ -261,10 +261,12 @@ static void copy_state(const dermis_solver *s, double *dst, const double *src, i
 static void extrapolate(dermis_solver *s, double *u, double *coarse)
 {
     const size_t nv = s->n_vox, nf = s->problem.n_fields;
+    /* One parallel region for all fields, no barrier between them (they are independent). */
+#pragma omp parallel num_threads(s->nthreads_transport)
     for (size_t f = 0; f < nf; f++) {
         if (!s->active[f]) continue;
         double *uf = u + f * nv, *cf = coarse + f * nv;
-#pragma omp parallel for schedule(static) num_threads(s->nthreads_transport)
+#pragma omp for schedule(static) nowait
         for (size_t p = 0; p < nv; p++) {
             const double fine = uf[p], x = 2.0 * fine - cf[p];
             cf[p] = fine - cf[p];
