@@ -68,7 +68,7 @@ struct dermis_observables {
     double *latest_injury;                    /* injured fraction in the latest session */
     unsigned char *injured;                   /* 1: dermal voxel injured by some session so far */
     long injury_session;                      /* session the two maps above are for, -1 none */
-    dermis_injury_workspace ws;
+    float *session_injury;                    /* injured fraction per session and voxel, made at alloc */
 };
 
 static int region_of_layer(unsigned char layer)
@@ -153,17 +153,17 @@ static int is_dermal(const dermis_tissue *t, size_t v)
 static long update_injury_maps(dermis_observables *o, double t_day)
 {
     const long k = o->sessions ? dermis_session_latest(o->sessions, t_day) : -1;
-    if (k == o->injury_session || !o->ws.damage) return k == o->injury_session ? k : -1;
+    if (k == o->injury_session || !o->session_injury) return k == o->injury_session ? k : -1;
     const dermis_tissue *t = o->tissue;
     const size_t n = dermis_grid_voxels(&t->grid);
     memset(o->injured, 0, n);
     memset(o->latest_injury, 0, n * sizeof *o->latest_injury);
     for (long j = 0; j <= k; ++j) {
-        if (dermis_session_injury(o->sessions, (size_t)j, &o->ws) != 0) return -1;
+        const float *d = o->session_injury + (size_t)j * n;
         for (size_t v = 0; v < n; ++v) {
-            if (!(o->ws.damage[v] > 0.0) || !is_dermal(t, v)) continue;
+            if (!(d[v] > 0.0f) || !is_dermal(t, v)) continue;
             o->injured[v] = 1;
-            if (j == k) o->latest_injury[v] = o->ws.damage[v];
+            if (j == k) o->latest_injury[v] = d[v];
         }
     }
     o->injury_session = k;
@@ -448,7 +448,18 @@ dermis_observables *dermis_observables_alloc(const dermis_tissue *tissue, const 
     o->base_fibroblasts = alloc_array(n, sizeof *o->base_fibroblasts, &failed);
     o->latest_injury = alloc_array(n, sizeof *o->latest_injury, &failed);
     o->injured = alloc_array(n, sizeof *o->injured, &failed);
-    if (sessions && !failed && dermis_injury_workspace_alloc(&o->ws, &tissue->grid) != 0) failed = 1;
+    if (sessions && sessions->n > 0 && !failed) {
+        /* The sessions' injury maps, a pure function of the configuration, made once here so that
+         * compute() never allocates (placing channels does). */
+        o->session_injury = alloc_array(n * sessions->n, sizeof *o->session_injury, &failed);
+        dermis_injury_workspace ws = {0};
+        if (!failed && dermis_injury_workspace_alloc(&ws, &tissue->grid) != 0) failed = 1;
+        for (size_t k = 0; k < sessions->n && !failed; ++k) {
+            if (dermis_session_injury(sessions, k, &ws) != 0) failed = 1;
+            for (size_t v = 0; v < n && !failed; ++v) o->session_injury[k * n + v] = (float)ws.damage[v];
+        }
+        if (ws.damage) dermis_injury_workspace_free(&ws);
+    }
     if (failed) {
         dermis_observables_free(o);
         return NULL;
@@ -477,7 +488,7 @@ void dermis_observables_free(dermis_observables *o)
     free(o->base_fibroblasts);
     free(o->latest_injury);
     free(o->injured);
-    if (o->ws.damage) dermis_injury_workspace_free(&o->ws);
+    free(o->session_injury);
     free(o);
 }
 

@@ -34,9 +34,8 @@
  *
  * The baseline is the state passed to dermis_observables_set_baseline (the driver passes the
  * homeostatic state before any session); if it was never set, the first compute call takes it.
- * compute() allocates nothing, except that the first call after a new session recomputes the
- * injury maps of the sessions so far (a pure function of the configuration, sessions.h), which
- * may grow the channel list.
+ * compute() allocates nothing: alloc() makes the sessions' injury maps (a pure function of the
+ * configuration, sessions.h) once.
  *
  * Each observable is one row of the table in observables.c plus its function; the field means
  * are generated from the species registry. The observables' memory (baseline values, running
