@@ -38,12 +38,18 @@ typedef struct {
 static centre_region region_for(const dermis_grid *g, const dermis_channel_shape *shape)
 {
     centre_region r = {0.0, (double)g->nx * g->dx_mm, 0.0, (double)g->ny * g->dx_mm};
-    if (g->dims == 2) {
-        const double half = outer_radius_mm(shape) + 0.5 * g->dx_mm;
-        r.y0 = 0.5 * g->dx_mm - half;
-        r.y1 = 0.5 * g->dx_mm + half;
+    if (g->dims == 2) { /* the section is the plane y = 0: every channel that cuts it */
+        r.y0 = -outer_radius_mm(shape);
+        r.y1 = outer_radius_mm(shape);
     }
     return r;
+}
+
+/* Lateral y of sub-sample b of a cell with lower corner y0: spread over the cell in 3-D, the
+ * section plane y = 0 in 2-D (so the cut through each channel does not depend on dx). */
+static double sample_y(int plane, double y0, int b, double dx)
+{
+    return plane ? 0.0 : y0 + (b + 0.5) * dx / SUBSAMPLES;
 }
 
 static int reserve(dermis_channel_set *set, size_t n)
@@ -78,6 +84,31 @@ static int place_random(dermis_channel_set *set, const centre_region *r, double 
     return 0;
 }
 
+/* Jittered Latin hypercube of the expected count (see injury.h). The y strata are shuffled in
+ * place (Fisher-Yates) on the set's own storage, so nothing else is allocated. */
+static int place_stratified(dermis_channel_set *set, const centre_region *r, double density, gsl_rng *rng)
+{
+    const double mean = density * (r->x1 - r->x0) * (r->y1 - r->y0);
+    size_t count = (size_t)floor(mean);
+    if (gsl_rng_uniform(rng) < mean - floor(mean)) ++count;
+    if (count == 0) return 0;
+    if (reserve(set, set->n + count)) return -1;
+    const size_t first = set->n;
+    const double wx = (r->x1 - r->x0) / (double)count, wy = (r->y1 - r->y0) / (double)count;
+    for (size_t i = 0; i < count; ++i) {
+        const double x = r->x0 + wx * ((double)i + gsl_rng_uniform(rng));
+        const double y = r->y0 + wy * ((double)i + gsl_rng_uniform(rng));
+        if (push(set, x, y)) return -1;
+    }
+    for (size_t i = count; i > 1; --i) {
+        const size_t j = (size_t)gsl_rng_uniform_int(rng, (unsigned long)i);
+        const double y = set->channels[first + i - 1].y_mm;
+        set->channels[first + i - 1].y_mm = set->channels[first + j].y_mm;
+        set->channels[first + j].y_mm = y;
+    }
+    return 0;
+}
+
 /* One lattice pass with a random offset; lattice points inside the region. */
 static int place_lattice_pass(dermis_channel_set *set, const centre_region *r, double ax, double ay, gsl_rng *rng)
 {
@@ -104,6 +135,8 @@ int dermis_channels_place(dermis_channel_set *set, const dermis_grid *g, const d
     if (spec->pattern && spec->lattice_ax_mm > 0.0 && spec->lattice_ay_mm > 0.0)
         for (long p = 0; p < spec->passes && status == 0; ++p)
             status = place_lattice_pass(set, &r, spec->lattice_ax_mm, spec->lattice_ay_mm, rng);
+    else if (spec->stratified)
+        status = place_stratified(set, &r, spec->density_per_mm2, rng);
     else
         status = place_random(set, &r, spec->density_per_mm2, rng);
     gsl_rng_free(rng);
@@ -152,13 +185,13 @@ static long lateral_index(long i, size_t n, dermis_lateral_bc bc)
 
 /* Mean damage of the voxel with unwrapped lower corner (x0, y0, z0) from channel c. */
 static double voxel_damage(const dermis_channel_shape *s, const dermis_channel *c, double x0, double y0, double z0,
-                           double dx)
+                           double dx, int plane)
 {
     double sum = 0.0;
     for (int a = 0; a < SUBSAMPLES; ++a) {
         const double z = z0 + (a + 0.5) * dx / SUBSAMPLES;
         for (int b = 0; b < SUBSAMPLES; ++b) {
-            const double ry = y0 + (b + 0.5) * dx / SUBSAMPLES - c->y_mm;
+            const double ry = sample_y(plane, y0, b, dx) - c->y_mm;
             for (int e = 0; e < SUBSAMPLES; ++e) {
                 const double rx = x0 + (e + 0.5) * dx / SUBSAMPLES - c->x_mm;
                 sum += point_damage(s, sqrt(rx * rx + ry * ry), z);
@@ -185,7 +218,7 @@ static void rasterize_channel(const dermis_grid *g, const dermis_channel_shape *
             const long jx = lateral_index(ix, g->nx, g->lateral);
             if (jx < 0) continue;
             for (size_t iz = 0; iz < nz; ++iz) {
-                const double d = voxel_damage(s, c, (double)ix * dx, (double)iy * dx, (double)iz * dx, dx);
+                const double d = voxel_damage(s, c, (double)ix * dx, (double)iy * dx, (double)iz * dx, dx, g->dims == 2);
                 if (d > 0.0) survive[dermis_grid_index(g, (size_t)jx, (size_t)jy, iz)] *= 1.0 - d;
             }
         }
@@ -216,11 +249,11 @@ void dermis_injury_map(const dermis_grid *g, const dermis_channel_set *set, doub
 }
 
 /* Open fraction of surface cell (ix, iy) (unwrapped lower corner x0, y0) from channel c. */
-static double cell_open(const dermis_channel_shape *s, const dermis_channel *c, double x0, double y0, double dx)
+static double cell_open(const dermis_channel_shape *s, const dermis_channel *c, double x0, double y0, double dx, int plane)
 {
     int inside = 0;
     for (int b = 0; b < SUBSAMPLES; ++b) {
-        const double ry = y0 + (b + 0.5) * dx / SUBSAMPLES - c->y_mm;
+        const double ry = sample_y(plane, y0, b, dx) - c->y_mm;
         for (int e = 0; e < SUBSAMPLES; ++e) {
             const double rx = x0 + (e + 0.5) * dx / SUBSAMPLES - c->x_mm;
             inside += rx * rx + ry * ry <= s->radius_mm * s->radius_mm;
@@ -240,7 +273,7 @@ static void surface_channel(const dermis_grid *g, const dermis_channel_shape *s,
         if (jy < 0) continue;
         for (long ix = ix0; ix <= ix1; ++ix) {
             const long jx = lateral_index(ix, g->nx, g->lateral);
-            if (jx >= 0) closed[(size_t)jy * g->nx + (size_t)jx] *= 1.0 - cell_open(s, c, (double)ix * dx, (double)iy * dx, dx);
+            if (jx >= 0) closed[(size_t)jy * g->nx + (size_t)jx] *= 1.0 - cell_open(s, c, (double)ix * dx, (double)iy * dx, dx, g->dims == 2);
         }
     }
 }

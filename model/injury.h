@@ -6,16 +6,19 @@
  * r_core = R (1 - z/d) for a cone, R for a cylinder, z < d) is injured completely (damage 1);
  * a crushed rim of width w around the wall (r_core < r <= r_core + w, z < d) is injured at the
  * level `crush_damage`. Per voxel, the injured fraction of a channel is its partial volume found
- * by 4x4x4 sub-sampling; several channels combine as independent hits, 1 - prod(1 - d_i).
+ * by 4x4x4 sub-sampling (4x4 in x and z on the 2-D section plane); several channels combine as independent hits, 1 - prod(1 - d_i).
  *
- * Placement. 3-D: channel centres on the whole patch. 2-D: the x-z section is a slice at y = 0
- * through a 3-D treated surface; centres are drawn in 3-D on a strip |y| <= R + w + dx/2 around
- * the section's voxel row (every channel that can touch the row) with the device's density, and
- * each is rasterized where it intersects the row. The section's lateral mean then equals the
- * surface mean of 3-D, which a strip of one voxel would under-count for channels wider than a
- * voxel. Random placement: a Poisson number of centres (mean = density x strip/patch area),
+ * Placement. 3-D: channel centres on the whole patch. 2-D: the x-z section is the plane y = 0
+ * through a 3-D treated surface; centres are drawn in 3-D on the strip |y| <= R + w (every channel
+ * that cuts the plane) with the device's density, and each is rasterized where it cuts the plane
+ * (sub-samples in x and z, none in y). The section's lateral mean then equals the surface mean of
+ * 3-D in expectation, and neither the channels nor their cuts depend on dx, so a finer grid
+ * resolves the same channels. Random placement: a Poisson number of centres (mean = density x strip/patch area),
  * uniform positions. Pattern placement: each pass lays the device's lattice (device.h) with a
- * random offset. The generator is gsl_rng_mt19937 seeded from (run.seed, session index), so a
+ * random offset. Stratified placement: the expected number of centres (rounded up or down at
+ * random with the right odds), positions jittered in a Latin hypercube (x and y each cut into as
+ * many strata as centres, one centre per stratum of each, y strata in random order): the same
+ * mean as random placement without its count and clustering noise. The generator is gsl_rng_mt19937 seeded from (run.seed, session index), so a
  * session's channels are a pure function of the configuration (restart-safe) and every session
  * lands in new places. 1-D: no placement; the injury is the surface mean,
  *     d(z) = 1 - exp(-rho * (A_core(z) + crush_damage * A_rim(z))),
@@ -37,7 +40,7 @@ typedef struct {
 } dermis_channel_shape;
 
 typedef struct {
-    double x_mm; /* centre on the surface; in 2-D, y is across the section (the row spans [0, dx]) */
+    double x_mm; /* centre on the surface; in 2-D, y is across the section (the plane y = 0) */
     double y_mm;
 } dermis_channel;
 
@@ -54,6 +57,7 @@ typedef struct {
     long passes;              /* lattice passes (pattern) */
     double lattice_ax_mm;     /* lattice spacing along x (pattern) */
     double lattice_ay_mm;     /* lattice spacing along y (pattern) */
+    int stratified;           /* 1 (and not pattern): stratified instead of Poisson */
 } dermis_placement_spec;
 
 /* Seed of session k's generator from the run seed (a 64-bit mix, so nearby seeds and sessions

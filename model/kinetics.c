@@ -1,5 +1,5 @@
 /* Reaction terms of the healing cascade and their analytic Jacobian (see kinetics.h and
- * docs/model.md, "Healing cascade", equations (1)-(18)).
+ * docs/model.md, "Healing cascade", equations (1)-(20)).
  *
  * Cells respond to the excess of a growth factor over its homeostatic level,
  * x = max(c - c0, 0), through saturating terms x/(K + x): at homeostasis every stimulated term is
@@ -37,6 +37,22 @@ static response saturating(double c, double half_saturation)
 {
     const double denom = half_saturation + c;
     return (response){c / denom, half_saturation / (denom * denom)};
+}
+
+/* Saturating response to the matrix deficit d = 1 - c/c0 of a voxel below its set point c0:
+ * d/(K + d) for d > 0, else 0; slope with respect to c. */
+static response deficit_response(double c, double c0, double half_saturation)
+{
+    if (!(c0 > 0.0) || c >= c0) return (response){0.0, 0.0};
+    const double d = 1.0 - c / c0;
+    const double denom = half_saturation + d;
+    return (response){d / denom, -half_saturation / (denom * denom) / c0};
+}
+
+/* Effect of the provisional matrix, Pm/(K_Pm + Pm) (zero at homeostasis, where Pm = 0). */
+static response provisional_response(const dermis_kinetics *k, const double *u)
+{
+    return saturating(u[DERMIS_F_PROVISIONAL_MATRIX], k->p.provisional_matrix_half_saturation_mg_per_cm3);
 }
 
 static void jset(double *J, int i, int j, double v)
@@ -111,8 +127,9 @@ static void repair_macrophage_eq(const dermis_kinetics *k, const double *u, doub
 /* (6) Fibroblasts: contact-inhibited basal proliferation (capacity K_b near F0), proliferation
  *     stimulated by PDGF and TGF-beta1 excess up to the granulation capacity F_max, apoptosis, and
  *     TGF-beta1-driven differentiation into myofibroblasts:
- *     dF/dt = r_F q F (1 - (F+Mf)/K_b) + r_F [a_P sP + a_T s1] F (1 - (F+Mf)/F_max)
- *             - delta_F F - k_m sm F. */
+ *     dF/dt = r_F q F (1 - (F+Mf)/K_b) + r_F [a_P sP + a_T s1 + a_Pm sPm] F (1 - (F+Mf)/F_max)
+ *             - delta_F F - k_m sm F,
+ *     sPm = Pm/(K_Pm + Pm): the provisional matrix is a substrate for proliferation (granulation). */
 static void fibroblast_eq(const dermis_kinetics *k, const double *u, double *R, double *J)
 {
     const dermis_model_params *p = &k->p;
@@ -123,9 +140,11 @@ static void fibroblast_eq(const dermis_kinetics *k, const double *u, double *R, 
                                         p->tgf_beta1_half_saturation_ng_per_ml);
     const response sm = excess_response(u[DERMIS_F_TGF_BETA1], p->tgf_beta1_baseline_ng_per_ml,
                                         p->myofibroblast_tgf_half_saturation_ng_per_ml);
+    const response sPm = provisional_response(k, u);
     const double r = p->fibroblast_proliferation_per_day;
     const double basal = r * k->fibroblast_quiescent_factor;
-    const double stimulated = r * (p->fibroblast_pdgf_mitogenic_gain * sP.value + p->fibroblast_tgf_mitogenic_gain * s1.value);
+    const double stimulated = r * (p->fibroblast_pdgf_mitogenic_gain * sP.value + p->fibroblast_tgf_mitogenic_gain * s1.value +
+                                   p->fibroblast_provisional_matrix_mitogenic_gain * sPm.value);
     const double crowd_basal = 1.0 - (F + Mf) / k->fibroblast_basal_max_per_mm3;
     const double crowd = 1.0 - (F + Mf) / k->fibroblast_max_per_mm3;
     const double differentiation = p->myofibroblast_differentiation_per_day * sm.value;
@@ -134,6 +153,7 @@ static void fibroblast_eq(const dermis_kinetics *k, const double *u, double *R, 
     jset(J, i, i, basal * crowd_basal + stimulated * crowd + d_crowd - p->fibroblast_death_per_day - differentiation);
     jset(J, i, DERMIS_F_MYOFIBROBLASTS, d_crowd);
     jset(J, i, DERMIS_F_PDGF, r * p->fibroblast_pdgf_mitogenic_gain * sP.slope * F * crowd);
+    jset(J, i, DERMIS_F_PROVISIONAL_MATRIX, r * p->fibroblast_provisional_matrix_mitogenic_gain * sPm.slope * F * crowd);
     jset(J, i, DERMIS_F_TGF_BETA1,
          r * p->fibroblast_tgf_mitogenic_gain * s1.slope * F * crowd - p->myofibroblast_differentiation_per_day * sm.slope * F);
 }
@@ -227,64 +247,79 @@ static response room_left(double c, double c_max)
     return room > 0.0 ? (response){room, -1.0 / c_max} : (response){0.0, 0.0};
 }
 
-/* (14)-(15) Collagen I and III. New collagen: TGF-beta1-stimulated deposition S_T split into type
- * I with share phi1 = T1/(T1 + theta T3) (Dale et al. 1996), PDGF-stimulated granulation type III
- * S_P, basal synthesis sigma F; degradation by active MMP, faster for type III:
- *     dC1/dt = sigma1 F + phi1 S_T - k_d1 Q C1
- *     dC3/dt = sigma3 F + (1 - phi1) S_T + S_P - k_d3 Q C3 */
+/* (14)-(15) Collagen I and III. New collagen: TGF-beta1-stimulated deposition S_T and
+ * deficit-driven deposition S_D (refilling the voxel towards its set point C0), split into type I
+ * with share phi = phi1 (1 - sPm), phi1 = T1/(T1 + theta T3) (Dale et al. 1996), type III while
+ * the provisional matrix is present; PDGF-stimulated granulation type III S_P; basal synthesis
+ * sigma F; degradation by active MMP, faster for type III:
+ *     dC1/dt = sigma1 F + phi (S_T + S_D) - k_d1 Q C1
+ *     dC3/dt = sigma3 F + (1 - phi)(S_T + S_D) + S_P - k_d3 Q C3
+ *     S_D = k_D (F + eta Mf) d/(K_d + d),  d = (1 - (C1 + C3)/C0)_+ */
 static void collagen_eqs(const dermis_kinetics *k, const dermis_kinetics_site *s, const double *u, double *R, double *J)
 {
     const dermis_model_params *p = &k->p;
-    const int i1 = DERMIS_F_COLLAGEN_I, i3 = DERMIS_F_COLLAGEN_III;
+    const int i1 = DERMIS_F_COLLAGEN_I, i3 = DERMIS_F_COLLAGEN_III, ip = DERMIS_F_PROVISIONAL_MATRIX;
     const double F = u[DERMIS_F_FIBROBLASTS], Mf = u[DERMIS_F_MYOFIBROBLASTS];
     const double T1 = u[DERMIS_F_TGF_BETA1], T3 = u[DERMIS_F_TGF_BETA3], Q = u[DERMIS_F_MMP];
     const response s1 = excess_response(T1, p->tgf_beta1_baseline_ng_per_ml, p->tgf_beta1_half_saturation_ng_per_ml);
     const response sP = excess_response(u[DERMIS_F_PDGF], p->pdgf_baseline_ng_per_ml, p->pdgf_half_saturation_ng_per_ml);
+    const response sPm = provisional_response(k, u);
     const response room = room_left(u[i1] + u[i3], p->collagen_capacity_mg_per_cm3);
+    const response gap = deficit_response(u[i1] + u[i3], s->baseline[i1] + s->baseline[i3], p->collagen_deficit_half_saturation);
     const double eta = p->collagen_myofibroblast_factor;
     const double kT = p->collagen_synthesis_pg_per_cell_per_day * PG_PER_MM3_IN_MG_PER_CM3;
     const double kP = p->collagen_III_pdgf_synthesis_pg_per_cell_per_day * PG_PER_MM3_IN_MG_PER_CM3;
+    const double kD = p->collagen_deficit_synthesis_pg_per_cell_per_day * PG_PER_MM3_IN_MG_PER_CM3;
     const double producers_T = F + eta * Mf, producers_P = F + Mf;
     const double ST = kT * s1.value * producers_T * room.value;
+    const double SD = kD * gap.value * producers_T;
     const double SP = kP * sP.value * producers_P * room.value;
+    const double S = ST + SD;
     const double theta_T3 = p->collagen_tgf_beta3_potency * T3;
     const double total = T1 + theta_T3;
     const double phi1 = total > 0.0 ? T1 / total : 1.0;
-    const double dphi_dT1 = total > 0.0 ? theta_T3 / (total * total) : 0.0;
-    const double dphi_dT3 = total > 0.0 ? -p->collagen_tgf_beta3_potency * T1 / (total * total) : 0.0;
+    const double mature = 1.0 - sPm.value; /* share of new collagen not templated by the provisional matrix */
+    const double phi = phi1 * mature;
+    const double dphi_dT1 = total > 0.0 ? theta_T3 / (total * total) * mature : 0.0;
+    const double dphi_dT3 = total > 0.0 ? -p->collagen_tgf_beta3_potency * T1 / (total * total) * mature : 0.0;
+    const double dphi_dPm = -phi1 * sPm.slope;
 
-    R[i1] = s->collagen_I_basal_per_cell * F + phi1 * ST - k->collagen_I_degradation_ml_per_ng_per_day * Q * u[i1];
-    R[i3] = s->collagen_III_basal_per_cell * F + (1.0 - phi1) * ST + SP -
-            k->collagen_III_degradation_ml_per_ng_per_day * Q * u[i3];
+    R[i1] = s->collagen_I_basal_per_cell * F + phi * S - k->collagen_I_degradation_ml_per_ng_per_day * Q * u[i1];
+    R[i3] = s->collagen_III_basal_per_cell * F + (1.0 - phi) * S + SP - k->collagen_III_degradation_ml_per_ng_per_day * Q * u[i3];
     if (!J) return;
-    /* Partial derivatives of S_T and S_P. */
-    const double dST_dT1 = kT * s1.slope * producers_T * room.value;
-    const double dST_dF = kT * s1.value * room.value, dST_dMf = dST_dF * eta;
-    const double dST_dC = kT * s1.value * producers_T * room.slope;
+    /* Partial derivatives of S = S_T + S_D and of S_P. */
+    const double dS_dT1 = kT * s1.slope * producers_T * room.value;
+    const double dS_dF = kT * s1.value * room.value + kD * gap.value, dS_dMf = dS_dF * eta;
+    const double dS_dC = kT * s1.value * producers_T * room.slope + kD * gap.slope * producers_T;
     const double dSP_dP = kP * sP.slope * producers_P * room.value;
     const double dSP_dF = kP * sP.value * room.value;
     const double dSP_dC = kP * sP.value * producers_P * room.slope;
-    jset(J, i1, DERMIS_F_FIBROBLASTS, s->collagen_I_basal_per_cell + phi1 * dST_dF);
-    jset(J, i1, DERMIS_F_MYOFIBROBLASTS, phi1 * dST_dMf);
-    jset(J, i1, DERMIS_F_TGF_BETA1, dphi_dT1 * ST + phi1 * dST_dT1);
-    jset(J, i1, DERMIS_F_TGF_BETA3, dphi_dT3 * ST);
+    jset(J, i1, DERMIS_F_FIBROBLASTS, s->collagen_I_basal_per_cell + phi * dS_dF);
+    jset(J, i1, DERMIS_F_MYOFIBROBLASTS, phi * dS_dMf);
+    jset(J, i1, DERMIS_F_TGF_BETA1, dphi_dT1 * S + phi * dS_dT1);
+    jset(J, i1, DERMIS_F_TGF_BETA3, dphi_dT3 * S);
+    jset(J, i1, ip, dphi_dPm * S);
     jset(J, i1, DERMIS_F_MMP, -k->collagen_I_degradation_ml_per_ng_per_day * u[i1]);
-    jset(J, i1, i1, phi1 * dST_dC - k->collagen_I_degradation_ml_per_ng_per_day * Q);
-    jset(J, i1, i3, phi1 * dST_dC);
-    jset(J, i3, DERMIS_F_FIBROBLASTS, s->collagen_III_basal_per_cell + (1.0 - phi1) * dST_dF + dSP_dF);
-    jset(J, i3, DERMIS_F_MYOFIBROBLASTS, (1.0 - phi1) * dST_dMf + dSP_dF);
-    jset(J, i3, DERMIS_F_TGF_BETA1, -dphi_dT1 * ST + (1.0 - phi1) * dST_dT1);
-    jset(J, i3, DERMIS_F_TGF_BETA3, -dphi_dT3 * ST);
+    jset(J, i1, i1, phi * dS_dC - k->collagen_I_degradation_ml_per_ng_per_day * Q);
+    jset(J, i1, i3, phi * dS_dC);
+    jset(J, i3, DERMIS_F_FIBROBLASTS, s->collagen_III_basal_per_cell + (1.0 - phi) * dS_dF + dSP_dF);
+    jset(J, i3, DERMIS_F_MYOFIBROBLASTS, (1.0 - phi) * dS_dMf + dSP_dF);
+    jset(J, i3, DERMIS_F_TGF_BETA1, -dphi_dT1 * S + (1.0 - phi) * dS_dT1);
+    jset(J, i3, DERMIS_F_TGF_BETA3, -dphi_dT3 * S);
+    jset(J, i3, ip, -dphi_dPm * S);
     jset(J, i3, DERMIS_F_PDGF, dSP_dP);
     jset(J, i3, DERMIS_F_MMP, -k->collagen_III_degradation_ml_per_ng_per_day * u[i3]);
-    jset(J, i3, i1, (1.0 - phi1) * dST_dC + dSP_dC);
-    jset(J, i3, i3, (1.0 - phi1) * dST_dC + dSP_dC - k->collagen_III_degradation_ml_per_ng_per_day * Q);
+    jset(J, i3, i1, (1.0 - phi) * dS_dC + dSP_dC);
+    jset(J, i3, i3, (1.0 - phi) * dS_dC + dSP_dC - k->collagen_III_degradation_ml_per_ng_per_day * Q);
 }
 
 /* (16)-(17) Tropoelastin is made by (myo)fibroblasts (basal + TGF-beta1-stimulated, inhibited as
  * elastin approaches its capacity), cross-linked into elastin at k_a, and proteolysed; elastin
  * is degraded by active protease:
- *     dTr/dt = sigmaE F + k_E s1 (F + Mf)(1 - E/E_max) - k_a Tr - k_dTr Q Tr
+ * Where elastin is below its set point E0, (myo)fibroblasts also make tropoelastin towards it
+ * (slowly: adult elastogenesis is poor):
+ *     dTr/dt = sigmaE F + [k_E s1 (1 - E/E_max) + k_ED e/(K_d + e)] (F + Mf) - k_a Tr - k_dTr Q Tr,
+ *     e = (1 - E/E0)_+
  *     dE/dt  = k_a Tr - k_dE Q E */
 static void elastin_eqs(const dermis_kinetics *k, const dermis_kinetics_site *s, const double *u, double *R, double *J)
 {
@@ -295,15 +330,18 @@ static void elastin_eqs(const dermis_kinetics *k, const dermis_kinetics_site *s,
                                         p->tgf_beta1_half_saturation_ng_per_ml);
     const response room = room_left(u[ie], p->elastin_capacity_mg_per_cm3);
     const double kE = p->tropoelastin_synthesis_pg_per_cell_per_day * PG_PER_MM3_IN_MG_PER_CM3;
-    const double SE = kE * s1.value * (F + Mf) * room.value;
+    const response gap = deficit_response(u[ie], s->baseline[ie], p->collagen_deficit_half_saturation);
+    const double kED = p->tropoelastin_deficit_synthesis_pg_per_cell_per_day * PG_PER_MM3_IN_MG_PER_CM3;
+    const double per_cell = kE * s1.value * room.value + kED * gap.value;
+    const double SE = per_cell * (F + Mf);
     const double ka = p->elastin_assembly_per_day, kTr = p->tropoelastin_proteolysis_ml_per_ng_per_day;
     const double kdE = k->elastin_degradation_ml_per_ng_per_day;
     R[it] = s->tropoelastin_basal_per_cell * F + SE - ka * u[it] - kTr * Q * u[it];
     R[ie] = ka * u[it] - kdE * Q * u[ie];
-    jset(J, it, DERMIS_F_FIBROBLASTS, s->tropoelastin_basal_per_cell + kE * s1.value * room.value);
-    jset(J, it, DERMIS_F_MYOFIBROBLASTS, kE * s1.value * room.value);
+    jset(J, it, DERMIS_F_FIBROBLASTS, s->tropoelastin_basal_per_cell + per_cell);
+    jset(J, it, DERMIS_F_MYOFIBROBLASTS, per_cell);
     jset(J, it, DERMIS_F_TGF_BETA1, kE * s1.slope * (F + Mf) * room.value);
-    jset(J, it, ie, kE * s1.value * (F + Mf) * room.slope);
+    jset(J, it, ie, (kE * s1.value * room.slope + kED * gap.slope) * (F + Mf));
     jset(J, it, DERMIS_F_MMP, -kTr * u[it]);
     jset(J, it, it, -ka - kTr * Q);
     jset(J, ie, it, ka);
@@ -326,7 +364,25 @@ static void vessel_eq(const dermis_kinetics *k, const dermis_kinetics_site *s, c
     jset(J, i, i, -g * sV.value - p->vessel_regression_per_day);
 }
 
-/* (19) The topical product, and its copy in the untreated control (topical_intact), are only
+/* (19) Provisional matrix (fibrin/fibronectin clot laid down at injury): lysed by plasmin and
+ * degraded by the cells that invade it (fibroblasts, myofibroblasts, macrophages; uPA/plasmin,
+ * MMPs) as granulation tissue replaces it:
+ *     dPm/dt = -(k_l + k_c (F + Mf + M)/F0) Pm */
+static void provisional_matrix_eq(const dermis_kinetics *k, const double *u, double *R, double *J)
+{
+    const dermis_model_params *p = &k->p;
+    const int i = DERMIS_F_PROVISIONAL_MATRIX;
+    const double per_cell = p->provisional_matrix_cell_degradation_per_day / p->fibroblast_baseline_per_mm3;
+    const double cells = u[DERMIS_F_FIBROBLASTS] + u[DERMIS_F_MYOFIBROBLASTS] + u[DERMIS_F_MACROPHAGES];
+    const double rate = p->provisional_matrix_fibrinolysis_per_day + per_cell * cells;
+    R[i] = -rate * u[i];
+    jset(J, i, i, -rate);
+    jset(J, i, DERMIS_F_FIBROBLASTS, -per_cell * u[i]);
+    jset(J, i, DERMIS_F_MYOFIBROBLASTS, -per_cell * u[i]);
+    jset(J, i, DERMIS_F_MACROPHAGES, -per_cell * u[i]);
+}
+
+/* (20) The topical product, and its copy in the untreated control (topical_intact), are only
  * cleared here (delivery is the topical module's job). */
 static void topical_eq(const dermis_kinetics *k, const double *u, double *R, double *J)
 {
@@ -447,5 +503,6 @@ void dermis_kinetics_eval(const dermis_kinetics *k, const dermis_kinetics_site *
     collagen_eqs(k, site, u, R, J);
     elastin_eqs(k, site, u, R, J);
     vessel_eq(k, site, u, R, J);
+    provisional_matrix_eq(k, u, R, J);
     topical_eq(k, u, R, J);
 }

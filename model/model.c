@@ -19,7 +19,7 @@ enum { NF = DERMIS_N_FIELDS };
 #define DEFAULT_TOPICAL_D_MM2_PER_DAY 0.29
 #define DEFAULT_TOPICAL_CLEARANCE_PER_DAY 2.0
 
-enum { INJURY_NONE, INJURY_MARK, INJURY_DESTROY, INJURY_LYSIS, INJURY_PLATELET };
+enum { INJURY_NONE, INJURY_MARK, INJURY_DESTROY, INJURY_RELEASE, INJURY_PLATELET };
 
 typedef struct {
     int attractant; /* field, or -1 */
@@ -28,7 +28,7 @@ typedef struct {
 
 typedef struct {
     int kind;
-    double amount; /* release per unit injured fraction (LYSIS, PLATELET) */
+    double amount; /* release per unit injured fraction (RELEASE, PLATELET) */
 } injury_column;
 
 typedef struct {
@@ -94,7 +94,7 @@ static int check_ranges(const dermis_model_params *p, char *msg, size_t len)
 #define DERMIS_INJURY_NONE {INJURY_NONE, 0.0}
 #define DERMIS_INJURY_MARK {INJURY_MARK, 0.0}
 #define DERMIS_INJURY_DESTROY {INJURY_DESTROY, 0.0}
-#define DERMIS_INJURY_LYSIS(param) {INJURY_LYSIS, p->param}
+#define DERMIS_INJURY_RELEASE(param) {INJURY_RELEASE, p->param}
 #define DERMIS_INJURY_PLATELET(param) {INJURY_PLATELET, p->param}
 #define DERMIS_SCALE_BASELINE 0.0
 #define DERMIS_SCALE_PARAM(param) (p->param > 1.0 ? p->param : 1.0)
@@ -134,7 +134,7 @@ DERMIS_SPECIES(DERMIS_ASSERT_ROW)
 #undef DERMIS_INJURY_NONE
 #undef DERMIS_INJURY_MARK
 #undef DERMIS_INJURY_DESTROY
-#undef DERMIS_INJURY_LYSIS
+#undef DERMIS_INJURY_RELEASE
 #undef DERMIS_INJURY_PLATELET
 #undef DERMIS_SCALE_BASELINE
 #undef DERMIS_SCALE_PARAM
@@ -479,7 +479,7 @@ void dermis_model_apply_damage(const dermis_model *m, size_t voxel, double fract
             if (*value < f) *value = f;
             break;
         case INJURY_DESTROY: *value *= kept; break;
-        case INJURY_LYSIS:
+        case INJURY_RELEASE:
             if (releases) *value += f * c->amount;
             break;
         case INJURY_PLATELET:

@@ -66,6 +66,12 @@ struct dermis_observables {
     double sum[DERMIS_N_FIELDS][N_LAYER_REGIONS]; /* scratch of compute */
     double mean[DERMIS_N_FIELDS][N_REGIONS];      /* scratch of compute */
     size_t voxels[N_LAYER_REGIONS];
+    /* Per voxel, from the baseline and the configuration (rebuilt on restart, not checkpointed). */
+    double *base_collagen, *base_fibroblasts; /* baseline C1 + C3 and F */
+    double *latest_injury;                    /* injured fraction in the latest session */
+    unsigned char *injured;                   /* 1: dermal voxel injured by some session so far */
+    long injury_session;                      /* session the two maps above are for, -1 none */
+    float *session_injury;                    /* injured fraction per session and voxel, made at alloc */
 };
 
 static int region_of_layer(unsigned char layer)
@@ -137,6 +143,47 @@ static void lesion_sums(const dermis_observables *o, const double *u, double *co
 static double change_pct(double now, double base)
 {
     return base > 0.0 ? 100.0 * (now / base - 1.0) : 0.0;
+}
+
+static int is_dermal(const dermis_tissue *t, size_t v)
+{
+    const int r = region_of_layer(t->layer[v]);
+    return r == R_PAPILLARY || r == R_RETICULAR;
+}
+
+/* Brings the injury maps up to the latest session at t_day (pure functions of the configuration,
+ * so a restart rebuilds them). Returns the latest session, or -1. */
+static long update_injury_maps(dermis_observables *o, double t_day)
+{
+    const long k = o->sessions ? dermis_session_latest(o->sessions, t_day) : -1;
+    if (k == o->injury_session || !o->session_injury) return k == o->injury_session ? k : -1;
+    const dermis_tissue *t = o->tissue;
+    const size_t n = dermis_grid_voxels(&t->grid);
+    memset(o->injured, 0, n);
+    memset(o->latest_injury, 0, n * sizeof *o->latest_injury);
+    for (long j = 0; j <= k; ++j) {
+        const float *d = o->session_injury + (size_t)j * n;
+        for (size_t v = 0; v < n; ++v) {
+            if (!(d[v] > 0.0f) || !is_dermal(t, v)) continue;
+            o->injured[v] = 1;
+            if (j == k) o->latest_injury[v] = d[v];
+        }
+    }
+    o->injury_session = k;
+    return k;
+}
+
+/* Collagen missing below the baseline, summed over the voxels of the latest session. */
+static double latest_deficit(const dermis_observables *o, const double *u)
+{
+    const size_t n = dermis_grid_voxels(&o->tissue->grid);
+    double deficit = 0.0;
+    for (size_t v = 0; v < n; ++v) {
+        if (!(o->latest_injury[v] > 0.0)) continue;
+        const double c = u[DERMIS_F_COLLAGEN_I * n + v] + u[DERMIS_F_COLLAGEN_III * n + v];
+        deficit += fmax(0.0, o->base_collagen[v] - c);
+    }
+    return deficit;
 }
 
 /* ---------------------------------------------------------------- observables --------------- */
@@ -250,6 +297,58 @@ static void barrier_open(dermis_observables *o, double t_day, const double *u, d
     *out = o->barrier ? dermis_barrier_open_fraction(o->barrier, t_day) : 0.0;
 }
 
+static void channel_fill(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    const long k = update_injury_maps(o, t_day);
+    *out = 0.0;
+    if (k < 0) return;
+    if ((double)k != o->st.fill_session[0]) { /* first observation after session k */
+        o->st.fill_session[0] = (double)k;
+        o->st.fill_deficit0[0] = latest_deficit(o, u);
+    }
+    const double deficit0 = o->st.fill_deficit0[0];
+    *out = deficit0 > 0.0 ? 100.0 * (1.0 - latest_deficit(o, u) / deficit0) : 100.0;
+}
+
+static void granulation(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    const size_t n = dermis_grid_voxels(&o->tissue->grid);
+    *out = 0.0;
+    if (update_injury_maps(o, t_day) < 0) return;
+    double cells = 0.0, base = 0.0;
+    for (size_t v = 0; v < n; ++v) {
+        const double f = o->latest_injury[v];
+        if (!(f > 0.0)) continue;
+        cells += f * (u[DERMIS_F_FIBROBLASTS * n + v] + u[DERMIS_F_MYOFIBROBLASTS * n + v]);
+        base += f * o->base_fibroblasts[v];
+    }
+    *out = base > 0.0 ? cells / base : 0.0;
+}
+
+/* Collagen change over injured (which = 1) or never-injured (0) dermal voxels. */
+static double collagen_change_where(dermis_observables *o, double t_day, const double *u, int which)
+{
+    const size_t n = dermis_grid_voxels(&o->tissue->grid);
+    update_injury_maps(o, t_day);
+    double now = 0.0, base = 0.0;
+    for (size_t v = 0; v < n; ++v) {
+        if (!is_dermal(o->tissue, v) || o->injured[v] != which) continue;
+        now += u[DERMIS_F_COLLAGEN_I * n + v] + u[DERMIS_F_COLLAGEN_III * n + v];
+        base += o->base_collagen[v];
+    }
+    return change_pct(now, base);
+}
+
+static void collagen_change_injured(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    *out = collagen_change_where(o, t_day, u, 1);
+}
+
+static void collagen_change_uninjured(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    *out = collagen_change_where(o, t_day, u, 0);
+}
+
 /* The observables after the field means, in output order. */
 static const observable_row rows[] = {
     {"collagen_change_pct", "percent", "collagen I + III change from the pre-treatment baseline", 1, 0, collagen_change},
@@ -266,6 +365,14 @@ static const observable_row rows[] = {
     {"stiffness_change_pct", "percent", "dermal stiffness proxy (collagen I and elastin) change from baseline", 0, 0,
      stiffness},
     {"barrier_open_fraction", "1", "surface mean openness of the stratum corneum", 0, 0, barrier_open},
+    {"channel_fill_pct", "percent", "share of the collagen deficit left by the latest session that has been refilled", 0, 0,
+     channel_fill},
+    {"granulation_index", "1", "fibroblasts + myofibroblasts over baseline in the voxels injured by the latest session", 0,
+     0, granulation},
+    {"collagen_change_pct_injured", "percent", "collagen I + III change over dermal voxels injured by any session", 0, 0,
+     collagen_change_injured},
+    {"collagen_change_pct_uninjured", "percent", "collagen I + III change over dermal voxels never injured", 0, 0,
+     collagen_change_uninjured},
 };
 #define N_ROWS (sizeof rows / sizeof rows[0])
 _Static_assert(N_ROWS <= N_ROWS_MAX, "observable table larger than N_ROWS_MAX");
@@ -355,12 +462,35 @@ dermis_observables *dermis_observables_alloc(const dermis_tissue *tissue, const 
     o->stems = alloc_array(o->count, sizeof *o->stems, &failed);
     o->stem_long_names = alloc_array(o->count, sizeof *o->stem_long_names, &failed);
     o->region = alloc_array(o->count, sizeof *o->region, &failed);
+    const size_t n = dermis_grid_voxels(&tissue->grid);
+    o->base_collagen = alloc_array(n, sizeof *o->base_collagen, &failed);
+    o->base_fibroblasts = alloc_array(n, sizeof *o->base_fibroblasts, &failed);
+    o->latest_injury = alloc_array(n, sizeof *o->latest_injury, &failed);
+    o->injured = alloc_array(n, sizeof *o->injured, &failed);
+    if (sessions && sessions->n > 0 && !failed) {
+        /* The sessions' injury maps, a pure function of the configuration, made once here so that
+         * compute() never allocates (placing channels does). */
+        o->session_injury = alloc_array(n * sessions->n, sizeof *o->session_injury, &failed);
+        dermis_injury_workspace ws = {0};
+        if (!failed && dermis_injury_workspace_alloc(&ws, &tissue->grid) != 0) failed = 1;
+        for (size_t k = 0; k < sessions->n && !failed; ++k) {
+            if (dermis_session_injury(sessions, k, &ws) != 0) failed = 1;
+            for (size_t v = 0; v < n && !failed; ++v) o->session_injury[k * n + v] = (float)ws.damage[v];
+        }
+        if (ws.damage) dermis_injury_workspace_free(&ws);
+    }
     if (failed) {
         dermis_observables_free(o);
         return NULL;
     }
     declare(o, lesion);
     o->st.downtime_session[0] = -1.0;
+    o->st.fill_session[0] = -1.0;
+    o->injury_session = -1;
+    memset(o->injured, 0, n);
+    memset(o->latest_injury, 0, n * sizeof *o->latest_injury);
+    memset(o->base_collagen, 0, n * sizeof *o->base_collagen);
+    memset(o->base_fibroblasts, 0, n * sizeof *o->base_fibroblasts);
     return o;
 }
 
@@ -378,6 +508,11 @@ void dermis_observables_free(dermis_observables *o)
     free(o->stems);
     free(o->stem_long_names);
     free(o->region);
+    free(o->base_collagen);
+    free(o->base_fibroblasts);
+    free(o->latest_injury);
+    free(o->injured);
+    free(o->session_injury);
     free(o);
 }
 
@@ -410,6 +545,11 @@ void dermis_observables_set_baseline(dermis_observables *o, const double *u)
     o->st.baseline_collagen_I_dermis[0] = o->mean[DERMIS_F_COLLAGEN_I][R_DERMIS];
     o->st.baseline_inflammation[0] = inflammatory_cells(o);
     lesion_sums(o, u, &o->st.lesion_collagen0[0], &o->st.lesion_deficit0[0]);
+    const size_t n = dermis_grid_voxels(&o->tissue->grid);
+    for (size_t v = 0; v < n; ++v) {
+        o->base_collagen[v] = u[DERMIS_F_COLLAGEN_I * n + v] + u[DERMIS_F_COLLAGEN_III * n + v];
+        o->base_fibroblasts[v] = u[DERMIS_F_FIBROBLASTS * n + v];
+    }
     o->st.baseline_set[0] = 1.0;
 }
 

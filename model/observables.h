@@ -23,10 +23,19 @@
  *   stiffness_change_pct         100 (w C_I/C_I,0 + (1-w) E/E_0 - 1) over the dermis,
  *                                w = outcome.stiffness_collagen_weight (a linear proxy)
  *   barrier_open_fraction        surface mean openness of the stratum corneum (barrier.h)
+ *   channel_fill_pct             share of the collagen deficit of the voxels injured by the latest
+ *                                session (dermis only), as first observed after that session, that
+ *                                has been refilled: 100 (1 - sum_K (C0_v - C_v)_+ / deficit at the
+ *                                session), C0_v the voxel's baseline collagen
+ *   granulation_index            sum_K f_v (F + Mf)_v / sum_K f_v F0_v over the same voxels,
+ *                                f_v their injured fraction in that session (F0: baseline)
+ *   collagen_change_pct_injured  100 (sum_U C / sum_U C0 - 1) over dermal voxels injured by any
+ *                                session so far (U), and ..._uninjured over the rest of the dermis
  *
  * The baseline is the state passed to dermis_observables_set_baseline (the driver passes the
  * homeostatic state before any session); if it was never set, the first compute call takes it.
- * compute() allocates nothing.
+ * compute() allocates nothing: alloc() makes the sessions' injury maps (a pure function of the
+ * configuration, sessions.h) once.
  *
  * Each observable is one row of the table in observables.c plus its function; the field means
  * are generated from the species registry. The observables' memory (baseline values, running
@@ -95,7 +104,9 @@ void dermis_observables_compute(dermis_observables *obs, double t_day, const dou
     X(downtime_done, 1, "1", "1 once the index fell back below the threshold") \
     X(downtime_value, 1, "day", "the downtime so far") \
     X(previous_day, 1, "day", "time of the previous compute call") \
-    X(previous_index, 1, "1", "inflammation index at the previous compute call")
+    X(previous_index, 1, "1", "inflammation index at the previous compute call") \
+    X(fill_session, 1, "1", "session whose channel fill is measured, -1 before any") \
+    X(fill_deficit0, 1, "mg cm-3", "collagen deficit summed over its injured voxels when first observed")
 
 #define DERMIS_OBSERVABLES_STATE_LENGTH(name, length, units, meaning) +(length)
 enum { DERMIS_OBSERVABLES_STATE_SIZE = 0 DERMIS_OBSERVABLES_STATE(DERMIS_OBSERVABLES_STATE_LENGTH) };

@@ -124,6 +124,9 @@
     X(fibroblast_tgf_mitogenic_gain, "species.fibroblasts.tgf_mitogenic_gain", "1", 0.5, 0, 20, 0, \
       "Maximal TGF-beta1-driven increase of the proliferation factor.", \
       "Olsen et al. 1995 enhancement r_max; calibrated") \
+    X(fibroblast_provisional_matrix_mitogenic_gain, "species.fibroblasts.provisional_matrix_mitogenic_gain", "1", 1.0, 0, 20, 0, \
+      "Maximal increase of the proliferation factor by the provisional matrix (fibronectin/fibrin substrate).", \
+      "Fibronectin-rich provisional matrix supports fibroblast migration and proliferation into the clot (Clark 1996; Greiling & Clark 1997); calibrated to granulation 1.5-3 x baseline at days 4-14") \
     X(pdgf_half_saturation_ng_per_ml, "species.pdgf.half_saturation_ng_per_ml", "ng mL-1", 4, 0.01, 100, 1, \
       "PDGF excess over baseline giving half-maximal fibroblast response.", \
       "Calibrated") \
@@ -259,6 +262,12 @@
     X(collagen_III_half_life_years, "species.collagen_III.half_life_years", "year", 2, 0.1, 100, 1, \
       "Homeostatic half-life of type III collagen (less cross-linked, more MMP-susceptible).", \
       "Assumption: labile pool of Laurent 1987; calibrated to months of remodelling") \
+    X(collagen_deficit_synthesis_pg_per_cell_per_day, "species.collagen.deficit_synthesis_max_pg_per_cell_per_day", "pg d-1", 1500, 0, 5000, 0, \
+      "Maximal net collagen deposition per fibroblast where the voxel's matrix is below its set point (refilling a defect).", \
+      "Gross synthesis 220-1500 pg cell-1 d-1 (Babraj et al. 2005 0.89 %/d x 0.25 g cm-3 / 2100-4100 cells mm-3); calibrated to channel fill >= 50 % by day 14") \
+    X(collagen_deficit_half_saturation, "species.collagen.deficit_half_saturation", "1", 0.05, 0.001, 1, 1, \
+      "Collagen deficit (fraction of the set point) giving half-maximal deficit-driven deposition.", \
+      "Assumption: product inhibition near the local set point (Olsen et al. 1995 form); deposition slows only as the defect closes") \
     /* ---- elastin ---- */ \
     X(tropoelastin_synthesis_pg_per_cell_per_day, "species.tropoelastin.synthesis_max_pg_per_cell_per_day", "pg d-1", 20, 0, 1000, 0, \
       "Maximal TGF-beta1-stimulated tropoelastin synthesis per (myo)fibroblast.", \
@@ -269,6 +278,9 @@
     X(tropoelastin_proteolysis_ml_per_ng_per_day, "species.tropoelastin.proteolysis_ml_per_ng_per_day", "mL ng-1 d-1", 0.4, 0, 100, 0, \
       "Proteolysis of soluble tropoelastin per unit active protease.", \
       "Assumption (tropoelastin is highly protease-sensitive)") \
+    X(tropoelastin_deficit_synthesis_pg_per_cell_per_day, "species.tropoelastin.deficit_synthesis_max_pg_per_cell_per_day", "pg d-1", 10, 0, 1000, 0, \
+      "Maximal tropoelastin synthesis per (myo)fibroblast where elastin is below its set point.", \
+      "Assumption: adult elastogenesis is poor and declines with age (Sephel & Davidson 1986); rebuilds a minority of lost elastin in months") \
     X(elastin_residence_years, "species.elastin.residence_years", "year", 74, 10, 200, 1, \
       "Mean residence time of cross-linked elastin at homeostasis.", \
       "Shapiro et al. 1991 (74 yr, 95 % CI 40-174, human lung)") \
@@ -285,10 +297,23 @@
     X(vessel_regression_per_day, "species.vessels.regression_per_day", "d-1", 0.15, 0.01, 5, 1, \
       "Return of capillary density to normal (regression or regrowth).", \
       "0.1-0.2 d-1 from baseline by 28 d (Integra mouse data)") \
+    /* ---- provisional matrix ---- */ \
+    X(provisional_matrix_fibrinolysis_per_day, "species.provisional_matrix.fibrinolysis_per_day", "d-1", 0.05, 0, 10, 0, \
+      "Cell-independent loss of the provisional matrix (plasmin fibrinolysis).", \
+      "Assumption: fibrin clot persists days to weeks unless cells invade it (Clark 1996)") \
+    X(provisional_matrix_cell_degradation_per_day, "species.provisional_matrix.cell_degradation_per_day", "d-1", 0.15, 0, 10, 0, \
+      "Degradation of the provisional matrix per baseline density of invading cells (fibroblasts, myofibroblasts, macrophages; plasmin/MMP).", \
+      "Calibrated: clot replaced by granulation tissue within 1-2 weeks (Barati et al. 2013; Clark 1996)") \
+    X(provisional_matrix_half_saturation_mg_per_cm3, "species.provisional_matrix.half_saturation_mg_per_cm3", "mg cm-3", 0.1, 0.001, 10, 1, \
+      "Provisional matrix giving half-maximal effect (fibroblast proliferation, type III share of new collagen).", \
+      "Calibrated; new collagen on a fibronectin template is type III first (Gay et al. 1978; Clark 1996)") \
     /* ---- injury ---- */ \
     X(injury_matrix_loss_fraction, "injury.matrix_loss_fraction", "1", 1, 0, 1, 0, \
       "Fraction of matrix, cells and vessels destroyed in the injured volume.", \
       "Assumption: the channel volume is disrupted and filled by clot") \
+    X(injury_provisional_matrix_mg_per_cm3, "injury.provisional_matrix_mg_per_cm3", "mg cm-3", 3, 0, 20, 0, \
+      "Provisional matrix (fibrin + fibronectin) laid down in a fully injured voxel.", \
+      "Plasma fibrinogen 2-4 mg mL-1 (clinical reference range) + plasma fibronectin ~0.3 mg mL-1 (Mosher 1984)") \
     X(platelet_tgf_beta1_ng_per_ml, "injury.platelet_tgf_beta1_ng_per_ml", "ng mL-1", 30, 0, 1000, 0, \
       "TGF-beta1 released by platelets in a fully bleeding voxel.", \
       "Bianchi et al. 2015 initial active TGF-beta 30 pg mm-3") \

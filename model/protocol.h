@@ -69,7 +69,7 @@
       "Injured fraction in the crushed rim (the channel core is fully injured).", \
       "assumption") \
     X(placement, ENUM, "device.placement", "", "random", 0, 0, 0, dermis_placement_names, \
-      "Channel positions: random (Poisson, seeded per session) or pattern (the device lattice per pass).", \
+      "Channel positions: random (Poisson, seeded per session), pattern (the device lattice per pass) or stratified (the expected count, jittered Latin-hypercube positions).", \
       "numerical choice") \
     X(roller_needles, INTEGER, "device.roller_needles", "1", "192", 1, 2000, 0, NULL, \
       "Needles on the roller drum.", \
@@ -213,7 +213,7 @@ typedef enum {
 } dermis_device_type;
 
 typedef enum { DERMIS_TIP_CONE = 0, DERMIS_TIP_CYLINDER, DERMIS_N_TIPS } dermis_tip_shape;
-typedef enum { DERMIS_PLACEMENT_RANDOM = 0, DERMIS_PLACEMENT_PATTERN, DERMIS_N_PLACEMENTS } dermis_placement;
+typedef enum { DERMIS_PLACEMENT_RANDOM = 0, DERMIS_PLACEMENT_PATTERN, DERMIS_PLACEMENT_STRATIFIED, DERMIS_N_PLACEMENTS } dermis_placement;
 typedef enum {
     DERMIS_MOLECULE_SMALL = 0,
     DERMIS_MOLECULE_PEPTIDE,

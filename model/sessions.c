@@ -36,6 +36,7 @@ static void describe_session(dermis_session_info *s, const dermis_protocol_param
     s->shape.tip = d->tip;
     s->placement.density_per_mm2 = s->channels_per_cm2 / MM2_PER_CM2;
     s->placement.pattern = d->placement == DERMIS_PLACEMENT_PATTERN;
+    s->placement.stratified = d->placement == DERMIS_PLACEMENT_STRATIFIED;
     s->placement.passes = dermis_device_passes(d, s->device);
     if (dermis_device_lattice_mm(d, s->device, &s->placement.lattice_ax_mm, &s->placement.lattice_ay_mm))
         s->placement.lattice_ax_mm = s->placement.lattice_ay_mm = 0.0;

@@ -21,7 +21,8 @@
  *                DERMIS_INJURY_NONE             unchanged
  *                DERMIS_INJURY_MARK             value = max(value, f)
  *                DERMIS_INJURY_DESTROY          value *= 1 - f * injury.matrix_loss_fraction
- *                DERMIS_INJURY_LYSIS(param)     value += f * param (released by lysed cells)
+ *                DERMIS_INJURY_RELEASE(param)   value += f * param (released by lysed cells, or
+ *                                               laid down in the injured volume)
  *                DERMIS_INJURY_PLATELET(param)  value += f * b * param (released where it bleeds)
  *                Releases do not happen in the stratum corneum (no cells, walled off).
  *   scale        typical magnitude for the absolute tolerance: DERMIS_SCALE_BASELINE (the
@@ -57,7 +58,7 @@ typedef enum {
       DERMIS_INJURY_MARK, DERMIS_SCALE_BASELINE) \
     X(ALARMINS, alarmins, "ng mL-1", "damage-associated alarm signals (DAMPs)", DERMIS_TRANSPORT_SOLUTE, \
       DERMIS_PARAM(alarmin_diffusivity_mm2_per_day), DERMIS_NO_CHEMOTAXIS, \
-      DERMIS_INJURY_LYSIS(alarmin_burst_ng_per_ml), DERMIS_SCALE_PARAM(alarmin_burst_ng_per_ml)) \
+      DERMIS_INJURY_RELEASE(alarmin_burst_ng_per_ml), DERMIS_SCALE_PARAM(alarmin_burst_ng_per_ml)) \
     X(NEUTROPHILS, neutrophils, "mm-3", "neutrophil density (cells per mm^3)", DERMIS_TRANSPORT_LEUKOCYTE, \
       DERMIS_PARAM(neutrophil_diffusivity_mm2_per_day), \
       DERMIS_CHEMOTAXIS(ALARMINS, neutrophil_chemotaxis_mm2_per_day_per_ng_per_ml, chemotaxis_saturation_ng_per_ml), \
@@ -103,6 +104,10 @@ typedef enum {
       DERMIS_NO_CHEMOTAXIS, DERMIS_INJURY_DESTROY, DERMIS_SCALE_BASELINE) \
     X(VESSELS, vessels, "1", "capillary density relative to normal skin", DERMIS_TRANSPORT_NONE, DERMIS_NO_PARAM, \
       DERMIS_NO_CHEMOTAXIS, DERMIS_INJURY_DESTROY, DERMIS_SCALE_BASELINE) \
+    /* Fibrin/fibronectin clot filling the injured volume; cells invade and replace it. */ \
+    X(PROVISIONAL_MATRIX, provisional_matrix, "mg cm-3", "provisional matrix (fibrin and fibronectin clot) density", \
+      DERMIS_TRANSPORT_NONE, DERMIS_NO_PARAM, DERMIS_NO_CHEMOTAXIS, \
+      DERMIS_INJURY_RELEASE(injury_provisional_matrix_mg_per_cm3), DERMIS_SCALE_PARAM(injury_provisional_matrix_mg_per_cm3)) \
     X(TOPICAL, topical, "ng mL-1", "topically applied product concentration", DERMIS_TRANSPORT_TOPICAL, DERMIS_NO_PARAM, \
       DERMIS_NO_CHEMOTAXIS, DERMIS_INJURY_NONE, DERMIS_SCALE_BASELINE) \
     X(TOPICAL_INTACT, topical_intact, "ng mL-1", "topical product concentration in an untreated control (closed channels)", \

@@ -19,7 +19,7 @@ static dermis_channel_shape shape_of(double depth_mm)
 
 static dermis_placement_spec random_spec(double per_cm2)
 {
-    dermis_placement_spec p = {per_cm2 / 100.0, 0, 1, 0.0, 0.0};
+    dermis_placement_spec p = {.density_per_mm2 = per_cm2 / 100.0, .passes = 1};
     return p;
 }
 
@@ -153,6 +153,37 @@ static void surface_opening_matches_the_core_area(void **state)
     assert_true(open1 > 0.04 && open1 < 0.05);
 }
 
+/* Stratified placement: the same mean injured volume as Poisson placement on a 2-D section,
+ * with far less scatter from seed to seed (issue 10: outcomes that do not depend on luck). */
+static void stratified_placement_keeps_the_mean_and_cuts_the_scatter(void **state)
+{
+    (void)state;
+    const dermis_grid g = fixture_grid(2, 1.2, 1.0, 0.04);
+    const dermis_channel_shape s = shape_of(0.75);
+    const dermis_placement_spec poisson = random_spec(2400.0);
+    dermis_placement_spec stratified = poisson;
+    stratified.stratified = 1;
+    const size_t n = dermis_grid_voxels(&g);
+    const int seeds = 40;
+    double sum[2] = {0}, sum2[2] = {0};
+    for (int k = 0; k < seeds; ++k)
+        for (int m = 0; m < 2; ++m) {
+            double *d = injury(&g, m ? &stratified : &poisson, &s, dermis_injury_session_seed(k, 0));
+            const double v = fixture_sum(d, n);
+            sum[m] += v;
+            sum2[m] += v * v;
+            free(d);
+        }
+    double mean[2], sd[2];
+    for (int m = 0; m < 2; ++m) {
+        mean[m] = sum[m] / seeds;
+        sd[m] = sqrt(fmax(0.0, sum2[m] / seeds - mean[m] * mean[m]));
+    }
+    /* Means agree within the Poisson arm's standard error (x3); the spread at least halves. */
+    assert_true(fabs(mean[1] - mean[0]) < 3.0 * sd[0] / sqrt((double)seeds));
+    assert_true(sd[1] < 0.5 * sd[0]);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -162,6 +193,7 @@ int main(void)
         cmocka_unit_test(cylinder_injures_more_than_cone),
         cmocka_unit_test(one_d_profile_is_the_lateral_mean),
         cmocka_unit_test(surface_opening_matches_the_core_area),
+        cmocka_unit_test(stratified_placement_keeps_the_mean_and_cuts_the_scatter),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

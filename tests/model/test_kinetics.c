@@ -170,8 +170,60 @@ static void test_apply_damage(void **state)
     assert_true(fabs(s[DERMIS_F_COLLAGEN_I * n + v] - 212.5 * 0.5 * 0.8) < 1e-9);
     assert_true(fabs(s[DERMIS_F_TGF_BETA1 * n + v] - (2.0 + 0.5 * fx.params.platelet_tgf_beta1_ng_per_ml)) < 1e-12);
     assert_true(s[DERMIS_F_ALARMINS * n + v] > 0.0);
+    assert_true(fabs(s[DERMIS_F_PROVISIONAL_MATRIX * n + v] - 0.7 * fx.params.injury_provisional_matrix_mg_per_cm3) < 1e-12);
     assert_true(s[DERMIS_F_DAMAGE * n + v + 1] == 0.0);
+    dermis_model_apply_damage(fx.model, 0, 1.0, 1.0, s); /* voxel 0: stratum corneum */
+    assert_true(s[DERMIS_F_PROVISIONAL_MATRIX * n + 0] == 0.0 && s[DERMIS_F_DAMAGE * n + 0] == 1.0);
     free(s);
+    model_fixture_free(&fx);
+}
+
+/* Deficit-driven deposition refills a voxel towards what it held (its set point), so a wound in
+ * healthy dermis fills while an untreated scar at its lower set point does not; the provisional
+ * matrix makes new collagen type III and feeds fibroblast proliferation, and cells degrade it. */
+static void test_deficit_and_provisional_matrix(void **state)
+{
+    (void)state;
+    model_fixture fx;
+    assert_int_equal(model_fixture_init(&fx, 100, NULL), 0);
+    const size_t healthy = 40, scar = 41;
+    fx.tissue.matrix_factor[scar] = 0.5;
+    double u[NF], R[NF], scar0[NF];
+    dermis_model_voxel_baseline(fx.model, scar, scar0);
+    /* Same collagen in both voxels: half of healthy dermis. */
+    dermis_model_voxel_baseline(fx.model, healthy, u);
+    u[DERMIS_F_COLLAGEN_I] = scar0[DERMIS_F_COLLAGEN_I];
+    u[DERMIS_F_COLLAGEN_III] = scar0[DERMIS_F_COLLAGEN_III];
+    assert_int_equal(dermis_model_rhs(0.0, healthy, u, R, fx.model), 0);
+    const double refill = R[DERMIS_F_COLLAGEN_I] + R[DERMIS_F_COLLAGEN_III];
+    /* Near the maximal rate k_D F0 (deficit 0.5 >> K_d). */
+    const double max_rate = fx.params.collagen_deficit_synthesis_pg_per_cell_per_day * 1e-6 * 3000.0;
+    assert_true(refill > 0.8 * max_rate && refill < max_rate);
+    assert_int_equal(dermis_model_rhs(0.0, scar, scar0, R, fx.model), 0);
+    assert_true(R[DERMIS_F_COLLAGEN_I] == 0.0 && R[DERMIS_F_COLLAGEN_III] == 0.0);
+    /* A wound inside the scar refills it. */
+    scar0[DERMIS_F_COLLAGEN_I] *= 0.5;
+    scar0[DERMIS_F_COLLAGEN_III] *= 0.5;
+    assert_int_equal(dermis_model_rhs(0.0, scar, scar0, R, fx.model), 0);
+    assert_true(R[DERMIS_F_COLLAGEN_I] + R[DERMIS_F_COLLAGEN_III] > 0.8 * max_rate);
+
+    /* With provisional matrix, the refill is mostly type III, fibroblasts proliferate and the
+     * matrix is degraded faster where cells are. */
+    dermis_model_voxel_baseline(fx.model, healthy, u);
+    u[DERMIS_F_COLLAGEN_I] *= 0.5;
+    u[DERMIS_F_COLLAGEN_III] *= 0.5;
+    assert_int_equal(dermis_model_rhs(0.0, healthy, u, R, fx.model), 0);
+    const double type_I_share_mature = R[DERMIS_F_COLLAGEN_I] / (R[DERMIS_F_COLLAGEN_I] + R[DERMIS_F_COLLAGEN_III]);
+    assert_true(R[DERMIS_F_FIBROBLASTS] == 0.0 || fabs(R[DERMIS_F_FIBROBLASTS]) < 1e-9);
+    u[DERMIS_F_PROVISIONAL_MATRIX] = 10.0 * fx.params.provisional_matrix_half_saturation_mg_per_cm3;
+    assert_int_equal(dermis_model_rhs(0.0, healthy, u, R, fx.model), 0);
+    const double type_I_share = R[DERMIS_F_COLLAGEN_I] / (R[DERMIS_F_COLLAGEN_I] + R[DERMIS_F_COLLAGEN_III]);
+    assert_true(type_I_share < 0.2 * type_I_share_mature);
+    assert_true(R[DERMIS_F_FIBROBLASTS] > 0.0);
+    const double lysis_alone = -R[DERMIS_F_PROVISIONAL_MATRIX];
+    u[DERMIS_F_FIBROBLASTS] *= 2.0;
+    assert_int_equal(dermis_model_rhs(0.0, healthy, u, R, fx.model), 0);
+    assert_true(-R[DERMIS_F_PROVISIONAL_MATRIX] > lysis_alone);
     model_fixture_free(&fx);
 }
 
@@ -220,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_term_signs),
         cmocka_unit_test(test_negative_input_asks_for_retry),
         cmocka_unit_test(test_apply_damage),
+        cmocka_unit_test(test_deficit_and_provisional_matrix),
         cmocka_unit_test(test_field_specs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

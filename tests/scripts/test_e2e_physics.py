@@ -56,10 +56,11 @@ class Injury(unittest.TestCase):
 
 
 class HealingCascade(unittest.TestCase):
-    """One pen session on the resolved 2-D demo section, then 28 days: the generic time course of
-    cutaneous repair (model reference table c1). Windows are wider than the point values of c1
-    because c1 itself spans species and wound types (e.g. macrophage peak 'day 3 (3-5)',
-    fibroblasts/granulation '3-14 d', myofibroblast peak 'day 12-15').
+    """One 1.5 mm pen session on the resolved 2-D demo section of cheek skin, then 6 weeks: the
+    generic time course of cutaneous repair (model reference table c1) and the healing of the
+    channels (issue 10). Windows are wider than the point values of c1 because c1 itself spans
+    species and wound types (e.g. macrophage peak 'day 3 (3-5)', fibroblasts/granulation '3-14 d',
+    myofibroblast peak 'day 12-15').
 
     2-D, not 1-D: a 1-D column averages the channels over the surface (about 1.5 % injured), and
     damage clearance by phagocytes is nonlinear (rate ~ N * D), so the average of the channels is
@@ -67,11 +68,14 @@ class HealingCascade(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        out = run(config("demo.ini"), "cascade.nc")
+        out = run(config("demo.ini"), "cascade.nc", "device.depth_mm=1.5", "run.t_end_days=42")
         cls.t, cls.obs = observables(out)
 
     def series(self, name):
         return self.obs[name + "_mean_dermis"]
+
+    def at(self, name, day):
+        return self.obs[name][int(np.argmin(abs(self.t - day)))]
 
     def test_neutrophils_peak_near_day_1_and_are_mostly_gone_by_day_5(self):
         n = self.series("neutrophils")
@@ -86,30 +90,71 @@ class HealingCascade(unittest.TestCase):
         self.assertTrue(3.0 <= peak_time(self.t, cells) <= 14.0, peak_time(self.t, cells))
         self.assertTrue(7.0 <= peak_time(self.t, self.series("myofibroblasts")) <= 16.0)
 
-    @unittest.expectedFailure
-    def test_collagen_III_rises_before_collagen_I(self):
-        # Known deviation of the model (docs/model.md, "Calibration"): platelet TGF-beta1 drives
-        # type I deposition from day 0 while PDGF-driven type III follows the repair macrophages,
-        # so both reach 10 % of their gain on about day 4. Kept as the target c1 states; if the
-        # model is fixed this reports an unexpected success and the suite fails until the marker
-        # is removed.
+    def test_collagen_III_rises_at_least_a_day_before_collagen_I(self):
+        # Gay et al. 1978: type III detectable at 24-48 h, type I from 72 h. Criterion: the day
+        # each type reaches 10 % of its gain over the run (dermis mean).
         def rise_time(name):
             gain = self.series(name) - self.series(name)[0]
             return float(self.t[np.argmax(gain >= 0.1 * gain.max())])
-        self.assertLess(rise_time("collagen_III"), rise_time("collagen_I"))
+        self.assertGreaterEqual(rise_time("collagen_I") - rise_time("collagen_III"), 1.0,
+                                (rise_time("collagen_III"), rise_time("collagen_I")))
 
     def test_collagen_synthesis_is_fastest_within_the_first_two_weeks(self):
         total = self.series("collagen_I") + self.series("collagen_III")
         rate = np.gradient(total, self.t)
         self.assertTrue(3.0 <= peak_time(self.t, rate) <= 10.0, peak_time(self.t, rate))
 
-    def test_remodelling_continues_for_months(self):
-        # Four weeks after the session the matrix is still being rebuilt: collagen is still
-        # changing (by more than 1 %, above the 0.6 % accuracy of the time stepping) and myofibroblasts
-        # persist (c1: they fall by day 20-30; remodelling lasts months to a year).
-        change = self.obs["collagen_change_pct_dermis"]
-        self.assertGreater(abs(change[-1] - change[np.searchsorted(self.t, 21.0)]), 0.01 * abs(change[-1]))
-        self.assertGreater(self.series("myofibroblasts")[-1], 0.1 * self.series("myofibroblasts").max())
+    def test_channels_fill_half_by_day_14_and_nine_tenths_by_day_42(self):
+        # Micro-channels hold granulation tissue within 1-2 weeks and are not found in biopsies
+        # weeks later (model reference c1; issue 10 targets).
+        self.assertGreaterEqual(self.at("channel_fill_pct", 14.0), 50.0)
+        self.assertGreaterEqual(self.obs["channel_fill_pct"][-1], 90.0)
+        self.assertLessEqual(self.obs["channel_fill_pct"].max(), 100.0)
+
+    def test_granulation_peaks_at_one_and_a_half_to_three_times_baseline_in_week_one_or_two(self):
+        g = self.obs["granulation_index"]
+        self.assertTrue(1.5 <= g.max() <= 3.0, g.max())
+        self.assertTrue(4.0 <= peak_time(self.t, g) <= 14.0, peak_time(self.t, g))
+
+    def test_provisional_matrix_is_replaced_within_weeks(self):
+        pm = self.series("provisional_matrix")
+        self.assertLess(pm[-1], 0.02 * pm.max())
+
+    def test_elastin_is_rebuilt_slowly_and_incompletely(self):
+        e = self.obs["elastin_change_pct_dermis"]
+        self.assertLess(e[0], 0.0)                 # the channels destroyed elastin
+        self.assertGreater(e[-1], e[0])            # some is rebuilt ...
+        self.assertLess(e[-1], 0.5 * e[0])         # ... about half or less in 6 weeks (e < 0)
+
+    def test_remodelling_continues_after_the_channels_are_filled(self):
+        # Six weeks after the session the matrix is still being remodelled: type III made in the
+        # provisional matrix is still in excess of the healthy share (c1: remodelling for months),
+        # though myofibroblasts have mostly gone.
+        ratio = self.obs["collagen_ratio_I_III_dermis"]
+        self.assertLess(ratio[-1], ratio[0])
+        self.assertLess(self.series("myofibroblasts")[-1], 0.5 * self.series("myofibroblasts").max())
+
+
+class AcneScar(unittest.TestCase):
+    """An untreated scar is a fixed point to the last bit; a treated one fills partly."""
+    SCAR = ("run.width_mm=2", "run.depth_mm=1.2", "run.dx_mm=0.05", "lesion.width_mm=1.5", "lesion.depth_mm=0.4",
+            "device.depth_mm=1.5")
+
+    def test_untreated_scar_stays_exactly(self):
+        out = run(config("acne_scar.ini"), "scar_untreated.nc", *self.SCAR, "treatment.session_count=0",
+                  "run.t_end_days=30")
+        _, data = fields(out)
+        for name, a in data.items():
+            self.assertTrue(np.array_equal(a, np.broadcast_to(a[0], a.shape)), name)
+        _, obs = observables(out)
+        self.assertTrue(np.all(obs["lesion_fill_pct"] == 0.0))
+
+    def test_treated_scar_fills_partly(self):
+        out = run(config("acne_scar.ini"), "scar_treated.nc", *self.SCAR, "treatment.session_count=1", "run.t_end_days=42")
+        _, obs = observables(out)
+        fill = obs["lesion_fill_pct"][-1]
+        self.assertTrue(0.0 < fill < 100.0, fill)
+        self.assertGreaterEqual(obs["channel_fill_pct"][-1], 90.0)
 
 
 if __name__ == "__main__":
