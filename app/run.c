@@ -5,8 +5,11 @@
  * and progress. Each event of the schedule (app/schedule.h) is handled in this order: session
  * (injury) and observables by the sim, then field frame, observables row, checkpoint.
  * Every frame is flushed to disk as it is written (SWMR), so a crash or kill keeps the frames
- * already written; SIGINT and SIGTERM stop the run cleanly with run_status
+ * already written; SIGINT and SIGTERM stop the run within one solver step with run_status
  * "interrupted". A restart from a checkpoint reproduces the uninterrupted run bit for bit.
+ * The output path is guarded by app/output_files.h: locked for the whole run, a fresh run
+ * writes OUT.partial and publishes it as OUT after the first frame, a restart appends only to
+ * the output its checkpoint belongs to.
  */
 #include "app/run.h"
 
@@ -17,6 +20,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/output_files.h"
 #include "app/progress.h"
 #include "app/run_request.h"
 #include "app/schedule.h"
@@ -26,13 +30,40 @@
 #include "model/species.h"
 
 /* The only file-scope state of dermis: a signal handler can reach nothing else. It is set by
- * SIGINT/SIGTERM during a run and read by the time loop between steps. */
+ * SIGINT/SIGTERM during a run and read by the solver before every step (stop_callback). */
 static volatile sig_atomic_t stop_requested;
 
 static void request_stop(int signo)
 {
     (void)signo;
     stop_requested = 1;
+}
+
+static int stop_callback(void *user)
+{
+    (void)user;
+    return stop_requested != 0;
+}
+
+/* The signals that stop a run, and their dispositions before it. */
+static const int stop_signals[] = {SIGINT, SIGTERM};
+#define N_STOP_SIGNALS (sizeof stop_signals / sizeof *stop_signals)
+
+/* SA_RESETHAND: a second Ctrl-C while the run is closing its files kills it the usual way. */
+static void catch_stop_signals(struct sigaction *saved)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = request_stop;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    stop_requested = 0;
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &sa, &saved[i]);
+}
+
+static void restore_stop_signals(const struct sigaction *saved)
+{
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &saved[i], NULL);
 }
 
 /* Names of the schedule and observable state stored as checkpoint extras. */
@@ -44,13 +75,16 @@ typedef struct {
     const dermis_config *cfg;
     dermis_sim *sim;
     dermis_output *output;
+    dermis_output_files files;
+    char run_id[DERMIS_RUN_ID_SIZE];
+    int published;              /* the output is at its final name (always, for a restart) */
+    int interrupted;
     dermis_var_meta field_meta[DERMIS_N_FIELDS];
     int field_selected[DERMIS_N_FIELDS];
     dermis_var_meta *observable_meta;
     dermis_session_record session_records[DERMIS_MAX_SESSIONS];
     dermis_config_pairs config_pairs;
     dermis_progress progress;
-    char checkpoint_path[DERMIS_CONFIG_STRING_MAX + 16];
     unsigned long long config_hash;
     double wall_start_s;
     char *err;
@@ -148,6 +182,7 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
         .config_keys = (const char *const *)rc->config_pairs.keys,
         .config_values = (const char *const *)rc->config_pairs.values,
         .command_line = rc->req->command_line,
+        .run_id = rc->run_id,
         .seed = rc->cfg->run.seed,
         .threads = dermis_solver_threads(rc->sim->solver), /* the count used, not the request */
     };
@@ -181,6 +216,7 @@ static void checkpoint_describe(run_context *rc, dermis_checkpoint *c, checkpoin
     c->n_voxels = dermis_grid_voxels(&rc->sim->grid);
     c->state = rc->sim->state;
     c->config_hash = rc->config_hash;
+    snprintf(c->run_id, sizeof c->run_id, "%s", rc->run_id);
     c->n_extra = N_EXTRAS;
     c->extra_names = x->names;
     c->extra_values = x->values;
@@ -206,7 +242,7 @@ static int write_checkpoint(run_context *rc)
     c.next_observable_day = c.next_output_day;
     c.next_checkpoint_day = rc->sim->schedule.checkpoint_interval_days * (double)rc->sim->cursor.next_checkpoint_k;
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
-    if (dermis_checkpoint_write(rc->checkpoint_path, &c, msg) != 0) return fail(rc, 1, "%s", msg);
+    if (dermis_checkpoint_write(rc->files.ckpt, &c, msg) != 0) return fail(rc, 1, "%s", msg);
     return 0;
 }
 
@@ -220,6 +256,9 @@ static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows
     checkpoint_describe(rc, &c, &x);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
     if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &c, msg) != 0) return fail(rc, 2, "%s", msg);
+    const int status = dermis_output_files_check_restart(&rc->files, c.run_id, rc->req->restart_path, rc->err, rc->errlen);
+    if (status != 0) return status;
+    snprintf(rc->run_id, sizeof rc->run_id, "%s", c.run_id);
     rc->sim->t_day = c.t_day;
     dermis_solver_set_controller(rc->sim->solver, &c.controller);
     rc->sim->cursor.next_session = (size_t)x.values[EXTRA_NEXT_SESSION];
@@ -237,11 +276,23 @@ static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows
 
 /* --- the time loop ---------------------------------------------------------------------- */
 
+/* A fresh run's file becomes OUT once it holds its first frame: from then on it is a useful
+ * result (and what a live reader or a killed run leaves under the expected name); before, a
+ * failure leaves an earlier OUT untouched. The checkpoints of the run it replaces go with it. */
+static int publish(run_context *rc)
+{
+    char msg[DERMIS_OUTPUT_ERROR_MAX];
+    if (dermis_output_rename(rc->output, rc->files.out, msg) != 0) return fail(rc, 1, "%s", msg);
+    rc->published = 1;
+    dermis_output_files_remove_old_checkpoints(&rc->files);
+    return 0;
+}
+
 static int write_frame(run_context *rc)
 {
     char msg[DERMIS_OUTPUT_ERROR_MAX];
     if (dermis_output_write_frame(rc->output, rc->sim->t_day, rc->sim->state, msg) != 0) return fail(rc, 1, "%s", msg);
-    return 0;
+    return rc->published ? 0 : publish(rc);
 }
 
 static int write_observables(run_context *rc)
@@ -262,20 +313,28 @@ static int handle_events(run_context *rc, const dermis_schedule_due *due)
     return status;
 }
 
-static int time_loop(run_context *rc, int *interrupted)
+static int interrupted(run_context *rc)
+{
+    rc->interrupted = 1;
+    const double t_day = rc->sim ? rc->sim->t_day : 0.0;
+    if (!rc->published)
+        return fail(rc, 1, "interrupted at day %.6g, before the first frame; %s was not changed", t_day, rc->files.out);
+    return fail(rc, 1, "interrupted at day %.6g; the frames written so far are in %s (run_status \"interrupted\")",
+                t_day, rc->files.out);
+}
+
+static int time_loop(run_context *rc)
 {
     for (;;) {
         dermis_schedule_due due;
         int status = dermis_sim_next_event(rc->sim, &due, rc->err, rc->errlen);
+        /* The solver stops within one step of a signal (stop_callback); the sim reports that as
+         * a failure of the step, which here is an interruption. */
+        if (stop_requested) return interrupted(rc);
         if (status == 0) status = handle_events(rc, &due);
         if (status != 0) return status;
         if (rc->req->show_progress || !rc->req->quiet) dermis_progress_update(&rc->progress, rc->sim->t_day, rc->sim->schedule.t_end_days);
         if (due.end) return 0;
-        if (stop_requested) {
-            *interrupted = 1;
-            return fail(rc, 1, "interrupted at day %.6g; the frames written so far are in %s (run_status "
-                        "\"interrupted\")", rc->sim->t_day, rc->req->output_path);
-        }
     }
 }
 
@@ -285,7 +344,7 @@ static int build(run_context *rc)
 {
     int status = 0;
     rc->sim = dermis_sim_create(rc->cfg, rc->req->threads, &status, rc->err, rc->errlen);
-    snprintf(rc->checkpoint_path, sizeof rc->checkpoint_path, "%s.ckpt", rc->req->output_path);
+    if (rc->sim) dermis_solver_set_stop(rc->sim->solver, stop_callback, NULL);
     return status;
 }
 
@@ -295,9 +354,9 @@ static int open_output(run_context *rc, size_t keep_frames, size_t keep_rows)
     int status = output_spec(rc, &spec);
     if (status != 0) return status;
     char msg[DERMIS_OUTPUT_ERROR_MAX];
-    rc->output = rc->req->restart_path
-                     ? dermis_output_reopen(rc->req->output_path, &spec, keep_frames, keep_rows, msg)
-                     : dermis_output_create(rc->req->output_path, &spec, msg);
+    rc->published = rc->req->restart_path != NULL;
+    rc->output = rc->published ? dermis_output_reopen(rc->files.out, &spec, keep_frames, keep_rows, msg)
+                               : dermis_output_create(rc->files.partial, &spec, msg);
     if (!rc->output) return fail(rc, 1, "%s", msg);
     return 0;
 }
@@ -309,16 +368,31 @@ static void release(run_context *rc)
     free(rc->observable_meta);
 }
 
-/* Closes the output with the run's status; a close failure of a successful run fails it. */
-static int close_output(run_context *rc, int status, int interrupted)
+/* Closes the output with the run's status; a close failure of a successful run fails it. A
+ * fresh run that ends before its first frame removes its unpublished file. */
+static int close_output(run_context *rc, int status)
 {
-    if (!rc->output) return status;
-    const char *run_status = status == 0 ? "completed" : interrupted ? "interrupted" : "failed";
+    if (!rc->output) {
+        if (!rc->published) dermis_output_files_remove_partial(&rc->files);
+        return status;
+    }
+    const char *run_status = status == 0 ? "completed" : rc->interrupted ? "interrupted" : "failed";
     char msg[DERMIS_OUTPUT_ERROR_MAX];
     const int closed = dermis_output_close(rc->output, run_status, dermis_solver_get_stats(rc->sim->solver),
                                            wall_seconds() - rc->wall_start_s, msg);
     rc->output = NULL;
+    if (!rc->published) dermis_output_files_remove_partial(&rc->files);
     if (closed != 0 && status == 0) return fail(rc, 1, "%s", msg);
+    return status;
+}
+
+/* Locks the output path and checks what is there; a fresh run gets its new run identity. */
+static int claim_output(run_context *rc)
+{
+    int status = dermis_output_files_lock(&rc->files, rc->req->output_path, rc->err, rc->errlen);
+    if (status != 0 || rc->req->restart_path) return status;
+    status = dermis_output_files_check_fresh(&rc->files, rc->req->overwrite, rc->req->config_path, rc->err, rc->errlen);
+    if (status == 0 && dermis_run_id_new(rc->run_id) != 0) status = fail(rc, 1, "cannot read /dev/urandom for the run identity");
     return status;
 }
 
@@ -334,22 +408,21 @@ int dermis_run(const dermis_run_request *req, char *err, size_t errlen)
     rc.config_hash = dermis_config_hash(req->cfg);
     dermis_progress_init(&rc.progress, stderr, req->show_progress);
 
-    int status = build(&rc);
+    struct sigaction saved[N_STOP_SIGNALS];
+    catch_stop_signals(saved);
+    int status = claim_output(&rc);
+    if (status == 0) status = build(&rc);
     size_t keep_frames = 0, keep_rows = 0;
     if (status == 0 && req->restart_path) status = read_checkpoint(&rc, &keep_frames, &keep_rows);
+    if (status == 0 && stop_requested) status = interrupted(&rc);
     if (status == 0) status = open_output(&rc, keep_frames, keep_rows);
-
-    int interrupted = 0;
     if (status == 0) {
-        stop_requested = 0;
-        void (*old_int)(int) = signal(SIGINT, request_stop);
-        void (*old_term)(int) = signal(SIGTERM, request_stop);
-        status = time_loop(&rc, &interrupted);
-        signal(SIGINT, old_int);
-        signal(SIGTERM, old_term);
+        status = time_loop(&rc);
         if (req->show_progress || !req->quiet) dermis_progress_finish(&rc.progress, rc.sim->t_day, rc.sim->schedule.t_end_days);
     }
-    status = close_output(&rc, status, interrupted);
+    status = close_output(&rc, status);
     release(&rc);
+    dermis_output_files_release(&rc.files);
+    restore_stop_signals(saved);
     return status;
 }

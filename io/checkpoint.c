@@ -94,7 +94,8 @@ static int write_scalars(hid_t f, const dermis_checkpoint *c)
 {
     int status = dermis_h5_set_int64(f, "checkpoint_format", DERMIS_CHECKPOINT_FORMAT) |
                  dermis_h5_set_string(f, "writer_version", "dermis " DERMIS_VERSION " " DERMIS_GIT_COMMIT) |
-                 dermis_h5_set_uint64(f, "config_hash", c->config_hash) | dermis_h5_set_double(f, "t_day", c->t_day) |
+                 dermis_h5_set_uint64(f, "config_hash", c->config_hash) |
+                 dermis_h5_set_string(f, "output_run_id", c->run_id) | dermis_h5_set_double(f, "t_day", c->t_day) |
                  dermis_h5_set_uint64(f, "output_frames", c->output_frames) |
                  dermis_h5_set_uint64(f, "observable_rows", c->observable_rows) |
                  dermis_h5_set_uint64(f, "session_cursor", c->session_cursor) |
@@ -249,6 +250,7 @@ static int read_scalars(hid_t f, dermis_checkpoint *c)
                  dermis_h5_get_double(f, "next_observable_day", &c->next_observable_day) |
                  dermis_h5_get_double(f, "next_checkpoint_day", &c->next_checkpoint_day) |
                  dermis_h5_get_string(f, "writer_version", c->writer_version, sizeof c->writer_version) |
+                 dermis_h5_get_string(f, "output_run_id", c->run_id, sizeof c->run_id) |
                  read_controller_and_stats(f, c);
     c->output_frames = (size_t)frames;
     c->observable_rows = (size_t)rows;

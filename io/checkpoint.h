@@ -14,12 +14,13 @@
 
 #include <stddef.h>
 
+#include "io/output_identity.h"
 #include "solver/solver.h"
 
 #define DERMIS_CHECKPOINT_ERROR_MAX 512
 #define DERMIS_CHECKPOINT_VERSION_MAX 128
 /* On-disk layout version of the checkpoint file; a reader refuses any other. */
-#define DERMIS_CHECKPOINT_FORMAT 1
+#define DERMIS_CHECKPOINT_FORMAT 2
 
 typedef struct {
     double t_day;                        /* simulated time of the state */
@@ -37,6 +38,7 @@ typedef struct {
     double next_observable_day;
     double next_checkpoint_day;
     unsigned long long config_hash;      /* hash of the resolved configuration */
+    char run_id[DERMIS_RUN_ID_SIZE];     /* run identity of the output this checkpoint belongs to */
     /* Named model state (e.g. barrier openness): write stores all; read fills extra_values[i]
      * for each extra_names[i] and fails if a name is missing. */
     size_t n_extra;

@@ -540,6 +540,7 @@ static int write_provenance(dermis_output *o, const dermis_output_spec *spec, ch
                  dermis_h5_set_string(root, "dermis_git_commit", DERMIS_GIT_COMMIT) |
                  dermis_h5_set_string(root, "history", history) |
                  dermis_h5_set_string(root, "command_line", spec->command_line ? spec->command_line : "") |
+                 (spec->run_id ? dermis_h5_set_string(root, "run_id", spec->run_id) : 0) |
                  dermis_h5_set_int64(root, "seed", spec->seed) |
                  dermis_h5_set_int64(root, "threads", spec->threads) | dermis_h5_set_string(root, "host", host) |
                  dermis_h5_set_string(root, "start_time", now) | dermis_h5_set_string(root, "end_time", "") |
@@ -607,6 +608,32 @@ dermis_output *dermis_output_create(const char *path, const dermis_output_spec *
         return NULL;
     }
     return o;
+}
+
+int dermis_output_rename(dermis_output *o, const char *path, char err[DERMIS_OUTPUT_ERROR_MAX])
+{
+    char *new_path = copy_string(path), *new_xmf = dermis_output_sidecar_path(path);
+    if (!new_path || !new_xmf) {
+        free(new_path);
+        free(new_xmf);
+        return dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
+    }
+    if (rename(o->path, new_path) != 0) {
+        int e = errno;
+        free(new_path);
+        free(new_xmf);
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot move the output into place: %s", path, strerror(e));
+    }
+    char *old_xmf = o->xmf_path;
+    free(o->path);
+    o->path = new_path;
+    o->xmf_path = new_xmf;
+    const char *slash = strrchr(o->path, '/');
+    o->data_file_name = slash ? slash + 1 : o->path;
+    int status = write_sidecar(o, err);
+    unlink(old_xmf);
+    free(old_xmf);
+    return status;
 }
 
 /* ---- appending ---- */

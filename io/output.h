@@ -49,6 +49,7 @@ typedef struct {
     const char *command_line;
     long seed;
     int threads;
+    const char *run_id;                 /* identity of this output (UUID), root attribute run_id; may be NULL */
 } dermis_output_spec;
 
 typedef struct dermis_output dermis_output;
@@ -66,6 +67,15 @@ dermis_output *dermis_output_create(const char *path, const dermis_output_spec *
  * n_obs_rows observable rows, drops anything after them, and continues appending. */
 dermis_output *dermis_output_reopen(const char *path, const dermis_output_spec *spec, size_t n_frames,
                                     size_t n_obs_rows, char err[DERMIS_OUTPUT_ERROR_MAX]);
+
+/* The sidecar's name for an output path: OUT.nc -> OUT.xmf; any other name gets ".xmf"
+ * appended. Malloc'ed; NULL when out of memory. */
+char *dermis_output_sidecar_path(const char *path);
+
+/* Moves the live file to path (same file system) and its sidecar to path's sidecar name; the
+ * writer goes on under the new name. Used to write under a temporary name and publish the file
+ * once it holds a first frame. */
+int dermis_output_rename(dermis_output *o, const char *path, char err[DERMIS_OUTPUT_ERROR_MAX]);
 
 /* Appends one field frame at t_day from the field-major state u, then flushes. */
 int dermis_output_write_frame(dermis_output *o, double t_day, const double *u, char err[DERMIS_OUTPUT_ERROR_MAX]);

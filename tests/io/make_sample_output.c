@@ -155,7 +155,7 @@ int main(int argc, char **argv)
     const char *values[] = {opt.dims == 1 ? "1" : opt.dims == 2 ? "2" : "3", "1.5"};
     dermis_output_spec spec = {&g, DERMIS_N_FIELDS, fields, selected, opt.float32, 3, observables, 3, sessions,
                                "[run]\ndims = 2\n[device]\ndepth_mm = 1.5\n", 2, keys, values,
-                               "make_sample_output", 42, 1};
+                               "make_sample_output", 42, 1, NULL};
     char err[DERMIS_OUTPUT_ERROR_MAX];
     dermis_output *out = dermis_output_create(opt.path, &spec, err);
     if (!out || write_run(out, &g, &opt, 3, err) != 0) {

@@ -61,7 +61,7 @@ static void fixture_init(fixture *fx, int dims)
     fx->values[0] = "2";
     fx->spec = (dermis_output_spec){&fx->grid, N_FIELDS, fx->fields, fx->selected, 0, N_OBS, fx->observables,
                                     2, fx->sessions, "[run]\ndims = 2\n", 1, fx->keys, fx->values,
-                                    "dermis run test.ini", 7, 2};
+                                    "dermis run test.ini", 7, 2, NULL};
 }
 
 static void write_frames(dermis_output *o, const fixture *fx, size_t from, size_t to)
