@@ -66,10 +66,6 @@ static void restore_stop_signals(const struct sigaction *saved)
     for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &saved[i], NULL);
 }
 
-/* Names of the schedule and observable state stored as checkpoint extras. */
-enum { EXTRA_NEXT_SESSION, EXTRA_FRAME_K, EXTRA_OBS_K, EXTRA_CKPT_K, EXTRA_LAST_FRAME, N_SCHEDULE_EXTRAS };
-#define N_EXTRAS (N_SCHEDULE_EXTRAS + DERMIS_OBSERVABLES_STATE_SIZE)
-
 typedef struct {
     const dermis_run_request *req;
     const dermis_config *cfg;
@@ -191,87 +187,148 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
 
 /* --- checkpoints ------------------------------------------------------------------------ */
 
-static const char *const extra_schedule_names[N_SCHEDULE_EXTRAS] = {
-    "schedule.next_session", "schedule.next_frame_k", "schedule.next_observables_k", "schedule.next_checkpoint_k",
-    "schedule.last_frame_day"};
+/* A checkpoint holds exactly what read_checkpoint restores, as named, typed values in groups:
+ *   run          t_day, output_frames, observable_rows
+ *   state        one array per field (model/species.h names and units)
+ *   controller   the step controller (dermis_solver_controller)
+ *   solver_stats the cumulative solver statistics, so a restarted file counts the whole run
+ *   schedule     the schedule cursor (app/schedule.h)
+ *   observables  the observables' memory, one array per entry (model/observables.h) */
+#define COUNT_ENTRY(name, length, units, meaning) +1
+enum { N_OBSERVABLE_ENTRIES = 0 DERMIS_OBSERVABLES_STATE(COUNT_ENTRY) };
+#undef COUNT_ENTRY
 
-/* The named extras of a checkpoint: the schedule cursor, then the observables' memory. */
+/* The solver statistics as checkpoint scalars: one row per member of dermis_solver_stats. */
+#define SOLVER_STATS(X)                                                                                       \
+    X(LONG, steps_accepted) X(LONG, steps_rejected) X(LONG, rhs_evaluations) X(DOUBLE, wall_diffusion_s)      \
+    X(DOUBLE, wall_chemotaxis_s) X(DOUBLE, wall_reaction_s) X(DOUBLE, dt_last_day) X(DOUBLE, dt_min_used_day) \
+    X(DOUBLE, dt_max_used_day)
+#define STAT_SCALAR(type, member) {#member, DERMIS_CHECKPOINT_##type, &x->stats.member},
+#define COUNT_STAT(type, member) +1
+enum { N_STATS = 0 SOLVER_STATS(COUNT_STAT) };
+#undef COUNT_STAT
+
+enum { GROUP_RUN, GROUP_STATE, GROUP_CONTROLLER, GROUP_STATS, GROUP_SCHEDULE, GROUP_OBSERVABLES, N_GROUPS };
+
+/* The values of a checkpoint that do not live in the run as they are stored, and the
+ * description of the file that binds every stored name to its value. */
 typedef struct {
-    const char *names[N_EXTRAS];
-    char observable_names[DERMIS_OBSERVABLES_STATE_SIZE][32];
-    double values[N_EXTRAS];
-} checkpoint_extras;
+    double t_day;
+    long output_frames, observable_rows, next_session;
+    dermis_solver_controller controller;
+    dermis_solver_stats stats;
+    double observables[DERMIS_OBSERVABLES_STATE_SIZE];
+    dermis_checkpoint_scalar run[3], control[4], stats_scalars[N_STATS], schedule[5];
+    dermis_checkpoint_array fields[DERMIS_N_FIELDS], memory[N_OBSERVABLE_ENTRIES];
+    dermis_checkpoint_group groups[N_GROUPS];
+    dermis_checkpoint c;
+} checkpoint_image;
 
-/* Describes the run's checkpoint in c (state, sizes, hash, extras); the caller fills the rest. */
-static void checkpoint_describe(run_context *rc, dermis_checkpoint *c, checkpoint_extras *x)
+static void describe_state(run_context *rc, checkpoint_image *x)
 {
-    for (int i = 0; i < N_SCHEDULE_EXTRAS; ++i) x->names[i] = extra_schedule_names[i];
-    for (int i = 0; i < DERMIS_OBSERVABLES_STATE_SIZE; ++i) {
-        snprintf(x->observable_names[i], sizeof x->observable_names[i], "observables.state_%02d", i);
-        x->names[N_SCHEDULE_EXTRAS + i] = x->observable_names[i];
+    const size_t voxels = dermis_grid_voxels(&rc->sim->grid);
+    for (int f = 0; f < DERMIS_N_FIELDS; ++f) {
+        const dermis_species_info *info = dermis_species((dermis_field)f);
+        x->fields[f] = (dermis_checkpoint_array){info->name, info->units, voxels, rc->sim->state + (size_t)f * voxels};
     }
-    memset(c, 0, sizeof *c);
-    c->t_day = rc->sim->t_day;
-    c->n_fields = DERMIS_N_FIELDS;
-    c->n_voxels = dermis_grid_voxels(&rc->sim->grid);
-    c->state = rc->sim->state;
-    c->config_hash = rc->config_hash;
-    snprintf(c->run_id, sizeof c->run_id, "%s", rc->run_id);
-    c->n_extra = N_EXTRAS;
-    c->extra_names = x->names;
-    c->extra_values = x->values;
+    const dermis_observables_state_entry *entries;
+    const size_t n = dermis_observables_state_entries(&entries);
+    for (size_t i = 0; i < n && i < N_OBSERVABLE_ENTRIES; ++i)
+        x->memory[i] = (dermis_checkpoint_array){entries[i].name, entries[i].units, entries[i].length,
+                                                 x->observables + entries[i].offset};
+}
+
+/* Binds every stored name to its value in x or in the run (the schedule cursor's counters). */
+static void checkpoint_describe(run_context *rc, checkpoint_image *x)
+{
+    dermis_schedule_cursor *k = &rc->sim->cursor;
+    const dermis_checkpoint_scalar run[] = {{"t_day", DERMIS_CHECKPOINT_DOUBLE, &x->t_day},
+                                            {"output_frames", DERMIS_CHECKPOINT_LONG, &x->output_frames},
+                                            {"observable_rows", DERMIS_CHECKPOINT_LONG, &x->observable_rows}};
+    const dermis_checkpoint_scalar control[] = {
+        {"dt_next_day", DERMIS_CHECKPOINT_DOUBLE, &x->controller.dt_next_day},
+        {"err_prev", DERMIS_CHECKPOINT_DOUBLE, &x->controller.err_prev},
+        {"steps_accepted", DERMIS_CHECKPOINT_LONG, &x->controller.steps_accepted},
+        {"steps_rejected", DERMIS_CHECKPOINT_LONG, &x->controller.steps_rejected}};
+    const dermis_checkpoint_scalar stats[] = {SOLVER_STATS(STAT_SCALAR)};
+    const dermis_checkpoint_scalar schedule[] = {
+        {"next_session", DERMIS_CHECKPOINT_LONG, &x->next_session},
+        {"next_frame_k", DERMIS_CHECKPOINT_LONG, &k->next_frame_k},
+        {"next_observables_k", DERMIS_CHECKPOINT_LONG, &k->next_observables_k},
+        {"next_checkpoint_k", DERMIS_CHECKPOINT_LONG, &k->next_checkpoint_k},
+        {"last_frame_day", DERMIS_CHECKPOINT_DOUBLE, &k->last_frame_day}};
+    _Static_assert(sizeof run == sizeof x->run && sizeof control == sizeof x->control &&
+                       sizeof stats == sizeof x->stats_scalars && sizeof schedule == sizeof x->schedule,
+                   "checkpoint scalar tables");
+    memcpy(x->run, run, sizeof run);
+    memcpy(x->control, control, sizeof control);
+    memcpy(x->stats_scalars, stats, sizeof stats);
+    memcpy(x->schedule, schedule, sizeof schedule);
+    describe_state(rc, x);
+    x->groups[GROUP_RUN] = (dermis_checkpoint_group){"run", 3, x->run, 0, NULL};
+    x->groups[GROUP_STATE] = (dermis_checkpoint_group){"state", 0, NULL, DERMIS_N_FIELDS, x->fields};
+    x->groups[GROUP_CONTROLLER] = (dermis_checkpoint_group){"controller", 4, x->control, 0, NULL};
+    x->groups[GROUP_STATS] = (dermis_checkpoint_group){"solver_stats", N_STATS, x->stats_scalars, 0, NULL};
+    x->groups[GROUP_SCHEDULE] = (dermis_checkpoint_group){"schedule", 5, x->schedule, 0, NULL};
+    x->groups[GROUP_OBSERVABLES] = (dermis_checkpoint_group){"observables", 0, NULL, N_OBSERVABLE_ENTRIES, x->memory};
+    memset(&x->c, 0, sizeof x->c);
+    x->c.config_hash = rc->config_hash;
+    snprintf(x->c.run_id, sizeof x->c.run_id, "%s", rc->run_id);
+    x->c.n_groups = N_GROUPS;
+    x->c.groups = x->groups;
 }
 
 static int write_checkpoint(run_context *rc)
 {
-    dermis_checkpoint c;
-    checkpoint_extras x;
-    checkpoint_describe(rc, &c, &x);
-    dermis_solver_get_controller(rc->sim->solver, &c.controller);
-    c.stats = *dermis_solver_get_stats(rc->sim->solver);
-    c.output_frames = dermis_output_frames(rc->output);
-    c.observable_rows = dermis_output_observable_rows(rc->output);
-    c.session_cursor = rc->sim->cursor.next_session;
-    x.values[EXTRA_NEXT_SESSION] = (double)rc->sim->cursor.next_session;
-    x.values[EXTRA_FRAME_K] = (double)rc->sim->cursor.next_frame_k;
-    x.values[EXTRA_OBS_K] = (double)rc->sim->cursor.next_observables_k;
-    x.values[EXTRA_CKPT_K] = (double)rc->sim->cursor.next_checkpoint_k;
-    x.values[EXTRA_LAST_FRAME] = rc->sim->cursor.last_frame_day;
-    dermis_observables_get_state(rc->sim->observables, x.values + N_SCHEDULE_EXTRAS);
-    c.next_output_day = dermis_schedule_next_time(&rc->sim->schedule, &rc->sim->cursor);
-    c.next_observable_day = c.next_output_day;
-    c.next_checkpoint_day = rc->sim->schedule.checkpoint_interval_days * (double)rc->sim->cursor.next_checkpoint_k;
+    checkpoint_image *x = malloc(sizeof *x);
+    if (!x) return fail(rc, 1, "out of memory (checkpoint)");
+    checkpoint_describe(rc, x);
+    x->t_day = rc->sim->t_day;
+    x->output_frames = (long)dermis_output_frames(rc->output);
+    x->observable_rows = (long)dermis_output_observable_rows(rc->output);
+    x->next_session = (long)rc->sim->cursor.next_session;
+    dermis_solver_get_controller(rc->sim->solver, &x->controller);
+    x->stats = *dermis_solver_get_stats(rc->sim->solver);
+    dermis_observables_get_state(rc->sim->observables, x->observables);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
-    if (dermis_checkpoint_write(rc->files.ckpt, &c, msg) != 0) return fail(rc, 1, "%s", msg);
-    return 0;
+    const int status = dermis_checkpoint_write(rc->files.ckpt, &x->c, msg) != 0 ? fail(rc, 1, "%s", msg) : 0;
+    free(x);
+    return status;
 }
 
-/* Loads the checkpoint into the freshly built run: state, time, controller, schedule cursor,
- * observables memory; the barrier is replayed from the session table. Returns the output frame
- * and row counts to keep through out_frames/out_rows. */
+/* Loads the checkpoint into the freshly built run: state, time, controller, statistics,
+ * schedule cursor, observables memory; the barrier is replayed from the session table. The
+ * output it continues must be the one the checkpoint belongs to. Returns the output frame and
+ * row counts to keep through out_frames/out_rows. */
 static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows)
 {
-    dermis_checkpoint c;
-    checkpoint_extras x;
-    checkpoint_describe(rc, &c, &x);
+    checkpoint_image *x = malloc(sizeof *x);
+    if (!x) return fail(rc, 1, "out of memory (checkpoint)");
+    checkpoint_describe(rc, x);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
-    if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &c, msg) != 0) return fail(rc, 2, "%s", msg);
-    const int status = dermis_output_files_check_restart(&rc->files, c.run_id, rc->req->restart_path, rc->err, rc->errlen);
-    if (status != 0) return status;
-    snprintf(rc->run_id, sizeof rc->run_id, "%s", c.run_id);
-    rc->sim->t_day = c.t_day;
-    dermis_solver_set_controller(rc->sim->solver, &c.controller);
-    rc->sim->cursor.next_session = (size_t)x.values[EXTRA_NEXT_SESSION];
-    rc->sim->cursor.next_frame_k = (long)x.values[EXTRA_FRAME_K];
-    rc->sim->cursor.next_observables_k = (long)x.values[EXTRA_OBS_K];
-    rc->sim->cursor.next_checkpoint_k = (long)x.values[EXTRA_CKPT_K];
-    rc->sim->cursor.last_frame_day = x.values[EXTRA_LAST_FRAME];
-    dermis_observables_set_state(rc->sim->observables, x.values + N_SCHEDULE_EXTRAS);
-    if (dermis_session_replay_barrier(&rc->sim->sessions, rc->sim->t_day, &rc->sim->injury, rc->sim->barrier) != 0)
+    int status = 0;
+    if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &x->c, msg) != 0)
+        status = fail(rc, 2, "%s", msg);
+    else if (x->output_frames < 0 || x->observable_rows < 0 || x->next_session < 0 ||
+             (size_t)x->next_session > rc->sim->sessions.n)
+        status = fail(rc, 2, "%s: checkpoint holds impossible counters", rc->req->restart_path);
+    if (status == 0)
+        status = dermis_output_files_check_restart(&rc->files, x->c.run_id, rc->req->restart_path, rc->err, rc->errlen);
+    if (status == 0) {
+        snprintf(rc->run_id, sizeof rc->run_id, "%s", x->c.run_id);
+        rc->sim->t_day = x->t_day;
+        rc->sim->cursor.next_session = (size_t)x->next_session;
+        dermis_solver_set_controller(rc->sim->solver, &x->controller);
+        dermis_solver_set_stats(rc->sim->solver, &x->stats);
+        dermis_observables_set_state(rc->sim->observables, x->observables);
+        *out_frames = (size_t)x->output_frames;
+        *out_rows = (size_t)x->observable_rows;
+    }
+    free(x);
+    if (status == 0 &&
+        dermis_session_replay_barrier(&rc->sim->sessions, rc->sim->t_day, &rc->sim->injury, rc->sim->barrier) != 0)
         return fail(rc, 1, "restart: could not replay the barrier state of earlier sessions");
-    *out_frames = c.output_frames;
-    *out_rows = c.observable_rows;
-    return 0;
+    return status;
 }
 
 /* --- the time loop ---------------------------------------------------------------------- */

@@ -241,5 +241,8 @@ const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s);
 int dermis_solver_threads(const dermis_solver *s);
 void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c);
 void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controller *c);
+/* Restores statistics saved from an earlier run of the same problem (a restart), so they keep
+ * counting the whole run. */
+void dermis_solver_set_stats(dermis_solver *s, const dermis_solver_stats *stats);
 
 #endif

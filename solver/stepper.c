@@ -564,3 +564,8 @@ void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controll
     s->stats.steps_accepted = c->steps_accepted;
     s->stats.steps_rejected = c->steps_rejected;
 }
+
+void dermis_solver_set_stats(dermis_solver *s, const dermis_solver_stats *stats)
+{
+    s->stats = *stats;
+}
