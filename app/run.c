@@ -198,14 +198,9 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
 enum { N_OBSERVABLE_ENTRIES = 0 DERMIS_OBSERVABLES_STATE(COUNT_ENTRY) };
 #undef COUNT_ENTRY
 
-/* The solver statistics as checkpoint scalars: one row per member of dermis_solver_stats. */
-#define SOLVER_STATS(X)                                                                                       \
-    X(LONG, steps_accepted) X(LONG, steps_rejected) X(LONG, rhs_evaluations) X(DOUBLE, wall_diffusion_s)      \
-    X(DOUBLE, wall_chemotaxis_s) X(DOUBLE, wall_reaction_s) X(DOUBLE, dt_last_day) X(DOUBLE, dt_min_used_day) \
-    X(DOUBLE, dt_max_used_day)
-#define STAT_SCALAR(type, member) {#member, DERMIS_CHECKPOINT_##type, &x->stats.member},
-#define COUNT_STAT(type, member) +1
-enum { N_STATS = 0 SOLVER_STATS(COUNT_STAT) };
+/* One checkpoint scalar per row of the solver's statistics list (solver/solver.h). */
+#define COUNT_STAT(type, name, units, doc) +1
+enum { N_STATS = 0 DERMIS_SOLVER_STATS(COUNT_STAT) };
 #undef COUNT_STAT
 
 enum { GROUP_RUN, GROUP_STATE, GROUP_CONTROLLER, GROUP_STATS, GROUP_SCHEDULE, GROUP_OBSERVABLES, N_GROUPS };
@@ -250,7 +245,6 @@ static void checkpoint_describe(run_context *rc, checkpoint_image *x)
         {"err_prev", DERMIS_CHECKPOINT_DOUBLE, &x->controller.err_prev},
         {"steps_accepted", DERMIS_CHECKPOINT_LONG, &x->controller.steps_accepted},
         {"steps_rejected", DERMIS_CHECKPOINT_LONG, &x->controller.steps_rejected}};
-    const dermis_checkpoint_scalar stats[] = {SOLVER_STATS(STAT_SCALAR)};
     const dermis_checkpoint_scalar schedule[] = {
         {"next_session", DERMIS_CHECKPOINT_LONG, &x->next_session},
         {"next_frame_k", DERMIS_CHECKPOINT_LONG, &k->next_frame_k},
@@ -258,11 +252,16 @@ static void checkpoint_describe(run_context *rc, checkpoint_image *x)
         {"next_checkpoint_k", DERMIS_CHECKPOINT_LONG, &k->next_checkpoint_k},
         {"last_frame_day", DERMIS_CHECKPOINT_DOUBLE, &k->last_frame_day}};
     _Static_assert(sizeof run == sizeof x->run && sizeof control == sizeof x->control &&
-                       sizeof stats == sizeof x->stats_scalars && sizeof schedule == sizeof x->schedule,
+                       sizeof schedule == sizeof x->schedule,
                    "checkpoint scalar tables");
     memcpy(x->run, run, sizeof run);
     memcpy(x->control, control, sizeof control);
-    memcpy(x->stats_scalars, stats, sizeof stats);
+    for (size_t i = 0; i < N_STATS; ++i) {
+        const dermis_solver_stat_info *info = dermis_solver_stats_info(i);
+        x->stats_scalars[i] = (dermis_checkpoint_scalar){
+            info->name, info->type == DERMIS_STAT_LONG ? DERMIS_CHECKPOINT_LONG : DERMIS_CHECKPOINT_DOUBLE,
+            (char *)&x->stats + info->offset};
+    }
     memcpy(x->schedule, schedule, sizeof schedule);
     describe_state(rc, x);
     x->groups[GROUP_RUN] = (dermis_checkpoint_group){"run", 3, x->run, 0, NULL};
