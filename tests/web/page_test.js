@@ -51,7 +51,8 @@ function cliObservables(iniText, names, dir, tunables) {
   fs.writeFileSync(path.join(dir, "page.ini"), iniText);
   const env = {...process.env};
   if (tunables) env.GLIBC_TUNABLES = tunables;
-  execFileSync(dermis, ["run", "page.ini", "-o", "page.nc", "--quiet", "--threads", "1"], {cwd: dir, env});
+  /* --overwrite: the function is called more than once with the same output name. */
+  execFileSync(dermis, ["run", "page.ini", "-o", "page.nc", "--overwrite", "--quiet", "--threads", "1"], {cwd: dir, env});
   const py = `import h5py, json, sys
 f = h5py.File("page.nc", "r")
 names = json.loads(sys.argv[1])
