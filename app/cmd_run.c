@@ -42,7 +42,8 @@ const dermis_cli_command dermis_cmd_run_spec = {
                    "XDMF sidecar, then prints the paths written. Every configuration error is reported\n"
                    "before any file is created, and so is a grid whose estimated memory exceeds the\n"
                    "machine's (unless --force). Progress goes to stderr: a bar on a terminal, otherwise\n"
-                   "a log line per 10 % of the simulated time.",
+                   "a log line per 10 % of the simulated time. An earlier result at OUT is never replaced\n"
+                   "without --overwrite, and a second run writing the same OUT is refused.",
     .options = run_options,
     .main = run_main,
 };

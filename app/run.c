@@ -55,7 +55,7 @@ static void catch_stop_signals(struct sigaction *saved)
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_handler = request_stop;
-    sa.sa_flags = SA_RESETHAND;
+    sa.sa_flags = (int)SA_RESETHAND;
     sigemptyset(&sa.sa_mask);
     stop_requested = 0;
     for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &sa, &saved[i]);

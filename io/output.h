@@ -68,10 +68,6 @@ dermis_output *dermis_output_create(const char *path, const dermis_output_spec *
 dermis_output *dermis_output_reopen(const char *path, const dermis_output_spec *spec, size_t n_frames,
                                     size_t n_obs_rows, char err[DERMIS_OUTPUT_ERROR_MAX]);
 
-/* The sidecar's name for an output path: OUT.nc -> OUT.xmf; any other name gets ".xmf"
- * appended. Malloc'ed; NULL when out of memory. */
-char *dermis_output_sidecar_path(const char *path);
-
 /* Moves the live file to path (same file system) and its sidecar to path's sidecar name; the
  * writer goes on under the new name. Used to write under a temporary name and publish the file
  * once it holds a first frame. */
