@@ -19,10 +19,10 @@ import numpy as np
 from dermis_e2e import DERMIS, WORK, attr, config
 
 PROFILE = config("profile_1d.ini")
-SHORT = ("run.t_end_days=4", "output.interval_days=1")
+SHORT = ("run.t_end_days=4", "output.interval_days=1", "treatment.session_days=0")
 CKPT = ("output.checkpoint_interval_days=1.5",)
 # Steps of 1e-6 day: without a stop check inside the step loop the next frame is a million steps away.
-TINY_STEPS = ("solver.dt_max_days=1e-6", "solver.dt_initial_days=1e-6")
+TINY_STEPS = ("solver.dt_max_days=1e-6", "solver.dt_initial_days=1e-6", "solver.max_steps=1000000")
 # A generous bound for a busy test machine; the measured latency is reported in docs/output.md.
 STOP_BOUND_S = 10.0
 
