@@ -13,6 +13,7 @@
  */
 #include "app/run.h"
 
+#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,6 +79,8 @@ typedef struct {
     dermis_var_meta field_meta[DERMIS_N_FIELDS];
     int field_selected[DERMIS_N_FIELDS];
     dermis_var_meta *observable_meta;
+    const char *layer_names[DERMIS_N_LAYERS];
+    size_t n_observable_vars;
     dermis_session_record session_records[DERMIS_MAX_SESSIONS];
     dermis_config_pairs config_pairs;
     dermis_progress progress;
@@ -118,19 +121,25 @@ static void describe_fields(run_context *rc)
 {
     for (int f = 0; f < DERMIS_N_FIELDS; ++f) {
         const dermis_species_info *info = dermis_species((dermis_field)f);
-        rc->field_meta[f] = (dermis_var_meta){info->name, info->units, info->long_name};
+        rc->field_meta[f] = (dermis_var_meta){info->name, info->units, info->long_name, 0};
     }
 }
 
+/* The observables as output variables: a per-region series (consecutive entries, one per
+ * region) becomes one variable along the output's region dimension. */
 static int describe_observables(run_context *rc)
 {
     const size_t n = dermis_observables_count(rc->sim->observables);
     rc->observable_meta = calloc(n + 1, sizeof *rc->observable_meta);
     if (!rc->observable_meta) return fail(rc, 1, "out of memory (observable metadata)");
-    const char *const *names = dermis_observables_names(rc->sim->observables);
+    const char *const *stems = dermis_observables_stems(rc->sim->observables);
     const char *const *units = dermis_observables_units(rc->sim->observables);
-    const char *const *long_names = dermis_observables_long_names(rc->sim->observables);
-    for (size_t i = 0; i < n; ++i) rc->observable_meta[i] = (dermis_var_meta){names[i], units[i], long_names[i]};
+    const char *const *long_names = dermis_observables_stem_long_names(rc->sim->observables);
+    const int *region = dermis_observables_regions(rc->sim->observables);
+    rc->n_observable_vars = 0;
+    for (size_t i = 0; i < n; ++i)
+        if (region[i] <= 0)
+            rc->observable_meta[rc->n_observable_vars++] = (dermis_var_meta){stems[i], units[i], long_names[i], region[i] == 0};
     return 0;
 }
 
@@ -155,6 +164,12 @@ static int list_config(run_context *rc)
     return 0;
 }
 
+/* Outputs at 0, interval, 2 interval, ... t_end (and at t_end itself). */
+static size_t expected_count(double t_end_days, double interval_days)
+{
+    return (size_t)floor(t_end_days / interval_days) + 2;
+}
+
 static int output_spec(run_context *rc, dermis_output_spec *spec)
 {
     int status = select_fields(rc);
@@ -163,16 +178,27 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
     if (status != 0) return status;
     describe_fields(rc);
     describe_sessions(rc);
+    for (int l = 0; l < DERMIS_N_LAYERS; ++l) rc->layer_names[l] = dermis_layer_name((dermis_layer)l);
     *spec = (dermis_output_spec){
         .grid = &rc->sim->grid,
         .n_fields = DERMIS_N_FIELDS,
         .fields = rc->field_meta,
         .field_selected = rc->field_selected,
         .float32 = rc->cfg->output.float32,
-        .n_observables = dermis_observables_count(rc->sim->observables),
+        .compression = (int)rc->cfg->output.compression,
+        .n_observables = rc->n_observable_vars,
         .observables = rc->observable_meta,
+        .n_regions = dermis_observables_region_count(),
+        .region_names = dermis_observables_region_names(),
+        /* the baseline, then one per interval (an upper bound: the chunks are sized for it) */
+        .expected_frames = expected_count(rc->cfg->run.t_end_days, rc->cfg->output.interval_days) + 1,
+        .expected_observable_rows =
+            expected_count(rc->cfg->run.t_end_days, rc->cfg->output.observables_interval_days) + 1,
         .n_sessions = rc->sim->sessions.n,
         .sessions = rc->session_records,
+        .layer = rc->sim->tissue.layer,
+        .n_layers = DERMIS_N_LAYERS,
+        .layer_names = rc->layer_names,
         .config_ini = rc->req->resolved_ini,
         .n_config_keys = rc->config_pairs.n,
         .config_keys = (const char *const *)rc->config_pairs.keys,
@@ -359,12 +385,25 @@ static int write_observables(run_context *rc)
     return 0;
 }
 
+/* The untreated baseline: frame 0 and observable row 0 of every fresh run, at t = 0 before
+ * any session, so every change from baseline starts at 0. */
+static int write_baseline(run_context *rc)
+{
+    dermis_sim *sim = rc->sim;
+    dermis_observables_compute(sim->observables, sim->t_day, sim->state, sim->observable_values);
+    int status = write_frame(rc);
+    if (status == 0) status = write_observables(rc);
+    return status;
+}
+
 /* The output's part of an event; the session and the observables were handled by the sim. */
 static int handle_events(run_context *rc, const dermis_schedule_due *due)
 {
+    /* Before the first session at t = 0 the state is the baseline, already written. */
+    const int at_baseline = rc->sim->t_day == 0.0 && rc->sim->cursor.next_session == 0;
     int status = 0;
-    if (due->frame) status = write_frame(rc);
-    if (status == 0 && due->observables) status = write_observables(rc);
+    if (due->frame && !at_baseline) status = write_frame(rc);
+    if (status == 0 && due->observables && !at_baseline) status = write_observables(rc);
     if (status == 0 && due->checkpoint) status = write_checkpoint(rc);
     return status;
 }
@@ -472,6 +511,7 @@ int dermis_run(const dermis_run_request *req, char *err, size_t errlen)
     if (status == 0 && req->restart_path) status = read_checkpoint(&rc, &keep_frames, &keep_rows);
     if (status == 0 && stop_requested) status = interrupted(&rc);
     if (status == 0) status = open_output(&rc, keep_frames, keep_rows);
+    if (status == 0 && !req->restart_path) status = write_baseline(&rc);
     if (status == 0) {
         status = time_loop(&rc);
         if (req->show_progress || !req->quiet) dermis_progress_finish(&rc.progress, rc.sim->t_day, rc.sim->schedule.t_end_days);

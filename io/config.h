@@ -51,6 +51,7 @@ typedef struct {
     double checkpoint_interval_days;       /* output.checkpoint_interval_days (0 = none) */
     char fields[DERMIS_CONFIG_STRING_MAX]; /* output.fields: comma-separated subset, "" = all */
     int float32;                           /* output.float32 */
+    long compression;                      /* output.compression: deflate level of the fields */
 } dermis_output_options_cfg;
 
 typedef struct {

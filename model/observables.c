@@ -57,7 +57,10 @@ struct dermis_observables {
     char (*name_text)[NAME_LEN];
     char (*unit_text)[NAME_LEN];
     char (*long_text)[LONG_NAME_LEN];
-    const char **names, **units, **long_names;
+    char (*stem_text)[NAME_LEN];
+    char (*stem_long_text)[LONG_NAME_LEN];
+    const char **names, **units, **long_names, **stems, **stem_long_names;
+    int *region;                                  /* region of each observable, -1 = none */
     observables_state st;
     double index;                                 /* inflammation index of this compute call */
     double sum[DERMIS_N_FIELDS][N_LAYER_REGIONS]; /* scratch of compute */
@@ -149,7 +152,7 @@ static void collagen_ratio(dermis_observables *o, double t_day, const double *u,
     (void)t_day, (void)u;
     for (int r = 0; r < N_REGIONS; ++r) {
         const double c3 = o->mean[DERMIS_F_COLLAGEN_III][r];
-        out[r] = c3 > 0.0 ? o->mean[DERMIS_F_COLLAGEN_I][r] / c3 : 0.0;
+        out[r] = c3 > 0.0 ? o->mean[DERMIS_F_COLLAGEN_I][r] / c3 : NAN; /* 0/0: undefined */
     }
 }
 
@@ -269,43 +272,54 @@ _Static_assert(N_ROWS <= N_ROWS_MAX, "observable table larger than N_ROWS_MAX");
 
 /* ---------------------------------------------------------------- declaration --------------- */
 
-static size_t add(dermis_observables *o, const char *name, const char *units, const char *long_name)
+/* Declares one observable of a region (region >= 0: named <stem>_<region>) or a scalar one
+ * (region -1: named <stem>); `what` is its long name without the region. */
+static size_t add(dermis_observables *o, const char *stem, int region, const char *units, const char *what)
 {
     const size_t i = o->count++;
     if (!o->names) return i; /* counting pass */
-    snprintf(o->name_text[i], NAME_LEN, "%s", name);
+    if (region >= 0) {
+        /* Names are short registry words; a truncated name would fail the name tests. */
+        const int n1 = snprintf(o->name_text[i], NAME_LEN, "%s_%s", stem, region_names[region]);
+        const int n2 = snprintf(o->long_text[i], LONG_NAME_LEN, "%s, %s", what, region_words[region]);
+        if (n1 < 0 || n2 < 0) o->name_text[i][0] = o->long_text[i][0] = '\0';
+    } else {
+        snprintf(o->name_text[i], NAME_LEN, "%s", stem);
+        snprintf(o->long_text[i], LONG_NAME_LEN, "%s", what);
+    }
     snprintf(o->unit_text[i], NAME_LEN, "%s", units);
-    snprintf(o->long_text[i], LONG_NAME_LEN, "%s", long_name);
+    snprintf(o->stem_text[i], NAME_LEN, "%s", stem);
+    snprintf(o->stem_long_text[i], LONG_NAME_LEN, "%s", what);
     o->names[i] = o->name_text[i];
     o->units[i] = o->unit_text[i];
     o->long_names[i] = o->long_text[i];
+    o->stems[i] = o->stem_text[i];
+    o->stem_long_names[i] = o->stem_long_text[i];
+    o->region[i] = region;
     return i;
 }
 
 /* Declares every observable; with names == NULL it only counts them. */
 static void declare(dermis_observables *o, int lesion)
 {
-    char name[NAME_LEN], long_name[LONG_NAME_LEN];
+    char stem[NAME_LEN], what[LONG_NAME_LEN];
     o->count = 0;
-    for (int f = 0; f < DERMIS_N_FIELDS; ++f)
-        for (int r = 0; r < N_REGIONS; ++r) {
-            const dermis_species_info *s = dermis_species((dermis_field)f);
-            snprintf(name, sizeof name, "%s_mean_%s", s->name, region_names[r]);
-            snprintf(long_name, sizeof long_name, "mean %s over the %s", s->long_name, region_words[r]);
-            add(o, name, s->units, long_name);
-        }
+    for (int f = 0; f < DERMIS_N_FIELDS; ++f) {
+        const dermis_species_info *s = dermis_species((dermis_field)f);
+        snprintf(stem, sizeof stem, "%s_mean", s->name);
+        snprintf(what, sizeof what, "region mean of %s", s->long_name);
+        for (int r = 0; r < N_REGIONS; ++r) add(o, stem, r, s->units, what);
+    }
     for (size_t k = 0; k < N_ROWS; ++k) {
         const observable_row *row = &rows[k];
         o->slot[k] = -1;
         if (row->lesion_only && !lesion) continue;
         if (!row->per_region) {
-            o->slot[k] = (long)add(o, row->name, row->units, row->long_name);
+            o->slot[k] = (long)add(o, row->name, -1, row->units, row->long_name);
             continue;
         }
         for (int r = 0; r < N_REGIONS; ++r) {
-            snprintf(name, sizeof name, "%s_%s", row->name, region_names[r]);
-            snprintf(long_name, sizeof long_name, "%s, %s", row->long_name, region_words[r]);
-            const size_t i = add(o, name, row->units, long_name);
+            const size_t i = add(o, row->name, r, row->units, row->long_name);
             if (r == 0) o->slot[k] = (long)i;
         }
     }
@@ -336,6 +350,11 @@ dermis_observables *dermis_observables_alloc(const dermis_tissue *tissue, const 
     o->names = alloc_array(o->count, sizeof *o->names, &failed);
     o->units = alloc_array(o->count, sizeof *o->units, &failed);
     o->long_names = alloc_array(o->count, sizeof *o->long_names, &failed);
+    o->stem_text = alloc_array(o->count, sizeof *o->stem_text, &failed);
+    o->stem_long_text = alloc_array(o->count, sizeof *o->stem_long_text, &failed);
+    o->stems = alloc_array(o->count, sizeof *o->stems, &failed);
+    o->stem_long_names = alloc_array(o->count, sizeof *o->stem_long_names, &failed);
+    o->region = alloc_array(o->count, sizeof *o->region, &failed);
     if (failed) {
         dermis_observables_free(o);
         return NULL;
@@ -354,6 +373,11 @@ void dermis_observables_free(dermis_observables *o)
     free(o->names);
     free(o->units);
     free(o->long_names);
+    free(o->stem_text);
+    free(o->stem_long_text);
+    free(o->stems);
+    free(o->stem_long_names);
+    free(o->region);
     free(o);
 }
 
@@ -361,6 +385,11 @@ size_t dermis_observables_count(const dermis_observables *o) { return o->count; 
 const char *const *dermis_observables_names(const dermis_observables *o) { return o->names; }
 const char *const *dermis_observables_units(const dermis_observables *o) { return o->units; }
 const char *const *dermis_observables_long_names(const dermis_observables *o) { return o->long_names; }
+const char *const *dermis_observables_stems(const dermis_observables *o) { return o->stems; }
+const char *const *dermis_observables_stem_long_names(const dermis_observables *o) { return o->stem_long_names; }
+const int *dermis_observables_regions(const dermis_observables *o) { return o->region; }
+size_t dermis_observables_region_count(void) { return N_REGIONS; }
+const char *const *dermis_observables_region_names(void) { return region_names; }
 
 long dermis_observables_find(const dermis_observables *o, const char *name)
 {

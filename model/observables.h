@@ -6,7 +6,7 @@
  *                                reticular), in the field's units
  *   collagen_change_pct_<region> 100 (C(t) / C_0 - 1), C = mean(collagen_I + collagen_III),
  *                                C_0 its pre-treatment baseline value
- *   collagen_ratio_I_III_<region> mean collagen_I / mean collagen_III
+ *   collagen_ratio_I_III_<region> mean collagen_I / mean collagen_III (NaN where collagen III is 0)
  *   elastin_change_pct_<region>  100 (E(t) / E_0 - 1), E = mean elastin
  *   lesion_fill_pct              (only with a lesion) 100 sum_L (C - C_0) / sum_L C_0 (1/f - 1)
  *                                over lesion voxels L with matrix factor f < 1: the share of the
@@ -57,6 +57,15 @@ size_t dermis_observables_count(const dermis_observables *obs);
 const char *const *dermis_observables_names(const dermis_observables *obs);
 const char *const *dermis_observables_units(const dermis_observables *obs);
 const char *const *dermis_observables_long_names(const dermis_observables *obs);
+/* Region structure, for writers that store per-region observables along a dimension: the list
+ * is a sequence of series, each either one scalar (region -1) or one entry per region in
+ * consecutive order 0..region_count-1, named <stem>_<region name>. Stems and stem long names
+ * omit the region. */
+const char *const *dermis_observables_stems(const dermis_observables *obs);
+const char *const *dermis_observables_stem_long_names(const dermis_observables *obs);
+const int *dermis_observables_regions(const dermis_observables *obs);
+size_t dermis_observables_region_count(void);
+const char *const *dermis_observables_region_names(void);
 /* Index of an observable by name, or -1. */
 long dermis_observables_find(const dermis_observables *obs, const char *name);
 

@@ -2,6 +2,8 @@
 """Animates one field over the course of a run: an x-z section (3-D: middle y slice) or, for
 1-D runs, the depth profile. Writes GIF (Pillow) or MP4 (ffmpeg) by extension."""
 import argparse
+import os
+import sys
 
 import dermis_io as dio
 import matplotlib.pyplot as plt
@@ -17,13 +19,16 @@ def main(argv=None):
     p.add_argument("-o", "--output", required=True, help="animation file: .gif or .mp4")
     p.add_argument("--live", action="store_true", help="open with SWMR (the run is still writing)")
     a = p.parse_args(argv)
+    ext = os.path.splitext(a.output)[1].lower()
+    if ext not in (".gif", ".mp4"):
+        sys.exit(f"dermis: {a.output}: unsupported animation format '{ext}'; use .gif or .mp4")
     ds = dio.open_dataset(a.file, a.live)
     var = dio.section(dio.require_field(ds, a.field))
     t = ds["time"].values
     data = np.asarray(var.values)
     fig, ax = plt.subplots(figsize=(6, 4.5))
     if "x" in var.dims:
-        art = ax.pcolormesh(ds["x"].values, ds["z"].values, data[0], shading="auto",
+        art = ax.pcolormesh(ds["x"].values, ds["z"].values, data[0], shading="nearest",
                             vmin=np.nanmin(data), vmax=np.nanmax(data))
         ax.set_xlabel(dio.label(ds["x"]))
         fig.colorbar(art, ax=ax, label=dio.label(ds[a.field], a.field))
@@ -42,8 +47,9 @@ def main(argv=None):
         return (art,)
 
     anim = animation.FuncAnimation(fig, draw, frames=len(t), blit=False)
-    writer = (animation.FFMpegWriter(fps=a.fps) if a.output.lower().endswith(".mp4")
-              else animation.PillowWriter(fps=a.fps))
+    if ext == ".mp4" and not animation.FFMpegWriter.isAvailable():
+        sys.exit("dermis: .mp4 needs ffmpeg (sudo apt-get install ffmpeg); or write a .gif")
+    writer = animation.FFMpegWriter(fps=a.fps) if ext == ".mp4" else animation.PillowWriter(fps=a.fps)
     anim.save(a.output, writer=writer)
     plt.close(fig)
 

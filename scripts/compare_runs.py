@@ -8,14 +8,18 @@ import dermis_io as dio
 import matplotlib.pyplot as plt
 
 
-def series(ds, name):
-    var = ds[name]
-    if var.dims == (dio.OBS_TIME,):
-        return ds[dio.OBS_TIME].values, var.values, var
+def series(path, live, name):
+    obs = dio.open_observables(path, live)
+    var = dio.observable(obs, name)
+    if var is not None:
+        return obs["time"].values, var.values, var
+    ds = dio.open_dataset(path, live)
     if name in dio.fields(ds):
+        var = ds[name]
         mean = var.mean(dim=[d for d in var.dims if d != dio.FIELD_TIME], keep_attrs=True)
         return ds[dio.FIELD_TIME].values, mean.values, var
-    raise SystemExit(f"'{name}' is neither an observable nor a field")
+    raise SystemExit(f"dermis: {path}: '{name}' is neither an observable nor a field; observables: "
+                     f"{', '.join(dio.flat_names(obs))}")
 
 
 def main(argv=None):
@@ -29,12 +33,9 @@ def main(argv=None):
     fig, ax = plt.subplots(figsize=(7, 4))
     var = None
     for path, lab in zip(a.files, labels):
-        ds = dio.open_dataset(path, a.live)
-        if a.var not in ds.data_vars:
-            raise SystemExit(f"{path}: no variable '{a.var}'")
-        t, y, var = series(ds, a.var)
+        t, y, var = series(path, a.live, a.var)
         ax.plot(t, y, label=lab)
-        ax.set_xlabel(dio.label(ds[var.dims[0]]))
+    ax.set_xlabel("time since the start of the run [day]")
     ax.set_ylabel(dio.label(var, a.var))
     ax.legend()
     ax.grid(alpha=0.3)

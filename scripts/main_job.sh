@@ -11,8 +11,9 @@ cmake --build --preset release
 
 mkdir -p out
 ./build/release/dermis run configs/default.ini -o out/default.nc --overwrite   # re-runs replace the last result
-/usr/bin/python3 scripts/plot_timeseries.py out/default.nc -o out/default_timeseries.png \
-  --vars collagen_change_pct_dermis,elastin_change_pct_dermis,collagen_ratio_I_III_dermis,stiffness_change_pct,inflammation_index,neutrophils_mean_dermis,macrophages_mean_dermis,myofibroblasts_mean_dermis,barrier_open_fraction
+# Figures: the curated headline time series; collagen I sections (absolute + change from the
+# baseline) at the first session (day 0), 1 and 4 weeks after it, and the final frame; profiles.
+/usr/bin/python3 scripts/plot_timeseries.py out/default.nc -o out/default_timeseries.png
 /usr/bin/python3 scripts/plot_section.py out/default.nc --field collagen_I --days 0,7,28,140 -o out/default_collagen_I_section.png
 /usr/bin/python3 scripts/plot_profiles.py out/default.nc --field collagen_III --days 0,7,14,28,56,140 -o out/default_collagen_III_profiles.png
 

@@ -12,6 +12,7 @@ import subprocess
 import tempfile
 import time
 
+import dermis_io as dio
 import h5py
 import numpy as np
 
@@ -36,14 +37,15 @@ def main():
     a = p.parse_args()
     work = tempfile.mkdtemp(prefix="dermis_tol_")
     ref_path, ref_wall = run(a.dermis, a.config, a.reference, work)
+    reference = dio.flat_observables(ref_path)[1]
     with h5py.File(ref_path, "r") as ref:
-        reference = {k: ref[k][:] for k in OBSERVABLES}
         print(f"reference rtol {a.reference}: {int(ref.attrs['solver_steps_accepted'])} steps, {ref_wall:.1f} s")
     print(f"{'rtol':>8} {'steps':>6} {'wall s':>7}  max relative difference per observable")
     for rtol in a.rtol.split(","):
         path, wall = run(a.dermis, a.config, rtol, work)
+        series = dio.flat_observables(path)[1]
         with h5py.File(path, "r") as f:
-            diffs = [np.max(np.abs(f[k][:] - reference[k])) / np.max(np.abs(reference[k])) for k in OBSERVABLES]
+            diffs = [np.max(np.abs(series[k] - reference[k])) / np.max(np.abs(reference[k])) for k in OBSERVABLES]
             print(f"{rtol:>8} {int(f.attrs['solver_steps_accepted']):6d} {wall:7.1f}  max {max(diffs):.1e}  "
                   + " ".join(f"{k.split('_')[0]}={d:.1e}" for k, d in zip(OBSERVABLES, diffs)))
 

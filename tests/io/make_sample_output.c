@@ -19,6 +19,8 @@
 /* Frames every 7 days; four observable rows per frame interval. */
 #define SAMPLE_FRAME_DAYS 7.0
 #define SAMPLE_OBS_PER_FRAME 4
+/* Values per observable row (see main). */
+#define SAMPLE_ROW 9
 
 typedef struct {
     const char *path;
@@ -38,7 +40,7 @@ static double sample_value(size_t s, size_t k, size_t iz, size_t iy, size_t ix)
     return (double)(s + 1) * (1.0 + (double)k) * depth_decay * lateral;
 }
 
-/* Observable j at row r. Mirrored in tests/scripts/sample_values.py. */
+/* Value j of observable row r (j counts the flat row: 4 + 4 + 1 values). Mirrored in tests/scripts/sample_values.py. */
 static double sample_observable(size_t j, size_t r)
 {
     return (double)(j + 1) * sin(0.1 * (double)r) + (double)j;
@@ -100,7 +102,7 @@ static int write_run(dermis_output *out, const dermis_grid *g, const sample_opti
                      char *err)
 {
     double *u = malloc(DERMIS_N_FIELDS * dermis_grid_voxels(g) * sizeof *u);
-    double values[3];
+    double values[SAMPLE_ROW];
     if (!u)
         return -1;
     for (size_t k = 0; k < opt->frames; k++) {
@@ -140,25 +142,62 @@ int main(int argc, char **argv)
     int selected[DERMIS_N_FIELDS];
     for (size_t s = 0; s < DERMIS_N_FIELDS; s++) {
         const dermis_species_info *info = dermis_species((dermis_field)s);
-        fields[s] = (dermis_var_meta){info->name, info->units, info->long_name};
+        fields[s] = (dermis_var_meta){info->name, info->units, info->long_name, 0};
         /* The subset keeps every other field. */
         selected[s] = !opt.subset || s % 2 == 0;
     }
+    /* Row: collagen_change_pct at 4 regions, fibroblasts_mean at 4 regions, inflammation_index. */
     const dermis_var_meta observables[] = {
-        {"collagen_change_pct_dermis", "percent", "change of dermal collagen since day 0"},
-        {"fibroblasts_mean_dermis", "mm-3", "mean dermal fibroblast density (cells per mm^3)"},
-        {"inflammation_index", "1", "inflammation index"},
+        {"collagen_change_pct", "percent", "collagen I + III change from the pre-treatment baseline", 1},
+        {"fibroblasts_mean", "mm-3", "region mean of fibroblast density (cells per mm^3)", 1},
+        {"inflammation_index", "1", "inflammation index", 0},
     };
+    const char *const regions[] = {"epidermis", "papillary_dermis", "reticular_dermis", "dermis"};
     const dermis_session_record sessions[] = {
         {0.0, "dermapen", 1.5, 1.2, 3000}, {28.0, "dermapen", 1.5, 1.25, 3100}, {56.0, "dermaroller", 1.0, 0.8, 2500}};
+    /* Layers by depth (stratum corneum, epidermis, papillary, reticular dermis, hypodermis). */
+    const char *const layer_names[] = {"stratum_corneum", "epidermis", "papillary_dermis", "reticular_dermis",
+                                       "hypodermis"};
+    unsigned char *layer = malloc(dermis_grid_voxels(&g));
+    if (!layer)
+        return 1;
+    for (size_t iz = 0; iz < g.nz; iz++)
+        for (size_t iy = 0; iy < g.ny; iy++)
+            for (size_t ix = 0; ix < g.nx; ix++)
+                layer[dermis_grid_index(&g, ix, iy, iz)] =
+                    (unsigned char)(iz < 1 ? 0 : iz < 3 ? 1 : iz < 6 ? 2 : iz + 3 < g.nz ? 3 : 4);
     const char *keys[] = {"run.dims", "device.depth_mm"};
     const char *values[] = {opt.dims == 1 ? "1" : opt.dims == 2 ? "2" : "3", "1.5"};
-    dermis_output_spec spec = {&g, DERMIS_N_FIELDS, fields, selected, opt.float32, 3, observables, 3, sessions,
-                               "[run]\ndims = 2\n[device]\ndepth_mm = 1.5\n", 2, keys, values,
-                               "make_sample_output", 42, 1, NULL};
+    dermis_output_spec spec = {
+        .grid = &g,
+        .n_fields = DERMIS_N_FIELDS,
+        .fields = fields,
+        .field_selected = selected,
+        .float32 = opt.float32,
+        .compression = 4,
+        .n_observables = 3,
+        .observables = observables,
+        .n_regions = 4,
+        .region_names = regions,
+        .expected_frames = opt.frames,
+        .expected_observable_rows = opt.frames * SAMPLE_OBS_PER_FRAME,
+        .n_sessions = 3,
+        .sessions = sessions,
+        .layer = layer,
+        .n_layers = 5,
+        .layer_names = layer_names,
+        .config_ini = "[run]\ndims = 2\n[device]\ndepth_mm = 1.5\n",
+        .n_config_keys = 2,
+        .config_keys = keys,
+        .config_values = values,
+        .command_line = "make_sample_output",
+        .seed = 42,
+        .threads = 1,
+    };
     char err[DERMIS_OUTPUT_ERROR_MAX];
     dermis_output *out = dermis_output_create(opt.path, &spec, err);
-    if (!out || write_run(out, &g, &opt, 3, err) != 0) {
+    free(layer); /* written at create */
+    if (!out || write_run(out, &g, &opt, SAMPLE_ROW, err) != 0) {
         fprintf(stderr, "make_sample_output: %s\n", err);
         if (out)
             dermis_output_close(out, "failed", NULL, 0.0, err);

@@ -26,6 +26,8 @@
 
 #define N_FIELDS 3
 #define N_OBS 2
+#define N_REGIONS 2
+#define ROW (1 + N_REGIONS) /* inflammation_index, collagen_change_pct at each region */
 
 typedef struct {
     dermis_grid grid;
@@ -33,10 +35,12 @@ typedef struct {
     int selected[N_FIELDS];
     dermis_var_meta observables[N_OBS];
     dermis_session_record sessions[2];
-    const char *keys[1];
-    const char *values[1];
+    const char *keys[2];
+    const char *values[2];
     dermis_output_spec spec;
 } fixture;
+
+static const char *const region_names[N_REGIONS] = {"papillary_dermis", "dermis"};
 
 /* Known values: field s, frame k, voxel v. Exactly representable in float32 too. */
 static double value_at(size_t s, size_t k, size_t v)
@@ -48,20 +52,41 @@ static void fixture_init(fixture *fx, int dims)
 {
     memset(fx, 0, sizeof *fx);
     fx->grid = (dermis_grid){dims, dims >= 2 ? 5 : 1, dims == 3 ? 4 : 1, 6, 0.1, DERMIS_LATERAL_PERIODIC};
-    fx->fields[0] = (dermis_var_meta){"damage", "1", "injured tissue fraction"};
-    fx->fields[1] = (dermis_var_meta){"fibroblasts", "mm-3", "fibroblast density (cells per mm^3)"};
-    fx->fields[2] = (dermis_var_meta){"collagen_I", "mg cm-3", "type I collagen density"};
+    fx->fields[0] = (dermis_var_meta){"damage", "1", "injured tissue fraction", 0};
+    fx->fields[1] = (dermis_var_meta){"fibroblasts", "mm-3", "fibroblast density (cells per mm^3)", 0};
+    fx->fields[2] = (dermis_var_meta){"collagen_I", "mg cm-3", "type I collagen density", 0};
     for (int s = 0; s < N_FIELDS; s++)
         fx->selected[s] = 1;
-    fx->observables[0] = (dermis_var_meta){"inflammation_index", "1", "inflammation index"};
-    fx->observables[1] = (dermis_var_meta){"collagen_change_pct_dermis", "percent", "collagen change"};
+    fx->observables[0] = (dermis_var_meta){"inflammation_index", "1", "inflammation index", 0};
+    fx->observables[1] = (dermis_var_meta){"collagen_change_pct", "percent", "collagen change", 1};
     fx->sessions[0] = (dermis_session_record){0.0, "dermapen", 1.5, 1.2, 100};
     fx->sessions[1] = (dermis_session_record){28.0, "dermaroller", 1.0, 0.8, 50};
     fx->keys[0] = "run.dims";
     fx->values[0] = "2";
-    fx->spec = (dermis_output_spec){&fx->grid, N_FIELDS, fx->fields, fx->selected, 0, N_OBS, fx->observables,
-                                    2, fx->sessions, "[run]\ndims = 2\n", 1, fx->keys, fx->values,
-                                    "dermis run test.ini", 7, 2, NULL};
+    fx->keys[1] = "treatment.session_days";
+    fx->values[1] = "0, 28";
+    fx->spec = (dermis_output_spec){
+        .grid = &fx->grid,
+        .n_fields = N_FIELDS,
+        .fields = fx->fields,
+        .field_selected = fx->selected,
+        .compression = 4,
+        .n_observables = N_OBS,
+        .observables = fx->observables,
+        .n_regions = N_REGIONS,
+        .region_names = region_names,
+        .expected_frames = 4,
+        .expected_observable_rows = 4,
+        .n_sessions = 2,
+        .sessions = fx->sessions,
+        .config_ini = "[run]\ndims = 2\n",
+        .n_config_keys = 2,
+        .config_keys = fx->keys,
+        .config_values = fx->values,
+        .command_line = "dermis run test.ini",
+        .seed = 7,
+        .threads = 2,
+    };
 }
 
 static void write_frames(dermis_output *o, const fixture *fx, size_t from, size_t to)
@@ -74,7 +99,7 @@ static void write_frames(dermis_output *o, const fixture *fx, size_t from, size_
         for (size_t s = 0; s < N_FIELDS; s++)
             for (size_t v = 0; v < voxels; v++)
                 u[s * voxels + v] = value_at(s, k, v);
-        double obs[N_OBS] = {(double)k, -(double)k};
+        double obs[ROW] = {(double)k, -(double)k, -(double)k - 0.5};
         assert_int_equal(dermis_output_write_observables(o, 0.5 * (double)k, obs, err), 0);
         assert_int_equal(dermis_output_write_frame(o, 7.0 * (double)k, u, err), 0);
     }
@@ -161,25 +186,38 @@ static void check_file(const char *path, const fixture *fx, size_t frames)
                 assert_true(buf[k * voxels + v] == value_at(s, k, v));
     }
     free(buf);
-    double t[64], obs[64];
-    hsize_t obs_dims[1] = {frames};
-    const char *obs_axes[1] = {"time_obs"};
+    double t[64], obs[64 * N_REGIONS];
+    hsize_t obs_dims[2] = {frames, N_REGIONS};
+    const char *obs_axes[2] = {"/observables/time", "/observables/region"};
     assert_true(H5LTread_dataset_double(f, "time", t) >= 0);
     for (size_t k = 0; k < frames; k++)
         assert_true(t[k] == 7.0 * (double)k);
-    assert_dims(f, "inflammation_index", 1, obs_dims, obs_axes);
-    assert_true(H5LTread_dataset_double(f, "collagen_change_pct_dermis", obs) >= 0);
+    assert_dims(f, "/observables/inflammation_index", 1, obs_dims, obs_axes);
+    assert_dims(f, "/observables/collagen_change_pct", 2, obs_dims, obs_axes);
+    assert_true(H5LTread_dataset_double(f, "/observables/collagen_change_pct", obs) >= 0);
+    for (size_t k = 0; k < frames; k++) {
+        assert_true(obs[k * N_REGIONS] == -(double)k);
+        assert_true(obs[k * N_REGIONS + 1] == -(double)k - 0.5);
+    }
+    assert_true(H5LTread_dataset_double(f, "/observables/time", t) >= 0);
     for (size_t k = 0; k < frames; k++)
-        assert_true(obs[k] == -(double)k);
+        assert_true(t[k] == 0.5 * (double)k);
     assert_string_attr(f, "time", "units", "day");
-    assert_string_attr(f, "time_obs", "units", "day");
+    assert_string_attr(f, "time", "axis", "T");
+    assert_string_attr(f, "/observables/time", "units", "day");
+    assert_false(H5Lexists(f, "time_obs", H5P_DEFAULT) > 0); /* one T axis per group */
     assert_string_attr(f, "z", "units", "mm");
     assert_string_attr(f, "z", "positive", "down");
     assert_string_attr(f, "/", "Conventions", "CF-1.8");
     assert_string_attr(f, "/", "run_status", "completed");
     assert_string_attr(f, "/", "config", "[run]\ndims = 2\n");
-    assert_string_attr(f, "/", "config.run.dims", "2");
-    assert_string_attr(f, "session_time", "units", "day");
+    double config_value[2] = {0, 0};
+    assert_true(H5LTget_attribute_double(f, "/", "config.run.dims", config_value) >= 0);
+    assert_true(config_value[0] == 2.0); /* numbers are numeric attributes */
+    assert_true(H5LTget_attribute_double(f, "/", "config.treatment.session_days", config_value) >= 0);
+    assert_true(config_value[0] == 0.0 && config_value[1] == 28.0);
+    assert_string_attr(f, "/sessions/session_time", "units", "day");
+    assert_false(H5Aexists_by_name(f, "/sessions/session_device", "units", H5P_DEFAULT) > 0);
     H5Fclose(f);
 }
 
@@ -278,6 +316,35 @@ static void test_sidecar(void **state)
     assert_non_null(strstr(text, "Dimensions=\"7 5 6\""));
     assert_non_null(strstr(text, "test_output_xmf.nc:/fibroblasts|2 0 0 0:1 1 1 1:1 6 4 5:3 6 4 5"));
     assert_null(strstr(text, "frame_3"));
+}
+
+/* Writing under a temporary name and moving the live output into place keeps every frame, and
+ * the sidecar follows: written under the new name, pointing at the new data file. */
+static void test_rename_while_writing(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx, 2);
+    char err[DERMIS_OUTPUT_ERROR_MAX];
+    remove("test_output_moved.nc");
+    dermis_output *o = dermis_output_create("test_output_tmpname.nc", &fx.spec, err);
+    assert_non_null(o);
+    write_frames(o, &fx, 0, 1);
+    if (dermis_output_rename(o, "test_output_moved.nc", err) != 0)
+        fail_msg("%s", err);
+    write_frames(o, &fx, 1, 3);
+    assert_int_equal(dermis_output_close(o, "completed", NULL, 1.0, err), 0);
+    check_file("test_output_moved.nc", &fx, 3);
+    assert_int_equal(access("test_output_tmpname.nc", F_OK), -1);
+    assert_int_equal(access("test_output_tmpname.xmf", F_OK), -1);
+    FILE *x = fopen("test_output_moved.xmf", "r");
+    assert_non_null(x);
+    char text[65536];
+    size_t n = fread(text, 1, sizeof text - 1, x);
+    text[n] = '\0';
+    fclose(x);
+    assert_non_null(strstr(text, "/test_output_moved.nc:/fibroblasts|2 0 0:1 1 1:1 6 5:3 6 5"));
+    assert_null(strstr(text, "tmpname"));
 }
 
 static void test_unwritable_path(void **state)
@@ -436,6 +503,7 @@ int main(void)
         cmocka_unit_test(test_chunking_and_fill),
         cmocka_unit_test(test_float32_subset),
         cmocka_unit_test(test_sidecar),
+        cmocka_unit_test(test_rename_while_writing),
         cmocka_unit_test(test_unwritable_path),
         cmocka_unit_test(test_invalid_grid),
         cmocka_unit_test(test_reopen_truncates),

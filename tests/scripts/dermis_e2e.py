@@ -35,18 +35,39 @@ def run(cfg, out_name, *overrides, threads=1, restart=None, expect=0):
     return out
 
 
-def observables(path):
-    """time_obs and every observable series of an output file, as numpy arrays."""
-    with h5py.File(path, "r") as f:
-        series = {k: f[k][:] for k in f if f[k].ndim == 1 and f[k].dims[0].keys() == ["time_obs"]}
-        return f["time_obs"][:], series
+def _first(t, baseline):
+    """Index of the first row to return: row 0 is the untreated baseline; when a session falls on
+    day 0, row 1 is the injured state at the same time and, unless baseline=True, the series
+    start there (one value per time, as the tests' derivatives and peak times need)."""
+    return 1 if not baseline and len(t) > 1 and t[1] == t[0] else 0
 
 
-def fields(path):
-    """time and every field (time, z[, y][, x]) of an output file."""
+def observables(path, baseline=False):
+    """The observables group's time and every observable series under its flat name
+    (<variable>_<region> for per-region variables, as documented in docs/output.md)."""
     with h5py.File(path, "r") as f:
-        data = {k: f[k][:] for k in f if f[k].ndim >= 2 and f[k].dims[0].keys() == ["time"]}
-        return f["time"][:], data
+        g = f["observables"]
+        k = _first(g["time"][:], baseline)
+        regions = [r.decode() if isinstance(r, bytes) else r for r in g["region"][:]]
+        series = {}
+        for name in g:
+            if name in ("time", "region"):
+                continue
+            if g[name].ndim == 2:
+                series.update({f"{name}_{r}": g[name][k:, i] for i, r in enumerate(regions)})
+            else:
+                series[name] = g[name][k:]
+        return g["time"][k:], series
+
+
+def fields(path, baseline=False):
+    """time and every field (time, z[, y][, x]) of an output file (from the injured state on,
+    as observables())."""
+    with h5py.File(path, "r") as f:
+        k = _first(f["time"][:], baseline)
+        data = {n: v[k:] for n, v in f.items()
+                if isinstance(v, h5py.Dataset) and v.ndim >= 2 and v.dims[0].keys() == ["time"]}
+        return f["time"][k:], data
 
 
 def peak_time(t, y):

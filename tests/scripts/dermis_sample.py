@@ -46,5 +46,10 @@ def field_value(s, k, dims):
     return v
 
 
+def observable_value(j, r):
+    """Value j of observable row r (mirrors sample_observable in make_sample_output.c)."""
+    return (j + 1) * np.sin(0.1 * np.asarray(r, dtype=float)) + j
+
+
 def run_script(name, *args):
     subprocess.run([PYTHON, os.path.join(SCRIPTS, name), *args], check=True)

@@ -7,6 +7,7 @@ section's "Files:" line names,
     destroyed by injury, a baseline and a first-order return to it),
   - a device (probe_stamp: twice the explicit channel density in one pass),
   - an observable (probe_time_days: the simulated time),
+  - an output format (extension_points/output_probe.c: the observable rows as CSV, OUT.nc.csv),
 then builds the copy as CI does (cmake --preset ci) and checks
   - that the edited files are exactly the doc's lists (a stale list fails the test),
   - tests/scripts/extension_points/probe.c (copied in as a model test): each addition reaches
@@ -15,12 +16,13 @@ then builds the copy as CI does (cmake --preset ci) and checks
   - that the model's own tests (homeostasis, kinetics Jacobian, injury, devices, observables)
     still pass with the new rows,
   - end to end, without any io/ or app/ edit: `dermis params` lists the field's keys,
-    `dermis run` with the new device writes the new field and observable, and the generated
+    `dermis run` with the new device writes the new field and observable and the CSV file
+    holds every observable row of the netCDF file, and the generated
     parameter docs list the new keys,
 and finally that the registry's compile-time assertions refuse rows whose columns disagree or
 that lack a column (the build must fail with the assertion's message).
 
-Heavy tier: it builds a whole tree (a few minutes on a loaded machine).
+Heavy tier: it builds a whole tree (about 35 s on two loaded cores).
 """
 import os
 import re
@@ -32,7 +34,8 @@ import tempfile
 ROOT = os.environ.get("DERMIS_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "scripts", "extension_points")
 COPY = ["CMakeLists.txt", "CMakePresets.json", "app", "bench", "io", "model", "scripts", "solver", "tests"]
-SECTIONS = {"field": "A field", "device": "A device", "observable": "An observable"}  # kind: doc heading
+SECTIONS = {"field": "A field", "device": "A device", "observable": "An observable",
+            "output": "An output format"}  # kind: doc heading
 
 
 def fail(msg):
@@ -53,7 +56,8 @@ def doc_file_lists():
         files = re.search(r"^Files: (.*)$", m.group(1), re.M)
         if not files:
             fail("'### %s' has no 'Files:' line" % title)
-        lists[kind] = set(re.findall(r"`([^`]+)`", files.group(1)))
+        # The example output format is called "probe": io/output_<format>.c is io/output_probe.c.
+        lists[kind] = set(f.replace("<format>", "probe") for f in re.findall(r"`([^`]+)`", files.group(1)))
     return lists
 
 
@@ -168,6 +172,14 @@ def add_device(tree):
         '[DERMIS_DEVICE_PROBE_STAMP] = {"probe_stamp", probe_stamp_density, single_pass, NULL},'))
 
 
+def add_output_format(tree):
+    shutil.copy2(os.path.join(HERE, "output_probe.c"), os.path.join(tree, "io", "output_probe.c"))
+    edit(tree, "io/output.c", lambda t: before_closing(t, "static const dermis_output_writer *const writers[]",
+                                                       "    &dermis_probe_csv_writer,\n"))
+    edit(tree, "io/output_writer.h", lambda t: before(
+        t, "\n#endif", "extern const dermis_output_writer dermis_probe_csv_writer; /* io/output_probe.c */\n"))
+
+
 def add_observable(tree):
     edit(tree, "model/observables.c", lambda t: table_row(
         t, "static const observable_row rows[]",
@@ -239,7 +251,8 @@ def main():
         shutil.copytree(tree, pristine)
 
         # Each addition touches exactly the files its section lists.
-        for kind, add in (("field", add_field), ("device", add_device), ("observable", add_observable)):
+        for kind, add in (("field", add_field), ("device", add_device), ("observable", add_observable),
+                          ("output", add_output_format)):
             before_edit = os.path.join(tmp, "before_" + kind)
             shutil.copytree(tree, before_edit)
             add(tree)
@@ -295,18 +308,23 @@ def main():
             pc = f["probe_cells"][...]
             if not (np.nanmax(pc[0]) == 400.0 and np.nanmin(pc[-1]) < 400.0):
                 fail("probe_cells: expected its baseline 400 before the session and injured voxels after it")
-            # Output layout 2: /observables and /sessions groups; layout 1: flat names at the root.
-            obs = f["observables"] if "observables" in f else f
-            t = obs["time"][...] if "observables" in f else f["time_obs"][...]
+            obs = f["observables"]
+            t = obs["time"][...]
             if not np.array_equal(obs["probe_time_days"][...], t):
                 fail("the observable probe_time_days is not the time")
-            if "probe_cells_mean" not in obs and "probe_cells_mean_dermis" not in obs:
+            if "probe_cells_mean" not in obs:
                 fail("the observables lack the new field's region means")
-            sessions = f["sessions"] if "sessions" in f else f
-            devices = [d.decode() if isinstance(d, bytes) else str(d) for d in sessions["session_device"][...]]
+            devices = [d.decode() if isinstance(d, bytes) else str(d) for d in f["sessions"]["session_device"][...]]
             if devices != ["probe_stamp"]:
                 fail("session_device is %s, not the new device" % devices)
+            n_rows = len(t)
         print("ok: dermis run writes probe_cells, probe_cells_mean and probe_time_days; the session used probe_stamp")
+        with open(out + ".csv") as f:  # the example output format
+            lines = f.read().splitlines()
+        times = [float(line.split(",")[0]) for line in lines[1:]]
+        if len(times) != n_rows or not np.array_equal(np.array(times), t):
+            fail("the CSV writer wrote %d rows at %s, the netCDF file has %d at %s" % (len(times), times, n_rows, list(t)))
+        print("ok: the registered CSV writer wrote the %d observable rows next to the output" % n_rows)
 
         # The registry refuses rows whose columns disagree or that lack a column.
         head = '"probe cell density (cells per mm^3)", DERMIS_TRANSPORT_FIBROBLAST, DERMIS_PARAM(probe_cell_diffusivity_mm2_per_day)'
@@ -319,7 +337,7 @@ def main():
                              r"species probe_cells: an immobile field cannot follow a chemoattractant")
         expect_build_failure(tree, build, "model/species.h", "DERMIS_INJURY_DESTROY, DERMIS_SCALE_PARAM(probe_cell_baseline_per_mm3)",
                              "DERMIS_SCALE_PARAM(probe_cell_baseline_per_mm3)", r"requires \d+ arguments, but only \d+ given")
-    print("extension points: field, device and observable each added by the files the doc lists")
+    print("extension points: field, device, observable and output format each added by the files the doc lists")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,29 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 SCRIPTS = ["plot_timeseries.py", "plot_profiles.py", "plot_section.py", "animate.py", "compare_runs.py"]
 
 
+def png_shape(path):
+    import matplotlib.image as mpimg
+
+    return mpimg.imread(path).shape[:2]
+
+
+def check_curated_default(png):
+    """Without --vars: the curated headline figure, not one panel per observable."""
+    height, width = png_shape(png)
+    assert height < 1600 and width < 1600, f"{png}: {width} x {height} px"
+
+
+def check_clear_errors(tmp, nc):
+    """One line, no traceback: an unsupported animation format, and a Python without the packages."""
+    bad = subprocess.run([ds.PYTHON, os.path.join(ds.SCRIPTS, "animate.py"), nc, "--field", "damage", "-o",
+                          os.path.join(tmp, "x.webm")], capture_output=True, text=True)
+    assert bad.returncode != 0 and "Traceback" not in bad.stderr and ".gif or .mp4" in bad.stderr, bad.stderr
+    assert len(bad.stderr.strip().splitlines()) == 1
+    bare = subprocess.run([ds.PYTHON, "-S", os.path.join(ds.SCRIPTS, "plot_timeseries.py"), nc, "-o",
+                           os.path.join(tmp, "y.png")], capture_output=True, text=True)
+    assert bare.returncode != 0 and "Traceback" not in bare.stderr and "apt-get install" in bare.stderr, bare.stderr
+
+
 def check_png(path, min_kb=5):
     with open(path, "rb") as f:
         head = f.read(8)
@@ -29,6 +52,10 @@ def main():
         png = lambda what: os.path.join(tmp, f"{what}{d}.png")  # noqa: E731
         ds.run_script("plot_timeseries.py", nc, "-o", png("ts"))
         check_png(png("ts"))
+        check_curated_default(png("ts"))
+        ds.run_script("plot_timeseries.py", nc, "--vars", "collagen_change_pct,fibroblasts_mean_dermis", "-o",
+                      png("ts2"))
+        check_png(png("ts2"))
         ds.run_script("plot_timeseries.py", nc, "--vars", "inflammation_index", "-o", png("ts1"))
         check_png(png("ts1"))
         ds.run_script("plot_profiles.py", nc, "--field", "collagen_I", "--days", "0,7,28", "-o", png("prof"))
@@ -50,6 +77,7 @@ def main():
     bad = subprocess.run([ds.PYTHON, os.path.join(ds.SCRIPTS, "plot_profiles.py"), files[1], "--field", "nope",
                           "-o", os.path.join(tmp, "x.png")], capture_output=True, text=True)
     assert bad.returncode != 0 and "nope" in bad.stderr
+    check_clear_errors(tmp, files[2])
     print("all plotting scripts OK")
 
 

@@ -82,7 +82,7 @@ class LeftoverCheckpoint(Case):
         proc = dermis(a, *SHORT, *CKPT, extra=("--restart", saved))
         self.assert_refused(proc, "refusing to mix two runs")
         self.assertEqual(digest(a), b_digest)
-        self.assertEqual(attr(a, "config.device.depth_mm"), "0.5")
+        self.assertEqual(float(attr(a, "config.device.depth_mm")), 0.5)
 
     def test_restart_continues_the_output_its_checkpoint_belongs_to(self):
         a = path("own.nc")
@@ -199,7 +199,7 @@ class Concurrency(Case):
         self.assertEqual(first.returncode, 1, err)
         with h5py.File(out, "r") as f:  # the first run's file is intact and readable
             self.assertEqual(f.attrs["run_status"].decode(), "interrupted")
-            self.assertEqual(f["time"][:].tolist(), [0.0])
+            self.assertEqual(set(f["time"][:].tolist()), {0.0})  # the frames at t = 0 only
         self.assertFalse(os.path.exists(out + ".lock"))
 
     def test_sigterm_and_sigint_stop_within_one_step(self):
@@ -215,8 +215,9 @@ class Concurrency(Case):
             self.assertLess(latency, STOP_BOUND_S)
             with h5py.File(out, "r") as f:
                 self.assertEqual(f.attrs["run_status"].decode(), "interrupted")
-                self.assertEqual(f["time"][:].tolist(), [0.0])  # the last good frame is kept
-                self.assertEqual(f["fibroblasts"].shape[0], 1)
+                times = f["time"][:].tolist()
+                self.assertEqual(set(times), {0.0})  # the frames before the signal are kept
+                self.assertEqual(f["fibroblasts"].shape[0], len(times))
 
 
 if __name__ == "__main__":
