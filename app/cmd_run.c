@@ -14,7 +14,7 @@
 #include "app/run_request.h"
 #include "io/output.h"
 
-enum { OPT_OUTPUT, OPT_SET, OPT_THREADS, OPT_QUIET, OPT_RESTART, OPT_FORCE };
+enum { OPT_OUTPUT, OPT_SET, OPT_THREADS, OPT_QUIET, OPT_OVERWRITE, OPT_RESTART, OPT_FORCE };
 
 static const dermis_cli_option run_options[] = {
     [OPT_OUTPUT] = {"--output", 'o', "OUT", "output file (default: out/<CONFIG name without .ini>.nc)"},
@@ -24,7 +24,10 @@ static const dermis_cli_option run_options[] = {
                                           "OMP_NUM_THREADS or all cores)"},
     [OPT_QUIET] = {"--quiet", 'q', NULL, "print nothing but errors and the paths written (no progress\n"
                                          "bar, no log lines)"},
-    [OPT_RESTART] = {"--restart", 0, "CKPT", "continue from a checkpoint written by an earlier run of CONFIG"},
+    [OPT_OVERWRITE] = {"--overwrite", 0, NULL, "replace an earlier result at OUT (and its sidecar and checkpoints);\n"
+                                               "without it, an existing result is never replaced"},
+    [OPT_RESTART] = {"--restart", 0, "CKPT", "continue OUT from a checkpoint written by the earlier run of CONFIG\n"
+                                             "that wrote OUT"},
     [OPT_FORCE] = {"--force", 0, NULL, "run even if the estimated memory exceeds the machine's memory"},
     {NULL, 0, NULL, NULL},
 };
@@ -39,7 +42,8 @@ const dermis_cli_command dermis_cmd_run_spec = {
                    "XDMF sidecar, then prints the paths written. Every configuration error is reported\n"
                    "before any file is created, and so is a grid whose estimated memory exceeds the\n"
                    "machine's (unless --force). Progress goes to stderr: a bar on a terminal, otherwise\n"
-                   "a log line per 10 % of the simulated time.",
+                   "a log line per 10 % of the simulated time. An earlier result at OUT is never replaced\n"
+                   "without --overwrite, and a second run writing the same OUT is refused.",
     .options = run_options,
     .main = run_main,
 };
@@ -56,6 +60,7 @@ typedef struct {
     int threads;
     int quiet;
     int force;
+    int overwrite;
 } run_args;
 
 static int parse_threads(const char *text, int *threads)
@@ -85,6 +90,7 @@ static int on_run_option(void *user, const dermis_cli_option *option, const char
     case OPT_SET: a->sets[a->n_sets++] = value; return 0;
     case OPT_THREADS: return parse_threads(value, &a->threads);
     case OPT_QUIET: a->quiet = 1; return 0;
+    case OPT_OVERWRITE: a->overwrite = 1; return 0;
     case OPT_RESTART: a->restart_path = value; return 0;
     case OPT_FORCE: a->force = 1; return 0;
     }
@@ -109,6 +115,10 @@ static int parse_run_args(int argc, char **argv, run_args *a)
         return rc;
     if (a->config_path == NULL) {
         dermis_cli_error("run: missing CONFIG; usage: dermis run CONFIG [-o OUT] [--set section.key=value]...");
+        return DERMIS_EXIT_USAGE;
+    }
+    if (a->overwrite && a->restart_path != NULL) {
+        dermis_cli_error("run: --overwrite starts afresh and --restart continues; give one of them");
         return DERMIS_EXIT_USAGE;
     }
     return DERMIS_EXIT_OK;
@@ -234,7 +244,7 @@ static int start_run(const run_args *a, const dermis_cli_config *c, int argc, ch
     } else {
         dermis_run_request req = {
             .cfg = c->cfg, .config_path = a->config_path, .output_path = output_path,
-            .restart_path = a->restart_path, .threads = a->threads, .quiet = a->quiet,
+            .restart_path = a->restart_path, .overwrite = a->overwrite, .threads = a->threads, .quiet = a->quiet,
             .show_progress = !a->quiet && isatty(STDERR_FILENO), .command_line = command_line,
             .resolved_ini = resolved};
         rc = dermis_run(&req, err, sizeof err);

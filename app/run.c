@@ -5,8 +5,11 @@
  * and progress. Each event of the schedule (app/schedule.h) is handled in this order: session
  * (injury) and observables by the sim, then field frame, observables row, checkpoint.
  * Every frame is flushed to disk as it is written (SWMR), so a crash or kill keeps the frames
- * already written; SIGINT and SIGTERM stop the run cleanly with run_status
+ * already written; SIGINT and SIGTERM stop the run within one solver step with run_status
  * "interrupted". A restart from a checkpoint reproduces the uninterrupted run bit for bit.
+ * The output path is guarded by app/output_files.h: locked for the whole run, a fresh run
+ * writes OUT.partial and publishes it as OUT after the first frame, a restart appends only to
+ * the output its checkpoint belongs to.
  */
 #include "app/run.h"
 
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "app/output_files.h"
 #include "app/progress.h"
 #include "app/run_request.h"
 #include "app/schedule.h"
@@ -27,7 +31,7 @@
 #include "model/species.h"
 
 /* The only file-scope state of dermis: a signal handler can reach nothing else. It is set by
- * SIGINT/SIGTERM during a run and read by the time loop between steps. */
+ * SIGINT/SIGTERM during a run and read by the solver before every step (stop_callback). */
 static volatile sig_atomic_t stop_requested;
 
 static void request_stop(int signo)
@@ -36,15 +40,42 @@ static void request_stop(int signo)
     stop_requested = 1;
 }
 
-/* Names of the schedule and observable state stored as checkpoint extras. */
-enum { EXTRA_NEXT_SESSION, EXTRA_FRAME_K, EXTRA_OBS_K, EXTRA_CKPT_K, EXTRA_LAST_FRAME, N_SCHEDULE_EXTRAS };
-#define N_EXTRAS (N_SCHEDULE_EXTRAS + DERMIS_OBSERVABLES_STATE_SIZE)
+static int stop_callback(void *user)
+{
+    (void)user;
+    return stop_requested != 0;
+}
+
+/* The signals that stop a run, and their dispositions before it. */
+static const int stop_signals[] = {SIGINT, SIGTERM};
+#define N_STOP_SIGNALS (sizeof stop_signals / sizeof *stop_signals)
+
+/* SA_RESETHAND: a second Ctrl-C while the run is closing its files kills it the usual way. */
+static void catch_stop_signals(struct sigaction *saved)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = request_stop;
+    sa.sa_flags = (int)SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    stop_requested = 0;
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &sa, &saved[i]);
+}
+
+static void restore_stop_signals(const struct sigaction *saved)
+{
+    for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &saved[i], NULL);
+}
 
 typedef struct {
     const dermis_run_request *req;
     const dermis_config *cfg;
     dermis_sim *sim;
     dermis_output *output;
+    dermis_output_files files;
+    char run_id[DERMIS_RUN_ID_SIZE];
+    int published;              /* the output is at its final name (always, for a restart) */
+    int interrupted;
     dermis_var_meta field_meta[DERMIS_N_FIELDS];
     int field_selected[DERMIS_N_FIELDS];
     dermis_var_meta *observable_meta;
@@ -53,7 +84,6 @@ typedef struct {
     dermis_session_record session_records[DERMIS_MAX_SESSIONS];
     dermis_config_pairs config_pairs;
     dermis_progress progress;
-    char checkpoint_path[DERMIS_CONFIG_STRING_MAX + 16];
     unsigned long long config_hash;
     double wall_start_s;
     char *err;
@@ -174,6 +204,7 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
         .config_keys = (const char *const *)rc->config_pairs.keys,
         .config_values = (const char *const *)rc->config_pairs.values,
         .command_line = rc->req->command_line,
+        .run_id = rc->run_id,
         .seed = rc->cfg->run.seed,
         .threads = dermis_solver_threads(rc->sim->solver), /* the count used, not the request */
     };
@@ -182,92 +213,168 @@ static int output_spec(run_context *rc, dermis_output_spec *spec)
 
 /* --- checkpoints ------------------------------------------------------------------------ */
 
-static const char *const extra_schedule_names[N_SCHEDULE_EXTRAS] = {
-    "schedule.next_session", "schedule.next_frame_k", "schedule.next_observables_k", "schedule.next_checkpoint_k",
-    "schedule.last_frame_day"};
+/* A checkpoint holds exactly what read_checkpoint restores, as named, typed values in groups:
+ *   run          t_day, output_frames, observable_rows
+ *   state        one array per field (model/species.h names and units)
+ *   controller   the step controller (dermis_solver_controller)
+ *   solver_stats the cumulative solver statistics, so a restarted file counts the whole run
+ *   schedule     the schedule cursor (app/schedule.h)
+ *   observables  the observables' memory, one array per entry (model/observables.h) */
+#define COUNT_ENTRY(name, length, units, meaning) +1
+enum { N_OBSERVABLE_ENTRIES = 0 DERMIS_OBSERVABLES_STATE(COUNT_ENTRY) };
+#undef COUNT_ENTRY
 
-/* The named extras of a checkpoint: the schedule cursor, then the observables' memory. */
+/* One checkpoint scalar per row of the solver's statistics list (solver/solver.h). */
+#define COUNT_STAT(type, name, units, doc) +1
+enum { N_STATS = 0 DERMIS_SOLVER_STATS(COUNT_STAT) };
+#undef COUNT_STAT
+
+enum { GROUP_RUN, GROUP_STATE, GROUP_CONTROLLER, GROUP_STATS, GROUP_SCHEDULE, GROUP_OBSERVABLES, N_GROUPS };
+
+/* The values of a checkpoint that do not live in the run as they are stored, and the
+ * description of the file that binds every stored name to its value. */
 typedef struct {
-    const char *names[N_EXTRAS];
-    char observable_names[DERMIS_OBSERVABLES_STATE_SIZE][32];
-    double values[N_EXTRAS];
-} checkpoint_extras;
+    double t_day;
+    long output_frames, observable_rows, next_session;
+    dermis_solver_controller controller;
+    dermis_solver_stats stats;
+    double observables[DERMIS_OBSERVABLES_STATE_SIZE];
+    dermis_checkpoint_scalar run[3], control[4], stats_scalars[N_STATS], schedule[5];
+    dermis_checkpoint_array fields[DERMIS_N_FIELDS], memory[N_OBSERVABLE_ENTRIES];
+    dermis_checkpoint_group groups[N_GROUPS];
+    dermis_checkpoint c;
+} checkpoint_image;
 
-/* Describes the run's checkpoint in c (state, sizes, hash, extras); the caller fills the rest. */
-static void checkpoint_describe(run_context *rc, dermis_checkpoint *c, checkpoint_extras *x)
+static void describe_state(run_context *rc, checkpoint_image *x)
 {
-    for (int i = 0; i < N_SCHEDULE_EXTRAS; ++i) x->names[i] = extra_schedule_names[i];
-    for (int i = 0; i < DERMIS_OBSERVABLES_STATE_SIZE; ++i) {
-        snprintf(x->observable_names[i], sizeof x->observable_names[i], "observables.state_%02d", i);
-        x->names[N_SCHEDULE_EXTRAS + i] = x->observable_names[i];
+    const size_t voxels = dermis_grid_voxels(&rc->sim->grid);
+    for (int f = 0; f < DERMIS_N_FIELDS; ++f) {
+        const dermis_species_info *info = dermis_species((dermis_field)f);
+        x->fields[f] = (dermis_checkpoint_array){info->name, info->units, voxels, rc->sim->state + (size_t)f * voxels};
     }
-    memset(c, 0, sizeof *c);
-    c->t_day = rc->sim->t_day;
-    c->n_fields = DERMIS_N_FIELDS;
-    c->n_voxels = dermis_grid_voxels(&rc->sim->grid);
-    c->state = rc->sim->state;
-    c->config_hash = rc->config_hash;
-    c->n_extra = N_EXTRAS;
-    c->extra_names = x->names;
-    c->extra_values = x->values;
+    const dermis_observables_state_entry *entries;
+    const size_t n = dermis_observables_state_entries(&entries);
+    for (size_t i = 0; i < n && i < N_OBSERVABLE_ENTRIES; ++i)
+        x->memory[i] = (dermis_checkpoint_array){entries[i].name, entries[i].units, entries[i].length,
+                                                 x->observables + entries[i].offset};
+}
+
+/* Binds every stored name to its value in x or in the run (the schedule cursor's counters). */
+static void checkpoint_describe(run_context *rc, checkpoint_image *x)
+{
+    dermis_schedule_cursor *k = &rc->sim->cursor;
+    const dermis_checkpoint_scalar run[] = {{"t_day", DERMIS_CHECKPOINT_DOUBLE, &x->t_day},
+                                            {"output_frames", DERMIS_CHECKPOINT_LONG, &x->output_frames},
+                                            {"observable_rows", DERMIS_CHECKPOINT_LONG, &x->observable_rows}};
+    const dermis_checkpoint_scalar control[] = {
+        {"dt_next_day", DERMIS_CHECKPOINT_DOUBLE, &x->controller.dt_next_day},
+        {"err_prev", DERMIS_CHECKPOINT_DOUBLE, &x->controller.err_prev},
+        {"steps_accepted", DERMIS_CHECKPOINT_LONG, &x->controller.steps_accepted},
+        {"steps_rejected", DERMIS_CHECKPOINT_LONG, &x->controller.steps_rejected}};
+    const dermis_checkpoint_scalar schedule[] = {
+        {"next_session", DERMIS_CHECKPOINT_LONG, &x->next_session},
+        {"next_frame_k", DERMIS_CHECKPOINT_LONG, &k->next_frame_k},
+        {"next_observables_k", DERMIS_CHECKPOINT_LONG, &k->next_observables_k},
+        {"next_checkpoint_k", DERMIS_CHECKPOINT_LONG, &k->next_checkpoint_k},
+        {"last_frame_day", DERMIS_CHECKPOINT_DOUBLE, &k->last_frame_day}};
+    _Static_assert(sizeof run == sizeof x->run && sizeof control == sizeof x->control &&
+                       sizeof schedule == sizeof x->schedule,
+                   "checkpoint scalar tables");
+    memcpy(x->run, run, sizeof run);
+    memcpy(x->control, control, sizeof control);
+    for (size_t i = 0; i < N_STATS; ++i) {
+        const dermis_solver_stat_info *info = dermis_solver_stats_info(i);
+        x->stats_scalars[i] = (dermis_checkpoint_scalar){
+            info->name, info->type == DERMIS_STAT_LONG ? DERMIS_CHECKPOINT_LONG : DERMIS_CHECKPOINT_DOUBLE,
+            (char *)&x->stats + info->offset};
+    }
+    memcpy(x->schedule, schedule, sizeof schedule);
+    describe_state(rc, x);
+    x->groups[GROUP_RUN] = (dermis_checkpoint_group){"run", 3, x->run, 0, NULL};
+    x->groups[GROUP_STATE] = (dermis_checkpoint_group){"state", 0, NULL, DERMIS_N_FIELDS, x->fields};
+    x->groups[GROUP_CONTROLLER] = (dermis_checkpoint_group){"controller", 4, x->control, 0, NULL};
+    x->groups[GROUP_STATS] = (dermis_checkpoint_group){"solver_stats", N_STATS, x->stats_scalars, 0, NULL};
+    x->groups[GROUP_SCHEDULE] = (dermis_checkpoint_group){"schedule", 5, x->schedule, 0, NULL};
+    x->groups[GROUP_OBSERVABLES] = (dermis_checkpoint_group){"observables", 0, NULL, N_OBSERVABLE_ENTRIES, x->memory};
+    memset(&x->c, 0, sizeof x->c);
+    x->c.config_hash = rc->config_hash;
+    snprintf(x->c.run_id, sizeof x->c.run_id, "%s", rc->run_id);
+    x->c.n_groups = N_GROUPS;
+    x->c.groups = x->groups;
 }
 
 static int write_checkpoint(run_context *rc)
 {
-    dermis_checkpoint c;
-    checkpoint_extras x;
-    checkpoint_describe(rc, &c, &x);
-    dermis_solver_get_controller(rc->sim->solver, &c.controller);
-    c.stats = *dermis_solver_get_stats(rc->sim->solver);
-    c.output_frames = dermis_output_frames(rc->output);
-    c.observable_rows = dermis_output_observable_rows(rc->output);
-    c.session_cursor = rc->sim->cursor.next_session;
-    x.values[EXTRA_NEXT_SESSION] = (double)rc->sim->cursor.next_session;
-    x.values[EXTRA_FRAME_K] = (double)rc->sim->cursor.next_frame_k;
-    x.values[EXTRA_OBS_K] = (double)rc->sim->cursor.next_observables_k;
-    x.values[EXTRA_CKPT_K] = (double)rc->sim->cursor.next_checkpoint_k;
-    x.values[EXTRA_LAST_FRAME] = rc->sim->cursor.last_frame_day;
-    dermis_observables_get_state(rc->sim->observables, x.values + N_SCHEDULE_EXTRAS);
-    c.next_output_day = dermis_schedule_next_time(&rc->sim->schedule, &rc->sim->cursor);
-    c.next_observable_day = c.next_output_day;
-    c.next_checkpoint_day = rc->sim->schedule.checkpoint_interval_days * (double)rc->sim->cursor.next_checkpoint_k;
+    checkpoint_image *x = malloc(sizeof *x);
+    if (!x) return fail(rc, 1, "out of memory (checkpoint)");
+    checkpoint_describe(rc, x);
+    x->t_day = rc->sim->t_day;
+    x->output_frames = (long)dermis_output_frames(rc->output);
+    x->observable_rows = (long)dermis_output_observable_rows(rc->output);
+    x->next_session = (long)rc->sim->cursor.next_session;
+    dermis_solver_get_controller(rc->sim->solver, &x->controller);
+    x->stats = *dermis_solver_get_stats(rc->sim->solver);
+    dermis_observables_get_state(rc->sim->observables, x->observables);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
-    if (dermis_checkpoint_write(rc->checkpoint_path, &c, msg) != 0) return fail(rc, 1, "%s", msg);
-    return 0;
+    const int status = dermis_checkpoint_write(rc->files.ckpt, &x->c, msg) != 0 ? fail(rc, 1, "%s", msg) : 0;
+    free(x);
+    return status;
 }
 
-/* Loads the checkpoint into the freshly built run: state, time, controller, schedule cursor,
- * observables memory; the barrier is replayed from the session table. Returns the output frame
- * and row counts to keep through out_frames/out_rows. */
+/* Loads the checkpoint into the freshly built run: state, time, controller, statistics,
+ * schedule cursor, observables memory; the barrier is replayed from the session table. The
+ * output it continues must be the one the checkpoint belongs to. Returns the output frame and
+ * row counts to keep through out_frames/out_rows. */
 static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows)
 {
-    dermis_checkpoint c;
-    checkpoint_extras x;
-    checkpoint_describe(rc, &c, &x);
+    checkpoint_image *x = malloc(sizeof *x);
+    if (!x) return fail(rc, 1, "out of memory (checkpoint)");
+    checkpoint_describe(rc, x);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
-    if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &c, msg) != 0) return fail(rc, 2, "%s", msg);
-    rc->sim->t_day = c.t_day;
-    dermis_solver_set_controller(rc->sim->solver, &c.controller);
-    rc->sim->cursor.next_session = (size_t)x.values[EXTRA_NEXT_SESSION];
-    rc->sim->cursor.next_frame_k = (long)x.values[EXTRA_FRAME_K];
-    rc->sim->cursor.next_observables_k = (long)x.values[EXTRA_OBS_K];
-    rc->sim->cursor.next_checkpoint_k = (long)x.values[EXTRA_CKPT_K];
-    rc->sim->cursor.last_frame_day = x.values[EXTRA_LAST_FRAME];
-    dermis_observables_set_state(rc->sim->observables, x.values + N_SCHEDULE_EXTRAS);
-    if (dermis_session_replay_barrier(&rc->sim->sessions, rc->sim->t_day, &rc->sim->injury, rc->sim->barrier) != 0)
+    int status = 0;
+    if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &x->c, msg) != 0)
+        status = fail(rc, 2, "%s", msg);
+    else if (x->output_frames < 0 || x->observable_rows < 0 || x->next_session < 0 ||
+             (size_t)x->next_session > rc->sim->sessions.n)
+        status = fail(rc, 2, "%s: checkpoint holds impossible counters", rc->req->restart_path);
+    if (status == 0)
+        status = dermis_output_files_check_restart(&rc->files, x->c.run_id, rc->req->restart_path, rc->err, rc->errlen);
+    if (status == 0) {
+        snprintf(rc->run_id, sizeof rc->run_id, "%s", x->c.run_id);
+        rc->sim->t_day = x->t_day;
+        rc->sim->cursor.next_session = (size_t)x->next_session;
+        dermis_solver_set_controller(rc->sim->solver, &x->controller);
+        dermis_solver_set_stats(rc->sim->solver, &x->stats);
+        dermis_observables_set_state(rc->sim->observables, x->observables);
+        *out_frames = (size_t)x->output_frames;
+        *out_rows = (size_t)x->observable_rows;
+    }
+    free(x);
+    if (status == 0 &&
+        dermis_session_replay_barrier(&rc->sim->sessions, rc->sim->t_day, &rc->sim->injury, rc->sim->barrier) != 0)
         return fail(rc, 1, "restart: could not replay the barrier state of earlier sessions");
-    *out_frames = c.output_frames;
-    *out_rows = c.observable_rows;
-    return 0;
+    return status;
 }
 
 /* --- the time loop ---------------------------------------------------------------------- */
+
+/* A fresh run's file becomes OUT once it holds its first frame: from then on it is a useful
+ * result (and what a live reader or a killed run leaves under the expected name); before, a
+ * failure leaves an earlier OUT untouched. The checkpoints of the run it replaces go with it. */
+static int publish(run_context *rc)
+{
+    char msg[DERMIS_OUTPUT_ERROR_MAX];
+    if (dermis_output_rename(rc->output, rc->files.out, msg) != 0) return fail(rc, 1, "%s", msg);
+    rc->published = 1;
+    dermis_output_files_remove_old_checkpoints(&rc->files);
+    return 0;
+}
 
 static int write_frame(run_context *rc)
 {
     char msg[DERMIS_OUTPUT_ERROR_MAX];
     if (dermis_output_write_frame(rc->output, rc->sim->t_day, rc->sim->state, msg) != 0) return fail(rc, 1, "%s", msg);
-    return 0;
+    return rc->published ? 0 : publish(rc);
 }
 
 static int write_observables(run_context *rc)
@@ -301,20 +408,28 @@ static int handle_events(run_context *rc, const dermis_schedule_due *due)
     return status;
 }
 
-static int time_loop(run_context *rc, int *interrupted)
+static int interrupted(run_context *rc)
+{
+    rc->interrupted = 1;
+    const double t_day = rc->sim ? rc->sim->t_day : 0.0;
+    if (!rc->published)
+        return fail(rc, 1, "interrupted at day %.6g, before the first frame; %s was not changed", t_day, rc->files.out);
+    return fail(rc, 1, "interrupted at day %.6g; the frames written so far are in %s (run_status \"interrupted\")",
+                t_day, rc->files.out);
+}
+
+static int time_loop(run_context *rc)
 {
     for (;;) {
         dermis_schedule_due due;
         int status = dermis_sim_next_event(rc->sim, &due, rc->err, rc->errlen);
+        /* The solver stops within one step of a signal (stop_callback); the sim reports that as
+         * a failure of the step, which here is an interruption. */
+        if (stop_requested) return interrupted(rc);
         if (status == 0) status = handle_events(rc, &due);
         if (status != 0) return status;
         if (rc->req->show_progress || !rc->req->quiet) dermis_progress_update(&rc->progress, rc->sim->t_day, rc->sim->schedule.t_end_days);
         if (due.end) return 0;
-        if (stop_requested) {
-            *interrupted = 1;
-            return fail(rc, 1, "interrupted at day %.6g; the frames written so far are in %s (run_status "
-                        "\"interrupted\")", rc->sim->t_day, rc->req->output_path);
-        }
     }
 }
 
@@ -324,7 +439,7 @@ static int build(run_context *rc)
 {
     int status = 0;
     rc->sim = dermis_sim_create(rc->cfg, rc->req->threads, &status, rc->err, rc->errlen);
-    snprintf(rc->checkpoint_path, sizeof rc->checkpoint_path, "%s.ckpt", rc->req->output_path);
+    if (rc->sim) dermis_solver_set_stop(rc->sim->solver, stop_callback, NULL);
     return status;
 }
 
@@ -334,9 +449,9 @@ static int open_output(run_context *rc, size_t keep_frames, size_t keep_rows)
     int status = output_spec(rc, &spec);
     if (status != 0) return status;
     char msg[DERMIS_OUTPUT_ERROR_MAX];
-    rc->output = rc->req->restart_path
-                     ? dermis_output_reopen(rc->req->output_path, &spec, keep_frames, keep_rows, msg)
-                     : dermis_output_create(rc->req->output_path, &spec, msg);
+    rc->published = rc->req->restart_path != NULL;
+    rc->output = rc->published ? dermis_output_reopen(rc->files.out, &spec, keep_frames, keep_rows, msg)
+                               : dermis_output_create(rc->files.partial, &spec, msg);
     if (!rc->output) return fail(rc, 1, "%s", msg);
     return 0;
 }
@@ -348,16 +463,31 @@ static void release(run_context *rc)
     free(rc->observable_meta);
 }
 
-/* Closes the output with the run's status; a close failure of a successful run fails it. */
-static int close_output(run_context *rc, int status, int interrupted)
+/* Closes the output with the run's status; a close failure of a successful run fails it. A
+ * fresh run that ends before its first frame removes its unpublished file. */
+static int close_output(run_context *rc, int status)
 {
-    if (!rc->output) return status;
-    const char *run_status = status == 0 ? "completed" : interrupted ? "interrupted" : "failed";
+    if (!rc->output) {
+        if (!rc->published) dermis_output_files_remove_partial(&rc->files);
+        return status;
+    }
+    const char *run_status = status == 0 ? "completed" : rc->interrupted ? "interrupted" : "failed";
     char msg[DERMIS_OUTPUT_ERROR_MAX];
     const int closed = dermis_output_close(rc->output, run_status, dermis_solver_get_stats(rc->sim->solver),
                                            wall_seconds() - rc->wall_start_s, msg);
     rc->output = NULL;
+    if (!rc->published) dermis_output_files_remove_partial(&rc->files);
     if (closed != 0 && status == 0) return fail(rc, 1, "%s", msg);
+    return status;
+}
+
+/* Locks the output path and checks what is there; a fresh run gets its new run identity. */
+static int claim_output(run_context *rc)
+{
+    int status = dermis_output_files_lock(&rc->files, rc->req->output_path, rc->err, rc->errlen);
+    if (status != 0 || rc->req->restart_path) return status;
+    status = dermis_output_files_check_fresh(&rc->files, rc->req->overwrite, rc->req->config_path, rc->err, rc->errlen);
+    if (status == 0 && dermis_run_id_new(rc->run_id) != 0) status = fail(rc, 1, "cannot read /dev/urandom for the run identity");
     return status;
 }
 
@@ -373,23 +503,22 @@ int dermis_run(const dermis_run_request *req, char *err, size_t errlen)
     rc.config_hash = dermis_config_hash(req->cfg);
     dermis_progress_init(&rc.progress, stderr, req->show_progress);
 
-    int status = build(&rc);
+    struct sigaction saved[N_STOP_SIGNALS];
+    catch_stop_signals(saved);
+    int status = claim_output(&rc);
+    if (status == 0) status = build(&rc);
     size_t keep_frames = 0, keep_rows = 0;
     if (status == 0 && req->restart_path) status = read_checkpoint(&rc, &keep_frames, &keep_rows);
+    if (status == 0 && stop_requested) status = interrupted(&rc);
     if (status == 0) status = open_output(&rc, keep_frames, keep_rows);
     if (status == 0 && !req->restart_path) status = write_baseline(&rc);
-
-    int interrupted = 0;
     if (status == 0) {
-        stop_requested = 0;
-        void (*old_int)(int) = signal(SIGINT, request_stop);
-        void (*old_term)(int) = signal(SIGTERM, request_stop);
-        status = time_loop(&rc, &interrupted);
-        signal(SIGINT, old_int);
-        signal(SIGTERM, old_term);
+        status = time_loop(&rc);
         if (req->show_progress || !req->quiet) dermis_progress_finish(&rc.progress, rc.sim->t_day, rc.sim->schedule.t_end_days);
     }
-    status = close_output(&rc, status, interrupted);
+    status = close_output(&rc, status);
     release(&rc);
+    dermis_output_files_release(&rc.files);
+    restore_stop_signals(saved);
     return status;
 }

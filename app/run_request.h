@@ -12,6 +12,7 @@ typedef struct {
     const char *config_path;   /* the CONFIG argument as given */
     const char *output_path;   /* -o OUT, else out/<config basename without .ini>.nc; its directory exists */
     const char *restart_path;  /* --restart CKPT (readable), or NULL */
+    int overwrite;             /* --overwrite: a fresh run may replace an earlier result at output_path */
     int threads;               /* --threads N (>= 1), or 0 for the OpenMP default */
     int quiet;                 /* --quiet: no progress bar, only sparse log lines and errors */
     int show_progress;         /* 1: redraw a progress bar (stderr is a terminal and not --quiet) */

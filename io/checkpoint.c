@@ -1,12 +1,12 @@
 /* Restart checkpoints: implements io/checkpoint.h.
  *
- * File layout (format 1):
- *   /           attributes: checkpoint_format, writer_version, config_hash, t_day,
- *               output_frames, observable_rows, session_cursor, next_*_day, rng_bytes,
- *               controller.* (dermis_solver_controller), stats.* (dermis_solver_stats),
- *               extra.<name> (caller's named model state)
- *   /state      (field, voxel) f64, chunked with Fletcher-32
- *   /rng_state  (byte) u8, chunked with Fletcher-32 (absent when rng_bytes == 0)
+ * File layout (format 2):
+ *   bytes 0-511   user block: "dermis checkpoint 2\nsize N\nfnv1a64 H\n", NUL-padded; N is the
+ *                 file size, H the FNV-1a 64-bit hash of bytes 512..N-1. HDF5 finds the
+ *                 superblock behind it (it looks at offsets 0, 512, 1024...).
+ *   /             attributes config_hash (u64), run_id (string)
+ *   /<group>      one attribute per scalar (int64 or f64), one f64 dataset per array (with
+ *                 a units attribute)
  * Doubles are stored as IEEE binary64, so values come back bit for bit.
  */
 #include "io/checkpoint.h"
@@ -22,177 +22,150 @@
 #include <hdf5.h>
 
 #include "io/h5util.h"
-#include "version.h"
 
 #define ERR_SIZE DERMIS_CHECKPOINT_ERROR_MAX
-/* State chunk along voxels: 1 MiB of doubles. */
-#define STATE_CHUNK_VOXELS ((size_t)1 << 17)
-#define RNG_CHUNK_BYTES ((size_t)1 << 16)
+/* The user block in front of the HDF5 image: 512 bytes, the smallest HDF5 accepts. */
+#define HEADER_BYTES 512
+/* Growth step of the in-memory file while it is built. */
+#define CORE_INCREMENT ((size_t)1 << 20)
+/* Read size while hashing a checkpoint. */
+#define HASH_BLOCK ((size_t)1 << 20)
+
+/* ---- the integrity header ---- */
+
+/* FNV-1a, 64-bit: offset basis and prime from the reference definition. */
+#define FNV_OFFSET 0xcbf29ce484222325ULL
+#define FNV_PRIME 0x100000001b3ULL
+
+static unsigned long long fnv1a(unsigned long long hash, const unsigned char *p, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        hash ^= p[i];
+        hash *= FNV_PRIME;
+    }
+    return hash;
+}
+
+static void format_header(unsigned char *block, unsigned long long size, unsigned long long hash)
+{
+    memset(block, 0, HEADER_BYTES);
+    snprintf((char *)block, HEADER_BYTES, "dermis checkpoint %d\nsize %llu\nfnv1a64 %016llx\n",
+             DERMIS_CHECKPOINT_FORMAT, size, hash);
+}
 
 /* ---- writing ---- */
 
-static hid_t create_checked_dataset(hid_t file, const char *name, hid_t ftype, int rank, const hsize_t *dims,
-                                    const hsize_t *chunk)
+static int write_scalar(hid_t g, const dermis_checkpoint_scalar *s)
 {
-    hid_t space = H5Screate_simple(rank, dims, NULL);
-    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
-    hid_t d = H5I_INVALID_HID;
-    /* Fletcher-32 so that a damaged chunk fails to read instead of restarting from garbage. */
-    if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 && H5Pset_fletcher32(dcpl) >= 0)
-        d = H5Dcreate2(file, name, ftype, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
-    if (dcpl >= 0)
-        H5Pclose(dcpl);
+    if (s->type == DERMIS_CHECKPOINT_LONG)
+        return dermis_h5_set_int64(g, s->name, *(const long *)s->value);
+    return dermis_h5_set_double(g, s->name, *(const double *)s->value);
+}
+
+static int write_array(hid_t g, const dermis_checkpoint_array *a)
+{
+    hsize_t n = a->length;
+    hid_t space = H5Screate_simple(1, &n, NULL);
+    hid_t d = space >= 0 ? H5Dcreate2(g, a->name, H5T_IEEE_F64LE, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT)
+                         : H5I_INVALID_HID;
+    int status = d >= 0 && H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->values) >= 0 ? 0 : -1;
+    if (status == 0 && a->units)
+        status = dermis_h5_set_string(d, "units", a->units);
+    if (d >= 0 && H5Dclose(d) < 0)
+        status = -1;
     if (space >= 0)
         H5Sclose(space);
-    return d;
-}
-
-static int write_state(hid_t file, const dermis_checkpoint *c)
-{
-    hsize_t dims[2] = {c->n_fields, c->n_voxels};
-    hsize_t chunk[2] = {1, c->n_voxels < STATE_CHUNK_VOXELS ? c->n_voxels : STATE_CHUNK_VOXELS};
-    hid_t d = create_checked_dataset(file, "state", H5T_IEEE_F64LE, 2, dims, chunk);
-    if (d < 0)
-        return -1;
-    herr_t status = H5Dwrite(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, c->state);
-    return H5Dclose(d) < 0 || status < 0 ? -1 : 0;
-}
-
-static int write_rng(hid_t file, const dermis_checkpoint *c)
-{
-    if (c->rng_bytes == 0)
-        return 0;
-    hsize_t dims = c->rng_bytes;
-    hsize_t chunk = c->rng_bytes < RNG_CHUNK_BYTES ? c->rng_bytes : RNG_CHUNK_BYTES;
-    hid_t d = create_checked_dataset(file, "rng_state", H5T_STD_U8LE, 1, &dims, &chunk);
-    if (d < 0)
-        return -1;
-    herr_t status = H5Dwrite(d, H5T_NATIVE_UCHAR, H5S_ALL, H5S_ALL, H5P_DEFAULT, c->rng_state);
-    return H5Dclose(d) < 0 || status < 0 ? -1 : 0;
-}
-
-static int write_controller_and_stats(hid_t f, const dermis_checkpoint *c)
-{
-    const dermis_solver_controller *k = &c->controller;
-    const dermis_solver_stats *s = &c->stats;
-    return dermis_h5_set_double(f, "controller.dt_next_day", k->dt_next_day) |
-           dermis_h5_set_double(f, "controller.err_prev", k->err_prev) |
-           dermis_h5_set_int64(f, "controller.steps_accepted", k->steps_accepted) |
-           dermis_h5_set_int64(f, "controller.steps_rejected", k->steps_rejected) |
-           dermis_h5_set_int64(f, "stats.steps_accepted", s->steps_accepted) |
-           dermis_h5_set_int64(f, "stats.steps_rejected", s->steps_rejected) |
-           dermis_h5_set_int64(f, "stats.rhs_evaluations", s->rhs_evaluations) |
-           dermis_h5_set_double(f, "stats.wall_diffusion_s", s->wall_diffusion_s) |
-           dermis_h5_set_double(f, "stats.wall_chemotaxis_s", s->wall_chemotaxis_s) |
-           dermis_h5_set_double(f, "stats.wall_reaction_s", s->wall_reaction_s) |
-           dermis_h5_set_double(f, "stats.dt_last_day", s->dt_last_day) |
-           dermis_h5_set_double(f, "stats.dt_min_used_day", s->dt_min_used_day) |
-           dermis_h5_set_double(f, "stats.dt_max_used_day", s->dt_max_used_day);
-}
-
-static int write_scalars(hid_t f, const dermis_checkpoint *c)
-{
-    int status = dermis_h5_set_int64(f, "checkpoint_format", DERMIS_CHECKPOINT_FORMAT) |
-                 dermis_h5_set_string(f, "writer_version", "dermis " DERMIS_VERSION " " DERMIS_GIT_COMMIT) |
-                 dermis_h5_set_uint64(f, "config_hash", c->config_hash) | dermis_h5_set_double(f, "t_day", c->t_day) |
-                 dermis_h5_set_uint64(f, "output_frames", c->output_frames) |
-                 dermis_h5_set_uint64(f, "observable_rows", c->observable_rows) |
-                 dermis_h5_set_uint64(f, "session_cursor", c->session_cursor) |
-                 dermis_h5_set_double(f, "next_output_day", c->next_output_day) |
-                 dermis_h5_set_double(f, "next_observable_day", c->next_observable_day) |
-                 dermis_h5_set_double(f, "next_checkpoint_day", c->next_checkpoint_day) |
-                 dermis_h5_set_uint64(f, "rng_bytes", c->rng_bytes) | write_controller_and_stats(f, c);
-    for (size_t i = 0; i < c->n_extra && status == 0; i++) {
-        char name[256];
-        snprintf(name, sizeof name, "extra.%s", c->extra_names[i]);
-        status = dermis_h5_set_double(f, name, c->extra_values[i]);
-    }
     return status;
 }
 
-/* Writes n bytes to a new file at path with plain POSIX I/O. */
-static int write_bytes(const char *path, const void *data, size_t n)
+static int write_group(hid_t file, const dermis_checkpoint_group *grp)
 {
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd < 0)
+    hid_t g = H5Gcreate2(file, grp->name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
         return -1;
-    const char *p = data;
-    while (n > 0) {
-        ssize_t k = write(fd, p, n);
-        if (k < 0 && errno == EINTR)
-            continue;
-        if (k <= 0) {
-            int e = k < 0 ? errno : ENOSPC;
-            close(fd);
-            errno = e;
-            return -1;
-        }
-        p += k;
-        n -= (size_t)k;
-    }
-    return close(fd);
+    int status = 0;
+    for (size_t i = 0; i < grp->n_scalars && status == 0; i++)
+        status = write_scalar(g, &grp->scalars[i]);
+    for (size_t i = 0; i < grp->n_arrays && status == 0; i++)
+        status = write_array(g, &grp->arrays[i]);
+    return H5Gclose(g) < 0 ? -1 : status;
 }
 
-/* The checkpoint is built in memory (HDF5 core driver, no backing store) and its image written
- * with plain POSIX I/O: a full disk is then an ordinary write error. Written through HDF5, it
- * made H5Fclose fail, which left a broken file id that crashed the library at exit. */
-static int write_hdf5(const char *tmp, const dermis_checkpoint *c, char *err)
+/* Builds the checkpoint as an HDF5 file in memory (core driver, no backing store, so a full
+ * disk is never HDF5's problem) and returns the file: a blank user block followed by the
+ * HDF5 image (malloc'ed, *size bytes). The image is taken while the file is open, so the
+ * format is the library's earliest, whose superblock has no "open for writing" flags. */
+static unsigned char *build_image(const char *name, const dermis_checkpoint *c, size_t *size)
 {
-    /* Lowest format bound "earliest": a superblock without the "open for writing" status flags,
-     * which the image of an open file would otherwise carry. */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
-    const size_t increment = (size_t)1 << 20;
     hid_t f = H5I_INVALID_HID;
-    if (fapl >= 0 && H5Pset_libver_bounds(fapl, H5F_LIBVER_EARLIEST, H5F_LIBVER_V110) >= 0 &&
-        H5Pset_fapl_core(fapl, increment, 0) >= 0)
-        f = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (fapl >= 0 && H5Pset_fapl_core(fapl, CORE_INCREMENT, 0) >= 0)
+        f = H5Fcreate(name, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
     if (fapl >= 0)
         H5Pclose(fapl);
     if (f < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot create checkpoint in memory", tmp);
-    int status = write_scalars(f, c) | write_state(f, c) | write_rng(f, c);
-    void *image = NULL;
-    ssize_t size = status == 0 && H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0 ? H5Fget_file_image(f, NULL, 0) : -1;
-    if (size > 0 && (image = malloc((size_t)size)) != NULL && H5Fget_file_image(f, image, (size_t)size) != size)
-        size = -1;
-    if (H5Fclose(f) < 0 || status != 0 || size <= 0 || !image) {
-        free(image);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot build the checkpoint (out of memory?)", tmp);
+        return NULL;
+    int status = dermis_h5_set_uint64(f, "config_hash", c->config_hash) | dermis_h5_set_string(f, "run_id", c->run_id);
+    for (size_t i = 0; i < c->n_groups && status == 0; i++)
+        status = write_group(f, &c->groups[i]);
+    unsigned char *file = NULL;
+    ssize_t n = status == 0 && H5Fflush(f, H5F_SCOPE_GLOBAL) >= 0 ? H5Fget_file_image(f, NULL, 0) : -1;
+    if (n > 0 && (file = malloc(HEADER_BYTES + (size_t)n)) != NULL &&
+        H5Fget_file_image(f, file + HEADER_BYTES, (size_t)n) != n) {
+        free(file);
+        file = NULL;
     }
-    errno = 0;
-    status = write_bytes(tmp, image, (size_t)size);
-    free(image);
-    if (status != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write checkpoint: %s", tmp, strerror(errno ? errno : EIO));
-    return 0;
+    H5Fclose(f);
+    *size = n > 0 ? HEADER_BYTES + (size_t)n : 0;
+    return file;
 }
 
-/* fsync a file or directory by path: rename() is atomic, but only durable after this. */
-static int fsync_path(const char *path)
+/* Writes all of buf to a new file at path and fsyncs it; errno tells why on failure. */
+static int write_file(const char *path, const unsigned char *buf, size_t n)
 {
-    int fd = open(path, O_RDONLY);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return -1;
+    size_t done = 0;
+    while (done < n) {
+        ssize_t w = write(fd, buf + done, n - done);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0)
+            break;
+        done += (size_t)w;
+    }
+    int e = done == n ? 0 : errno ? errno : ENOSPC;
+    if (e == 0 && fsync(fd) != 0)
+        e = errno;
+    if (close(fd) != 0 && e == 0)
+        e = errno;
+    errno = e;
+    return e == 0 ? 0 : -1;
+}
+
+/* fsync a directory by path: rename() is atomic, but only durable after this. */
+static int fsync_parent_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    size_t n = slash ? (size_t)(slash - path) : 1;
+    char *dir = malloc(n + 2);
+    if (!dir)
+        return -1;
+    if (!slash)
+        strcpy(dir, ".");
+    else if (n == 0)
+        strcpy(dir, "/");
+    else {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    int fd = open(dir, O_RDONLY | O_CLOEXEC);
+    free(dir);
     if (fd < 0)
         return -1;
     int status = fsync(fd);
     close(fd);
-    return status;
-}
-
-static int fsync_parent_dir(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash)
-        return fsync_path(".");
-    size_t n = (size_t)(slash - path);
-    char *dir = malloc(n + 2);
-    if (!dir)
-        return -1;
-    memcpy(dir, path, n);
-    dir[n] = '\0';
-    if (n == 0)
-        strcpy(dir, "/");
-    int status = fsync_path(dir);
-    free(dir);
     return status;
 }
 
@@ -216,35 +189,53 @@ static int keep_previous(const char *path, const char *prev)
     return 0;
 }
 
-static int checkpoint_valid(const dermis_checkpoint *c, char *err)
+static int description_valid(const dermis_checkpoint *c, char *err)
 {
-    if (!c || c->n_fields == 0 || c->n_voxels == 0 || !c->state)
-        return dermis_h5_fail(err, ERR_SIZE, "checkpoint: empty state");
-    if (c->rng_bytes > 0 && !c->rng_state)
-        return dermis_h5_fail(err, ERR_SIZE, "checkpoint: RNG state missing");
-    if (c->n_extra > 0 && (!c->extra_names || !c->extra_values))
-        return dermis_h5_fail(err, ERR_SIZE, "checkpoint: extra values missing");
+    if (!c || (c->n_groups > 0 && !c->groups))
+        return dermis_h5_fail(err, ERR_SIZE, "checkpoint: no description");
+    for (size_t i = 0; i < c->n_groups; i++) {
+        const dermis_checkpoint_group *g = &c->groups[i];
+        if (!g->name || (g->n_scalars > 0 && !g->scalars) || (g->n_arrays > 0 && !g->arrays))
+            return dermis_h5_fail(err, ERR_SIZE, "checkpoint: group %zu is incomplete", i);
+        for (size_t k = 0; k < g->n_scalars; k++)
+            if (!g->scalars[k].name || !g->scalars[k].value)
+                return dermis_h5_fail(err, ERR_SIZE, "checkpoint: %s: scalar %zu is incomplete", g->name, k);
+        for (size_t k = 0; k < g->n_arrays; k++)
+            if (!g->arrays[k].name || !g->arrays[k].values || g->arrays[k].length == 0)
+                return dermis_h5_fail(err, ERR_SIZE, "checkpoint: %s: array %zu is incomplete", g->name, k);
+    }
+    return 0;
+}
+
+static int write_checked(const char *path, const char *tmp, const char *prev, const dermis_checkpoint *c, char *err)
+{
+    size_t size = 0;
+    unsigned char *image = build_image(tmp, c, &size);
+    if (!image)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot build the checkpoint (out of memory?)", path);
+    format_header(image, size, fnv1a(FNV_OFFSET, image + HEADER_BYTES, size - HEADER_BYTES));
+    int status = write_file(tmp, image, size);
+    free(image);
+    if (status != 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write checkpoint: %s", tmp, strerror(errno));
+    if (keep_previous(path, prev) != 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot keep the previous checkpoint: %s", prev, strerror(errno));
+    if (rename(tmp, path) != 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot rename checkpoint into place: %s", path, strerror(errno));
+    if (fsync_parent_dir(path) != 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: fsync of the directory failed: %s", path, strerror(errno));
     return 0;
 }
 
 int dermis_checkpoint_write(const char *path, const dermis_checkpoint *c, char err[DERMIS_CHECKPOINT_ERROR_MAX])
 {
     dermis_h5_quiet();
-    if (checkpoint_valid(c, err) != 0)
+    if (description_valid(c, err) != 0)
         return -1;
     char *tmp = with_suffix(path, ".tmp");
     char *prev = with_suffix(path, ".prev");
-    int status = tmp && prev ? 0 : dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
-    if (status == 0)
-        status = write_hdf5(tmp, c, err);
-    if (status == 0 && fsync_path(tmp) != 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: fsync failed: %s", tmp, strerror(errno));
-    if (status == 0 && keep_previous(path, prev) != 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: cannot keep the previous checkpoint: %s", prev, strerror(errno));
-    if (status == 0 && rename(tmp, path) != 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: cannot rename checkpoint into place: %s", path, strerror(errno));
-    if (status == 0 && fsync_parent_dir(path) != 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: fsync of the directory failed: %s", path, strerror(errno));
+    int status = tmp && prev ? write_checked(path, tmp, prev, c, err)
+                             : dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
     if (status != 0 && tmp)
         unlink(tmp);
     free(tmp);
@@ -254,106 +245,139 @@ int dermis_checkpoint_write(const char *path, const dermis_checkpoint *c, char e
 
 /* ---- reading ---- */
 
-static int read_controller_and_stats(hid_t f, dermis_checkpoint *c)
+/* Parses the user block of the open file; returns 0 and the recorded format, size and hash. */
+static int read_header(int fd, int *format, unsigned long long *size, unsigned long long *hash)
 {
-    long long acc, rej, s_acc, s_rej, rhs;
-    int status = dermis_h5_get_double(f, "controller.dt_next_day", &c->controller.dt_next_day) |
-                 dermis_h5_get_double(f, "controller.err_prev", &c->controller.err_prev) |
-                 dermis_h5_get_int64(f, "controller.steps_accepted", &acc) |
-                 dermis_h5_get_int64(f, "controller.steps_rejected", &rej) |
-                 dermis_h5_get_int64(f, "stats.steps_accepted", &s_acc) |
-                 dermis_h5_get_int64(f, "stats.steps_rejected", &s_rej) |
-                 dermis_h5_get_int64(f, "stats.rhs_evaluations", &rhs) |
-                 dermis_h5_get_double(f, "stats.wall_diffusion_s", &c->stats.wall_diffusion_s) |
-                 dermis_h5_get_double(f, "stats.wall_chemotaxis_s", &c->stats.wall_chemotaxis_s) |
-                 dermis_h5_get_double(f, "stats.wall_reaction_s", &c->stats.wall_reaction_s) |
-                 dermis_h5_get_double(f, "stats.dt_last_day", &c->stats.dt_last_day) |
-                 dermis_h5_get_double(f, "stats.dt_min_used_day", &c->stats.dt_min_used_day) |
-                 dermis_h5_get_double(f, "stats.dt_max_used_day", &c->stats.dt_max_used_day);
-    if (status != 0)
+    char header[HEADER_BYTES + 1];
+    if (pread(fd, header, HEADER_BYTES, 0) != HEADER_BYTES)
         return -1;
-    c->controller.steps_accepted = (long)acc;
-    c->controller.steps_rejected = (long)rej;
-    c->stats.steps_accepted = (long)s_acc;
-    c->stats.steps_rejected = (long)s_rej;
-    c->stats.rhs_evaluations = (long)rhs;
-    return 0;
+    header[HEADER_BYTES] = '\0';
+    return sscanf(header, "dermis checkpoint %d\nsize %llu\nfnv1a64 %llx\n", format, size, hash) == 3 ? 0 : -1;
 }
 
-static int read_scalars(hid_t f, dermis_checkpoint *c)
+/* Hashes bytes HEADER_BYTES.. of the open file; returns the count hashed, or -1. */
+static long long hash_body(int fd, unsigned long long *hash)
 {
-    unsigned long long frames, rows, cursor;
-    int status = dermis_h5_get_double(f, "t_day", &c->t_day) | dermis_h5_get_uint64(f, "output_frames", &frames) |
-                 dermis_h5_get_uint64(f, "observable_rows", &rows) |
-                 dermis_h5_get_uint64(f, "session_cursor", &cursor) |
-                 dermis_h5_get_double(f, "next_output_day", &c->next_output_day) |
-                 dermis_h5_get_double(f, "next_observable_day", &c->next_observable_day) |
-                 dermis_h5_get_double(f, "next_checkpoint_day", &c->next_checkpoint_day) |
-                 dermis_h5_get_string(f, "writer_version", c->writer_version, sizeof c->writer_version) |
-                 read_controller_and_stats(f, c);
-    c->output_frames = (size_t)frames;
-    c->observable_rows = (size_t)rows;
-    c->session_cursor = (size_t)cursor;
+    unsigned char *buf = malloc(HASH_BLOCK);
+    if (!buf)
+        return -1;
+    unsigned long long h = FNV_OFFSET;
+    off_t at = HEADER_BYTES;
+    ssize_t n;
+    while ((n = pread(fd, buf, HASH_BLOCK, at)) > 0) {
+        h = fnv1a(h, buf, (size_t)n);
+        at += n;
+    }
+    free(buf);
+    *hash = h;
+    return n < 0 ? -1 : (long long)at;
+}
+
+/* Checks the user block against the file: format, size and hash. */
+static int verify_file(const char *path, char *err)
+{
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot read checkpoint: %s", path, strerror(errno));
+    struct stat st;
+    int format = 0;
+    unsigned long long size = 0, recorded = 0, actual = 0;
+    int status = -1;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
+        dermis_h5_fail(err, ERR_SIZE, "%s: not a regular file", path);
+    else if (read_header(fd, &format, &size, &recorded) != 0)
+        dermis_h5_fail(err, ERR_SIZE, "%s: not a dermis checkpoint (or its header is damaged)", path);
+    else if (format != DERMIS_CHECKPOINT_FORMAT)
+        dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint format %d; this dermis reads format %d only", path, format,
+                       DERMIS_CHECKPOINT_FORMAT);
+    else if (size != (unsigned long long)st.st_size)
+        dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is truncated or extended (%lld bytes, written with %llu)", path,
+                       (long long)st.st_size, size);
+    else if (hash_body(fd, &actual) != (long long)size || actual != recorded)
+        dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is damaged (its checksum does not match)", path);
+    else
+        status = 0;
+    close(fd);
     return status;
 }
 
-static int read_extra(hid_t f, dermis_checkpoint *c, const char *path, char *err)
+/* The class of a scalar attribute (H5T_INTEGER, H5T_FLOAT...), or H5T_NO_CLASS if absent or
+ * not a scalar. */
+static H5T_class_t scalar_class(hid_t obj, const char *name)
 {
-    for (size_t i = 0; i < c->n_extra; i++) {
-        char name[256];
-        snprintf(name, sizeof name, "extra.%s", c->extra_names[i]);
-        if (dermis_h5_get_double(f, name, &c->extra_values[i]) != 0)
-            return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks model state '%s'", path, c->extra_names[i]);
-    }
+    if (H5Aexists(obj, name) <= 0)
+        return H5T_NO_CLASS;
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT);
+    if (a < 0)
+        return H5T_NO_CLASS;
+    hid_t t = H5Aget_type(a), s = H5Aget_space(a);
+    H5T_class_t cls = t >= 0 && s >= 0 && H5Sget_simple_extent_type(s) == H5S_SCALAR ? H5Tget_class(t) : H5T_NO_CLASS;
+    if (t >= 0)
+        H5Tclose(t);
+    if (s >= 0)
+        H5Sclose(s);
+    H5Aclose(a);
+    return cls;
+}
+
+static int read_scalar(hid_t g, const char *group, const dermis_checkpoint_scalar *s, const char *path, char *err)
+{
+    const int is_long = s->type == DERMIS_CHECKPOINT_LONG;
+    if (scalar_class(g, s->name) != (is_long ? H5T_INTEGER : H5T_FLOAT))
+        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks %s.%s (%s)", path, group, s->name,
+                              is_long ? "integer" : "f64");
+    long long v = 0;
+    if (is_long ? dermis_h5_get_int64(g, s->name, &v) : dermis_h5_get_double(g, s->name, (double *)s->value))
+        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot read %s.%s", path, group, s->name);
+    if (is_long)
+        *(long *)s->value = (long)v;
     return 0;
 }
 
-/* Reads a whole dataset whose extent must be exactly dims (rank 1 or 2). */
-static int read_exact(hid_t f, const char *name, hid_t mtype, int rank, const hsize_t *dims, void *buf)
+static int read_array(hid_t g, const char *group, const dermis_checkpoint_array *a, const char *path, char *err)
 {
-    hid_t d = H5Lexists(f, name, H5P_DEFAULT) > 0 ? H5Dopen2(f, name, H5P_DEFAULT) : H5I_INVALID_HID;
+    hid_t d = H5Lexists(g, a->name, H5P_DEFAULT) > 0 ? H5Dopen2(g, a->name, H5P_DEFAULT) : H5I_INVALID_HID;
     if (d < 0)
-        return -1;
-    hid_t space = H5Dget_space(d);
-    hsize_t stored[2] = {0, 0};
-    int ok = space >= 0 && H5Sget_simple_extent_ndims(space) == rank &&
-             H5Sget_simple_extent_dims(space, stored, NULL) >= 0 && stored[0] == dims[0] &&
-             (rank == 1 || stored[1] == dims[1]);
+        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks %s/%s", path, group, a->name);
+    hid_t space = H5Dget_space(d), type = H5Dget_type(d);
+    hsize_t n = 0;
+    int ok = space >= 0 && type >= 0 && H5Tget_class(type) == H5T_FLOAT &&
+             H5Sget_simple_extent_ndims(space) == 1 && H5Sget_simple_extent_dims(space, &n, NULL) >= 0 &&
+             n == a->length;
+    if (ok)
+        ok = H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, a->values) >= 0;
+    if (type >= 0)
+        H5Tclose(type);
     if (space >= 0)
         H5Sclose(space);
-    /* Fletcher-32 is verified here: a damaged chunk makes H5Dread fail. */
-    if (ok)
-        ok = H5Dread(d, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0;
     H5Dclose(d);
-    return ok ? 0 : -1;
-}
-
-static int read_arrays(hid_t f, dermis_checkpoint *c, const char *path, char *err)
-{
-    unsigned long long rng_bytes = 0;
-    if (dermis_h5_get_uint64(f, "rng_bytes", &rng_bytes) != 0 || rng_bytes != c->rng_bytes)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint RNG state has %llu bytes, expected %zu", path, rng_bytes,
-                              c->rng_bytes);
-    hsize_t dims[2] = {c->n_fields, c->n_voxels};
-    if (read_exact(f, "state", H5T_NATIVE_DOUBLE, 2, dims, c->state) != 0)
-        return dermis_h5_fail(err, ERR_SIZE,
-                              "%s: checkpoint state is damaged or not %zu fields x %zu voxels", path, c->n_fields,
-                              c->n_voxels);
-    hsize_t rng_dims = c->rng_bytes;
-    if (c->rng_bytes > 0 && read_exact(f, "rng_state", H5T_NATIVE_UCHAR, 1, &rng_dims, c->rng_state) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint RNG state is damaged", path);
+    if (!ok)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint %s/%s has %llu values, this run %zu", path, group,
+                              a->name, (unsigned long long)n, a->length);
     return 0;
 }
 
-static int check_identity(hid_t f, unsigned long long expected_hash, const char *path, char *err)
+static int read_group(hid_t file, const dermis_checkpoint_group *grp, const char *path, char *err)
 {
-    long long format = 0;
+    hid_t g = H5Lexists(file, grp->name, H5P_DEFAULT) > 0 ? H5Gopen2(file, grp->name, H5P_DEFAULT) : H5I_INVALID_HID;
+    if (g < 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks the group %s", path, grp->name);
+    int status = 0;
+    for (size_t i = 0; i < grp->n_scalars && status == 0; i++)
+        status = read_scalar(g, grp->name, &grp->scalars[i], path, err);
+    for (size_t i = 0; i < grp->n_arrays && status == 0; i++)
+        status = read_array(g, grp->name, &grp->arrays[i], path, err);
+    H5Gclose(g);
+    return status;
+}
+
+static int check_identity(hid_t f, unsigned long long expected_hash, dermis_checkpoint *c, const char *path,
+                          char *err)
+{
     unsigned long long hash = 0;
-    if (dermis_h5_get_int64(f, "checkpoint_format", &format) != 0 || format != DERMIS_CHECKPOINT_FORMAT)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: not a dermis checkpoint of format %d", path,
-                              DERMIS_CHECKPOINT_FORMAT);
-    if (dermis_h5_get_uint64(f, "config_hash", &hash) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is damaged (no config hash)", path);
+    if (dermis_h5_get_uint64(f, "config_hash", &hash) != 0 ||
+        dermis_h5_get_string(f, "run_id", c->run_id, sizeof c->run_id) != 0)
+        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks its identity (config_hash, run_id)", path);
     if (hash != expected_hash)
         return dermis_h5_fail(err, ERR_SIZE,
                               "%s: checkpoint was written for another configuration (hash %016llx, this run %016llx)",
@@ -365,24 +389,14 @@ int dermis_checkpoint_read(const char *path, unsigned long long expected_config_
                            char err[DERMIS_CHECKPOINT_ERROR_MAX])
 {
     dermis_h5_quiet();
-    if (checkpoint_valid(c, err) != 0)
+    if (description_valid(c, err) != 0 || verify_file(path, err) != 0)
         return -1;
-    struct stat st;
-    if (stat(path, &st) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot read checkpoint: %s", path, strerror(errno));
-    hid_t fapl = dermis_h5_fapl(0);
-    hid_t f = fapl >= 0 ? H5Fopen(path, H5F_ACC_RDONLY, fapl) : H5I_INVALID_HID;
-    if (fapl >= 0)
-        H5Pclose(fapl);
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is truncated, damaged or not HDF5", path);
-    int status = check_identity(f, expected_config_hash, path, err);
-    if (status == 0 && read_scalars(f, c) != 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is damaged (missing attributes)", path);
-    if (status == 0)
-        status = read_arrays(f, c, path, err);
-    if (status == 0)
-        status = read_extra(f, c, path, err);
+        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint cannot be opened as HDF5", path);
+    int status = check_identity(f, expected_config_hash, c, path, err);
+    for (size_t i = 0; i < c->n_groups && status == 0; i++)
+        status = read_group(f, &c->groups[i], path, err);
     if (H5Fclose(f) < 0 && status == 0)
         status = dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is damaged", path);
     return status;

@@ -10,7 +10,7 @@ cmake --preset release >/dev/null
 cmake --build --preset release
 
 mkdir -p out
-./build/release/dermis run configs/default.ini -o out/default.nc
+./build/release/dermis run configs/default.ini -o out/default.nc --overwrite   # re-runs replace the last result
 # Figures: the curated headline time series; collagen I sections (absolute + change from the
 # baseline) at the first session (day 0), 1 and 4 weeks after it, and the final frame; profiles.
 /usr/bin/python3 scripts/plot_timeseries.py out/default.nc -o out/default_timeseries.png

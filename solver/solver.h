@@ -48,7 +48,8 @@
     X(DERMIS_SOLVER_ERHS, "reaction callback failed (fatal)")                    \
     X(DERMIS_SOLVER_EBOUNDARY, "boundary callback failed")                       \
     X(DERMIS_SOLVER_ESTEP, "step size fell below the minimum step")              \
-    X(DERMIS_SOLVER_ETOO_MANY_STEPS, "too many steps without reaching the stop time")
+    X(DERMIS_SOLVER_ETOO_MANY_STEPS, "too many steps without reaching the stop time") \
+    X(DERMIS_SOLVER_ESTOPPED, "stopped on request")
 
 #define DERMIS_SOLVER_ENUM_ITEM(name, msg) name,
 typedef enum { DERMIS_SOLVER_ERRORS(DERMIS_SOLVER_ENUM_ITEM) DERMIS_SOLVER_N_ERRORS } dermis_solver_status;
@@ -207,6 +208,13 @@ void dermis_solver_free(dermis_solver *s);
  * the following steps). Returns a dermis_solver_status. */
 int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_stop_day);
 
+/* Optional stop request: stop(user) is asked before every step attempt; nonzero makes
+ * dermis_solver_advance return DERMIS_SOLVER_ESTOPPED with u and *t_day at the last accepted
+ * step and the controller unchanged, so a caller honours a signal within one step and a later
+ * advance continues exactly as if nothing had happened. stop = NULL (the default): never. */
+typedef int (*dermis_stop_fn)(void *user);
+void dermis_solver_set_stop(dermis_solver *s, dermis_stop_fn stop, void *user);
+
 /* Call after the caller changed u discontinuously (an injury, a topical application): the next
  * step restarts from options->dt_initial_day and the controller forgets its error history. */
 void dermis_solver_reset_step(dermis_solver *s);
@@ -233,5 +241,8 @@ const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s);
 int dermis_solver_threads(const dermis_solver *s);
 void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c);
 void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controller *c);
+/* Restores statistics saved from an earlier run of the same problem (a restart), so they keep
+ * counting the whole run. */
+void dermis_solver_set_stats(dermis_solver *s, const dermis_solver_stats *stats);
 
 #endif

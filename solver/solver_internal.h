@@ -70,6 +70,8 @@ struct dermis_solver {
     dermis_grid grid;
     dermis_problem problem;
     dermis_solver_options opt;
+    dermis_stop_fn stop;                   /* dermis_solver_set_stop; NULL = never */
+    void *stop_user;
     dermis_field_spec *fields;             /* copy of the specs */
     dermis_chemotaxis_spec *chemotaxis;    /* copy of the pairs */
     dermis_field_transport *tr;

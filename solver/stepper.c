@@ -464,6 +464,7 @@ int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_s
     long steps = 0;
     while (*t_day < t_stop_day) {
         if (steps >= s->opt.max_steps) return DERMIS_SOLVER_ETOO_MANY_STEPS;
+        if (s->stop && s->stop(s->stop_user)) return DERMIS_SOLVER_ESTOPPED;
         double planned = s->opt.fixed_step ? s->opt.dt_initial_day : s->ctl.dt_next_day;
         double dt = planned, err = 0.0;
         int landed = dt >= t_stop_day - *t_day;
@@ -504,6 +505,12 @@ int dermis_solver_reaction_step(dermis_solver *s, double *u, double t_day, doubl
     if (!s || !u || !(h_day > 0.0)) return DERMIS_SOLVER_EINVAL;
     int rc = reaction_half(s, u, t_day, h_day);
     return rc == DERMIS_SOLVER_RETRY ? DERMIS_SOLVER_ESTEP : rc;
+}
+
+void dermis_solver_set_stop(dermis_solver *s, dermis_stop_fn stop, void *user)
+{
+    s->stop = stop;
+    s->stop_user = user;
 }
 
 void dermis_solver_reset_step(dermis_solver *s)
@@ -558,4 +565,9 @@ void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controll
     s->ctl = *c;
     s->stats.steps_accepted = c->steps_accepted;
     s->stats.steps_rejected = c->steps_rejected;
+}
+
+void dermis_solver_set_stats(dermis_solver *s, const dermis_solver_stats *stats)
+{
+    s->stats = *stats;
 }

@@ -51,7 +51,8 @@ function cliObservables(iniText, names, dir, tunables) {
   fs.writeFileSync(path.join(dir, "page.ini"), iniText);
   const env = {...process.env};
   if (tunables) env.GLIBC_TUNABLES = tunables;
-  execFileSync(dermis, ["run", "page.ini", "-o", "page.nc", "--quiet", "--threads", "1"], {cwd: dir, env});
+  /* --overwrite: the function is called more than once with the same output name. */
+  execFileSync(dermis, ["run", "page.ini", "-o", "page.nc", "--overwrite", "--quiet", "--threads", "1"], {cwd: dir, env});
   /* Observables group (docs/output.md): flat names <variable>_<region> are columns of the
    * (time, region) variables; row 0 is the untreated baseline, which the page does not show when
    * a session follows at the same time. */
