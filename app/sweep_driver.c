@@ -329,9 +329,12 @@ int sweep_run_local(const sweep_plan *plan, const char *dir, const sweep_run_opt
     else if (sweep_stop_requested_now())
         rc = report(err, len, "sweep: stopped by a signal; %zu of %zu points done (run the sweep again to resume)",
                     done, total);
-    else if (done < total)
+    else if (done < total && write_summary)
         rc = report(err, len, "sweep: %zu of %zu points did not complete; their error lines are in the summary "
                     "(%s/summary.csv)", total - done, total, dir);
+    else if (done < total)
+        rc = report(err, len, "sweep: %zu of %zu points of this part did not complete; `dermis sweep --collect %s` "
+                    "builds the summary with their error lines", total - done, total, dir);
     sweep_collector_free(c);
     free(run);
     return rc;

@@ -615,7 +615,11 @@ static void write_grid(h5_writer *w, const sweep_collector *c, const summary_lay
     for (size_t j = 0; j < d; j++)
         if (s->params[j].entry->type != DERMIS_TYPE_NUMBER && s->params[j].entry->type != DERMIS_TYPE_INTEGER)
             return; /* a grid over choices has no numeric axis: the point variables serve */
-    hid_t g = H5Gcreate2(w->file, "grid", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t gcpl = H5Pcreate(H5P_GROUP_CREATE);
+    H5Pset_obj_track_times(gcpl, 0);
+    H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    hid_t g = H5Gcreate2(w->file, "grid", H5P_DEFAULT, gcpl, H5P_DEFAULT);
+    H5Pclose(gcpl);
     hid_t scales[SWEEP_PARAMS_MAX + 1];
     hsize_t dims[SWEEP_PARAMS_MAX + 1];
     char value[SWEEP_TEXT_MAX], name[NAME_MAX_LEN + 16], long_name[ATTR_MAX_LEN + 64];
@@ -704,7 +708,6 @@ static void write_global_attrs(h5_writer *w, const sweep_collector *c)
     set_attr_string(w, w->file, "title", "dermis sweep summary");
     snprintf(text, sizeof text, "dermis %s %s", DERMIS_VERSION, DERMIS_GIT_COMMIT);
     set_attr_string(w, w->file, "source", text);
-    set_attr_string(w, w->file, "sweep_name", s->name);
     set_attr_string(w, w->file, "sweep_design", s->design->name);
     for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++)
         if (H5LTset_attribute_long_long(w->file, ".", names[k], &counts[k], 1) < 0)
@@ -720,6 +723,7 @@ static int write_netcdf(const sweep_collector *c, const summary_layout *l, const
     hid_t fcpl = H5Pcreate(H5P_FILE_CREATE), fapl = H5Pcreate(H5P_FILE_ACCESS);
     H5Pset_link_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
     H5Pset_attr_creation_order(fcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED);
+    H5Pset_obj_track_times(fcpl, 0);
     H5Pset_libver_bounds(fapl, H5F_LIBVER_V110, H5F_LIBVER_V110);
     h5_writer w = {.file = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl), .dcpl = H5Pcreate(H5P_DATASET_CREATE)};
     H5Pclose(fcpl);
