@@ -9,8 +9,11 @@
  * `replicate`: X_final(key1, ..., replicate) and its replicate mean and standard deviation
  * X_final_mean(key1, ...), X_final_std(key1, ...), likewise for _peak and _peak_time.
  *
- * The observables are read from each output by one function (read_observables): every 1-D
- * dataset on the time_obs dimension is an observable, so new observables need no change here. */
+ * The observables are read from each output by one function (read_observables): every
+ * floating-point dataset on the observables' time axis is one, a (time, region) one gives a
+ * series per region named <name>_<region> (e.g. collagen_change_pct_dermis), so new observables
+ * need no change here. Both layouts are read: the group /observables (time, region) and the
+ * older flat root datasets on time_obs. */
 #include "app/sweep.h"
 
 #include <math.h>
@@ -94,19 +97,61 @@ static void string_attr(hid_t obj, const char *name, char *buf, size_t len)
     H5Aclose(a);
 }
 
+/* Regions of a (time, region) observable: at most this many. */
+#define REGIONS_MAX 16
+
 typedef struct {
-    hid_t file, time_obs;
+    hid_t time;                  /* the time axis of the observables */
+    hid_t region;                /* the region axis, or H5I_INVALID_HID */
+    size_t n_regions;
+    char regions[REGIONS_MAX][NAME_MAX_LEN];
     hsize_t n_time;
     point_observables *out;
     size_t cap;
 } observable_scan;
 
-/* H5Literate callback: a 1-D dataset on time_obs (other than time_obs itself) is an observable. */
+/* Room for one more series; 0 or -1. */
+static int grow(observable_scan *s)
+{
+    point_observables *o = s->out;
+    if (o->n < s->cap)
+        return 0;
+    s->cap = s->cap > 0 ? 2 * s->cap : 64;
+    observable_meta *meta = realloc(o->meta, s->cap * sizeof *meta);
+    if (meta != NULL)
+        o->meta = meta;
+    double *series = meta != NULL ? realloc(o->series, s->cap * (s->n_time + 1) * sizeof *series) : NULL;
+    if (series != NULL)
+        o->series = series;
+    return meta != NULL && series != NULL ? 0 : -1;
+}
+
+/* Adds one series: column `column` of the n_columns of values (n_rows x n_columns). */
+static void add_series(observable_scan *s, hid_t d, const char *name, const char *region, const double *values,
+                       hsize_t n_rows, size_t column, size_t n_columns)
+{
+    if (grow(s) != 0)
+        return;
+    point_observables *o = s->out;
+    observable_meta *m = &o->meta[o->n];
+    double *row = o->series + o->n * s->n_time;
+    for (hsize_t k = 0; k < s->n_time; k++)
+        row[k] = k < n_rows ? values[k * n_columns + column] : NAN;
+    snprintf(m->name, sizeof m->name, "%s%s%s", name, region[0] != '\0' ? "_" : "", region);
+    string_attr(d, "units", m->units, sizeof m->units);
+    string_attr(d, "long_name", m->long_name, sizeof m->long_name);
+    if (region[0] != '\0' && strlen(m->long_name) + strlen(region) + 4 < sizeof m->long_name)
+        snprintf(m->long_name + strlen(m->long_name), sizeof m->long_name - strlen(m->long_name), " (%s)", region);
+    o->n++;
+}
+
+/* H5Literate callback: a floating-point dataset on the time axis, (time) or (time, region), is
+ * an observable; a (time, region) one gives one series per region, named <name>_<region>. */
 static herr_t scan_link(hid_t group, const char *name, const H5L_info_t *info, void *user)
 {
     observable_scan *s = user;
     (void)info;
-    if (strcmp(name, "time_obs") == 0 || strlen(name) >= NAME_MAX_LEN)
+    if (strlen(name) >= NAME_MAX_LEN)
         return 0;
     hid_t obj = H5Oopen(group, name, H5P_DEFAULT);
     int is_dataset = obj >= 0 && H5Iget_type(obj) == H5I_DATASET;
@@ -114,40 +159,43 @@ static herr_t scan_link(hid_t group, const char *name, const H5L_info_t *info, v
         H5Oclose(obj);
     if (!is_dataset)
         return 0;
-    hid_t d = H5Dopen2(group, name, H5P_DEFAULT), space = H5Dget_space(d);
-    hsize_t n = 0;
-    int ok = H5Sget_simple_extent_ndims(space) == 1 && H5Sget_simple_extent_dims(space, &n, NULL) == 1 &&
-             H5DSis_attached(d, s->time_obs, 0) > 0;
+    hid_t d = H5Dopen2(group, name, H5P_DEFAULT), space = H5Dget_space(d), type = H5Dget_type(d);
+    hsize_t dims[2] = {0, 1};
+    int rank = H5Sget_simple_extent_ndims(space);
+    int ok = H5Tget_class(type) == H5T_FLOAT && (rank == 1 || rank == 2) &&
+             H5Sget_simple_extent_dims(space, dims, NULL) == rank && H5DSis_attached(d, s->time, 0) > 0 &&
+             (rank == 1 || (s->region >= 0 && dims[1] == s->n_regions && H5DSis_attached(d, s->region, 1) > 0));
+    H5Tclose(type);
     H5Sclose(space);
-    point_observables *o = s->out;
-    if (ok && o->n == s->cap) {
-        s->cap = s->cap > 0 ? 2 * s->cap : 64;
-        observable_meta *meta = realloc(o->meta, s->cap * sizeof *meta);
-        double *series = meta != NULL ? realloc(o->series, s->cap * (s->n_time + 1) * sizeof *series) : NULL;
-        if (meta != NULL)
-            o->meta = meta;
-        if (series != NULL)
-            o->series = series;
-        ok = meta != NULL && series != NULL;
+    double *values = ok ? malloc((dims[0] * dims[1] + 1) * sizeof *values) : NULL;
+    if (values != NULL && (dims[0] == 0 || H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, values) >= 0)) {
+        hsize_t rows = dims[0] < s->n_time ? dims[0] : s->n_time;
+        if (rank == 1)
+            add_series(s, d, name, "", values, rows, 0, 1);
+        for (size_t r = 0; rank == 2 && r < s->n_regions; r++)
+            add_series(s, d, name, s->regions[r], values, rows, r, s->n_regions);
     }
-    if (ok) {
-        double *row = o->series + o->n * s->n_time;
-        for (hsize_t k = 0; k < s->n_time; k++)
-            row[k] = NAN;
-        hsize_t start = 0, count = n < s->n_time ? n : s->n_time;
-        hid_t fs = H5Dget_space(d), ms = H5Screate_simple(1, &count, NULL);
-        H5Sselect_hyperslab(fs, H5S_SELECT_SET, &start, NULL, &count, NULL);
-        if (count > 0 && H5Dread(d, H5T_NATIVE_DOUBLE, ms, fs, H5P_DEFAULT, row) >= 0) {
-            observable_meta *m = &o->meta[o->n++];
-            snprintf(m->name, sizeof m->name, "%s", name);
-            string_attr(d, "units", m->units, sizeof m->units);
-            string_attr(d, "long_name", m->long_name, sizeof m->long_name);
-        }
-        H5Sclose(ms);
-        H5Sclose(fs);
-    }
+    free(values);
     H5Dclose(d);
     return 0;
+}
+
+/* The region names of a (time, region) layout (variable-length strings). */
+static void read_regions(observable_scan *s)
+{
+    hid_t space = H5Dget_space(s->region), type = H5Tcopy(H5T_C_S1);
+    hsize_t n = 0;
+    H5Sget_simple_extent_dims(space, &n, NULL);
+    H5Tset_size(type, H5T_VARIABLE);
+    char *names[REGIONS_MAX];
+    if (n <= REGIONS_MAX && H5Dread(s->region, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0) {
+        s->n_regions = (size_t)n;
+        for (size_t r = 0; r < n; r++)
+            snprintf(s->regions[r], sizeof s->regions[r], "%s", names[r] != NULL ? names[r] : "");
+        H5Dvlen_reclaim(type, space, H5P_DEFAULT, names);
+    }
+    H5Tclose(type);
+    H5Sclose(space);
 }
 
 /* Final value, peak value and time of the (first) peak of one series. */
@@ -207,27 +255,39 @@ static int read_observables(const char *path, const char *series_list, point_obs
     hid_t f = sweep_open_output(path);
     if (f < 0)
         return -1;
+    /* The group /observables with its own time (and region) axis; older files: root time_obs. */
+    int grouped = H5Lexists(f, "observables", H5P_DEFAULT) > 0;
+    hid_t g = grouped ? H5Gopen2(f, "observables", H5P_DEFAULT) : f;
+    const char *time_name = grouped ? "time" : "time_obs";
     int rc = -1;
-    if (H5Lexists(f, "time_obs", H5P_DEFAULT) > 0) {
-        hid_t t = H5Dopen2(f, "time_obs", H5P_DEFAULT), space = H5Dget_space(t);
-        hsize_t n = 0;
-        H5Sget_simple_extent_dims(space, &n, NULL);
+    if (g >= 0 && H5Lexists(g, time_name, H5P_DEFAULT) > 0) {
+        observable_scan scan = {.time = H5Dopen2(g, time_name, H5P_DEFAULT), .region = H5I_INVALID_HID, .out = o};
+        hid_t space = H5Dget_space(scan.time);
+        H5Sget_simple_extent_dims(space, &scan.n_time, NULL);
         H5Sclose(space);
-        o->time = malloc((n + 1) * sizeof *o->time);
-        if (o->time != NULL && (n == 0 || H5Dread(t, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, o->time) >= 0)) {
-            o->n_time = n;
-            observable_scan scan = {.file = f, .time_obs = t, .n_time = n, .out = o};
+        if (grouped && H5Lexists(g, "region", H5P_DEFAULT) > 0) {
+            scan.region = H5Dopen2(g, "region", H5P_DEFAULT);
+            read_regions(&scan);
+        }
+        o->time = malloc((scan.n_time + 1) * sizeof *o->time);
+        if (o->time != NULL &&
+            (scan.n_time == 0 || H5Dread(scan.time, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, o->time) >= 0)) {
+            o->n_time = scan.n_time;
             /* Creation order is the writer's order; files without that index fall back to names. */
             hsize_t idx = 0;
-            if (H5Literate(f, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, scan_link, &scan) < 0) {
+            if (H5Literate(g, H5_INDEX_CRT_ORDER, H5_ITER_INC, &idx, scan_link, &scan) < 0) {
                 idx = 0;
                 o->n = 0;
-                H5Literate(f, H5_INDEX_NAME, H5_ITER_INC, &idx, scan_link, &scan);
+                H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, scan_link, &scan);
             }
             rc = 0;
         }
-        H5Dclose(t);
+        if (scan.region >= 0)
+            H5Dclose(scan.region);
+        H5Dclose(scan.time);
     }
+    if (grouped && g >= 0)
+        H5Gclose(g);
     H5Fclose(f);
     o->stats = malloc((o->n * N_STATS + 1) * sizeof *o->stats);
     if (rc != 0 || o->stats == NULL) {
