@@ -694,6 +694,7 @@ static void write_grid(h5_writer *w, const sweep_collector *c, const summary_lay
         H5DSset_scale(scales[j], s->params[j].name);
         snprintf(long_name, sizeof long_name, "varied configuration key %s", s->params[j].key);
         set_var_attrs(w, scales[j], s->params[j].entry->unit[0] != '\0' ? s->params[j].entry->unit : "1", long_name);
+        set_attr_string(w, scales[j], "sweep_key", s->params[j].key);
     }
     dims[d] = R;
     long long *reps = malloc(R * sizeof *reps);
