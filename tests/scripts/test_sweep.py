@@ -123,8 +123,9 @@ def test_failure_isolation_resume_and_summary():
     return spec, out
 
 
-def find_child(ini_name):
-    """pid of the `dermis run` child running the point file ini_name, or None."""
+def find_child(ini_path):
+    """pid of the `dermis run` child running the point file ini_path (full path: other sweeps may
+    run on the machine), or None."""
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -133,7 +134,7 @@ def find_child(ini_name):
                 args = f.read().split(b"\0")
         except OSError:
             continue
-        if b"run" in args and any(a.endswith(ini_name.encode()) for a in args):
+        if b"run" in args and ini_path.encode() in args:
             return int(pid)
     return None
 
@@ -156,11 +157,13 @@ def test_killed_point_and_killed_sweep():
     out = os.path.join(WORK, "kill")
     proc = subprocess.Popen([DERMIS, "sweep", spec, "-o", out, "--jobs", "1", "--threads", "1"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    victim = wait_for(lambda: find_child("p000001.ini"), 120)
+    points = os.path.join(out, "points")
+    victim = wait_for(lambda: find_child(os.path.join(points, "p000001.ini")), 120)
     check(victim is not None, "point 1 never started")
     os.kill(victim, signal.SIGKILL)
     # Then stop the whole sweep while point 2 runs.
-    check(wait_for(lambda: find_child("p000002.ini"), 120) is not None, "the sweep did not go on after a killed point")
+    check(wait_for(lambda: find_child(os.path.join(points, "p000002.ini")), 120) is not None,
+          "the sweep did not go on after a killed point")
     proc.send_signal(signal.SIGTERM)
     _, err = proc.communicate(timeout=120)
     check(proc.returncode == 1, f"a stopped sweep exits 1, got {proc.returncode}: {err}")
