@@ -22,8 +22,9 @@ int sweep_prepare_dir(const sweep_plan *plan, const char *dir, char *err, size_t
 /* Cleans point i's old files and writes its .ini; an invalid point gets its configuration error
  * recorded in its log instead. Returns 1 if the point can run, 0 if not. */
 int sweep_stage_point(const sweep_plan *plan, const char *dir, size_t i);
-/* Runs the selected points that are not complete, o->jobs at a time; writes the summary after
- * every point unless only a part (--point, --shard) runs. Returns 0 if every selected point
+/* Runs the selected points that are not complete, o->jobs at a time; rewrites the summary after
+ * finished points (rate-limited to ~1 % of the time) and at the end, unless only a part
+ * (--point, --shard) runs. Returns 0 if every selected point
  * completed, else -1 with one line in err. */
 int sweep_run_local(const sweep_plan *plan, const char *dir, const sweep_run_options *o, char *err, size_t len);
 /* Prints the points as CSV (values, unit coordinates, status of their files). */

@@ -34,9 +34,9 @@ echo "|---|---|---|---|---|"
 
 # 1. Through the sweep driver, 1 job x 1 thread.
 l=$(load); t0=$(now)
-"$dermis" sweep "$work/p1d.ini" -o "$work/s1" --jobs 1 --threads 1 -q
+cpu=$("$dermis" sweep "$work/p1d.ini" -o "$work/s1" --jobs 1 --threads 1 2>&1 | grep 'CPU time' | sed 's/^dermis: sweep: //')
 t1=$(now); s1=$(calc "$t1 - $t0")
-echo "| 1-D: \`dermis sweep --jobs 1 --threads 1\` | $n1 | $l | $(calc "$s1" %.1f) | $(calc "$n1 * 3600 / $s1" %.0f) points/h |"
+echo "| 1-D: \`dermis sweep --jobs 1 --threads 1\` | $n1 | $l | $(calc "$s1" %.1f) | $(calc "$n1 * 3600 / $s1" %.0f) points/h; $cpu |"
 
 # 2. The same points (the sweep's own point files) as bare `dermis run` calls: the overhead.
 l=$(load); t0=$(now)
