@@ -169,7 +169,9 @@ int sweep_file_equals(const char *path, const char *text);
 /* Summary: reads every point's files and (re)writes DIR/summary.nc and DIR/summary.csv
  * atomically (temporary files + rename). Returns 0, or -1 with one line in err. */
 typedef struct sweep_collector sweep_collector;
-sweep_collector *sweep_collector_alloc(const sweep_plan *plan, const char *dir);
+/* scan = 1 reads every point's files now; 0 leaves all points pending until updated (a job-array
+ * task that runs one point need not judge a million). */
+sweep_collector *sweep_collector_alloc(const sweep_plan *plan, const char *dir, int scan);
 void sweep_collector_free(sweep_collector *c);
 /* Re-reads point index's files (after it finished). */
 void sweep_collector_update(sweep_collector *c, size_t index);

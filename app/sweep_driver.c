@@ -286,7 +286,8 @@ static size_t wait_any(running_point *run, size_t n_run, int *wait_status)
 
 int sweep_run_local(const sweep_plan *plan, const char *dir, const sweep_run_options *o, char *err, size_t len)
 {
-    sweep_collector *c = sweep_collector_alloc(plan, dir);
+    int write_summary = o->point < 0 && o->shard_count == 0;
+    sweep_collector *c = sweep_collector_alloc(plan, dir, write_summary);
     running_point *run = calloc((size_t)o->jobs, sizeof *run);
     if (c == NULL || run == NULL) {
         snprintf(err, len, "out of memory");
@@ -298,10 +299,11 @@ int sweep_run_local(const sweep_plan *plan, const char *dir, const sweep_run_opt
     for (size_t i = 0; i < plan->n_points; i++) {
         if (!selected(o, i))
             continue;
+        if (!write_summary)
+            sweep_collector_update(c, i);
         total++;
         done += sweep_collector_status(c, i) == SWEEP_COMPLETED;
     }
-    int write_summary = o->point < 0 && o->shard_count == 0;
     double started = now_s(), last_write = 0, write_cost = 0;
     struct sigaction old_int, old_term;
     sweep_install_signals(&old_int, &old_term);
@@ -411,7 +413,7 @@ int sweep_dry_run(const sweep_plan *plan, const char *dir)
 int sweep_collect(const sweep_plan *plan, const char *dir, char *err, size_t len)
 {
     size_t counts[SWEEP_N_STATUS];
-    sweep_collector *c = sweep_collector_alloc(plan, dir);
+    sweep_collector *c = sweep_collector_alloc(plan, dir, 1);
     if (c == NULL) {
         snprintf(err, len, "out of memory");
         return -1;

@@ -118,7 +118,7 @@ int sweep_run_mpi(const sweep_plan *plan, const char *dir, const sweep_run_optio
     struct sigaction old_int, old_term;
     sweep_install_signals(&old_int, &old_term);
     if (rank == 0) {
-        sweep_collector *c = sweep_collector_alloc(plan, dir);
+        sweep_collector *c = sweep_collector_alloc(plan, dir, 1);
         if (c == NULL) {
             snprintf(err, len, "out of memory");
             MPI_Abort(MPI_COMM_WORLD, 1);

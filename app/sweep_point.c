@@ -65,10 +65,11 @@ static char *string_attribute(hid_t obj, const char *name)
         return NULL;
     hid_t a = H5Aopen(obj, name, H5P_DEFAULT), ft = a >= 0 ? H5Aget_type(a) : H5I_INVALID_HID;
     if (ft >= 0 && H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft)) {
-        size_t n = H5Tget_size(ft);
+        size_t n = H5Tget_size(ft) + 1; /* room for a NUL the file may not store */
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, n);
-        text = calloc(n + 1, 1);
+        H5Tset_cset(mt, H5Tget_cset(ft));
+        text = calloc(n, 1);
         if (text != NULL && H5Aread(a, mt, text) < 0) {
             free(text);
             text = NULL;
@@ -78,6 +79,7 @@ static char *string_attribute(hid_t obj, const char *name)
         char *vlen = NULL;
         hid_t mt = H5Tcopy(H5T_C_S1);
         H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(ft));
         if (H5Aread(a, mt, &vlen) >= 0 && vlen != NULL) {
             text = malloc(strlen(vlen) + 1);
             if (text != NULL)

@@ -84,15 +84,23 @@ static void string_attr(hid_t obj, const char *name, char *buf, size_t len)
     buf[0] = '\0';
     if (H5Aexists(obj, name) <= 0)
         return;
-    hid_t a = H5Aopen(obj, name, H5P_DEFAULT), ft = H5Aget_type(a);
-    if (H5Tget_class(ft) == H5T_STRING && !H5Tis_variable_str(ft) && H5Tget_size(ft) < len) {
-        hid_t mt = H5Tcopy(H5T_C_S1);
-        H5Tset_size(mt, H5Tget_size(ft));
+    hid_t a = H5Aopen(obj, name, H5P_DEFAULT), ft = H5Aget_type(a), mt = H5Tcopy(H5T_C_S1);
+    if (H5Tget_class(ft) == H5T_STRING && H5Tis_variable_str(ft) > 0) {
+        char *text = NULL; /* netCDF-4 NC_STRING, or what h5py writes */
+        H5Tset_size(mt, H5T_VARIABLE);
+        H5Tset_cset(mt, H5Tget_cset(ft)); /* HDF5 converts no character sets */
+        if (H5Aread(a, mt, &text) >= 0 && text != NULL) {
+            snprintf(buf, len, "%s", text);
+            H5free_memory(text);
+        }
+    } else if (H5Tget_class(ft) == H5T_STRING && H5Tget_size(ft) + 1 < len) {
+        H5Tset_size(mt, H5Tget_size(ft) + 1); /* room for a NUL the file may not store */
+        H5Tset_cset(mt, H5Tget_cset(ft));
         memset(buf, 0, len);
         if (H5Aread(a, mt, buf) < 0)
             buf[0] = '\0';
-        H5Tclose(mt);
     }
+    H5Tclose(mt);
     H5Tclose(ft);
     H5Aclose(a);
 }
@@ -180,21 +188,37 @@ static herr_t scan_link(hid_t group, const char *name, const H5L_info_t *info, v
     return 0;
 }
 
-/* The region names of a (time, region) layout (variable-length strings). */
+/* The region names of a (time, region) layout: variable-length or fixed-length strings. */
 static void read_regions(observable_scan *s)
 {
-    hid_t space = H5Dget_space(s->region), type = H5Tcopy(H5T_C_S1);
+    hid_t space = H5Dget_space(s->region), file_type = H5Dget_type(s->region), type = H5Tcopy(H5T_C_S1);
     hsize_t n = 0;
     H5Sget_simple_extent_dims(space, &n, NULL);
-    H5Tset_size(type, H5T_VARIABLE);
-    char *names[REGIONS_MAX];
-    if (n <= REGIONS_MAX && H5Dread(s->region, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0) {
-        s->n_regions = (size_t)n;
-        for (size_t r = 0; r < n; r++)
-            snprintf(s->regions[r], sizeof s->regions[r], "%s", names[r] != NULL ? names[r] : "");
-        H5Dvlen_reclaim(type, space, H5P_DEFAULT, names);
+    int is_vlen = H5Tis_variable_str(file_type) > 0;
+    size_t width = is_vlen ? 0 : H5Tget_size(file_type);
+    if (n <= REGIONS_MAX && is_vlen) {
+        char *names[REGIONS_MAX];
+        H5Tset_size(type, H5T_VARIABLE);
+        H5Tset_cset(type, H5Tget_cset(file_type)); /* HDF5 converts no character sets */
+        if (H5Dread(s->region, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, names) >= 0) {
+            s->n_regions = (size_t)n;
+            for (size_t r = 0; r < n; r++)
+                snprintf(s->regions[r], sizeof s->regions[r], "%s", names[r] != NULL ? names[r] : "");
+            H5Dvlen_reclaim(type, space, H5P_DEFAULT, names);
+        }
+    } else if (n <= REGIONS_MAX && width > 0 && width < NAME_MAX_LEN) {
+        char *text = calloc((size_t)n, width + 1);
+        H5Tset_size(type, width + 1);
+        H5Tset_cset(type, H5Tget_cset(file_type));
+        if (text != NULL && H5Dread(s->region, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, text) >= 0) {
+            s->n_regions = (size_t)n;
+            for (size_t r = 0; r < n; r++)
+                snprintf(s->regions[r], sizeof s->regions[r], "%s", text + r * (width + 1));
+        }
+        free(text);
     }
     H5Tclose(type);
+    H5Tclose(file_type);
     H5Sclose(space);
 }
 
@@ -310,7 +334,7 @@ static const char *series_list(const sweep_spec *s)
 
 /* ------------------------------------------------------------------ collector */
 
-sweep_collector *sweep_collector_alloc(const sweep_plan *plan, const char *dir)
+sweep_collector *sweep_collector_alloc(const sweep_plan *plan, const char *dir, int scan)
 {
     sweep_collector *c = calloc(1, sizeof *c);
     if (c == NULL)
@@ -322,7 +346,7 @@ sweep_collector *sweep_collector_alloc(const sweep_plan *plan, const char *dir)
         free(c);
         return NULL;
     }
-    for (size_t i = 0; i < plan->n_points; i++)
+    for (size_t i = 0; scan && i < plan->n_points; i++)
         sweep_collector_update(c, i);
     return c;
 }
