@@ -165,6 +165,11 @@ static int dispatch(sweep_args *a, const sweep_plan *plan, const char *dir)
                          plan->n_points - 1);
         return DERMIS_EXIT_USAGE;
     }
+    if (a->mpi && !sweep_mpi_available()) {
+        dermis_cli_error("sweep: --mpi: this dermis was built without MPI (configure with -DDERMIS_MPI=ON; "
+                         "`bash scripts/bootstrap.sh mpi` installs Open MPI)");
+        return DERMIS_EXIT_USAGE;
+    }
     if (a->dry_run)
         return sweep_dry_run(plan, dir) == 0 ? DERMIS_EXIT_OK : DERMIS_EXIT_FAILURE;
     if (a->collect_dir != NULL)

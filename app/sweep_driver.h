@@ -33,7 +33,8 @@ int sweep_dry_run(const sweep_plan *plan, const char *dir);
 int sweep_collect(const sweep_plan *plan, const char *dir, char *err, size_t len);
 /* Writes DIR/sweep.sbatch, a SLURM array job over the points. */
 int sweep_write_slurm(const sweep_plan *plan, const char *dir, const sweep_run_options *o, char *err, size_t len);
-/* The MPI task farm (only in builds with -DDERMIS_MPI=ON). */
+/* The MPI task farm (only in builds with -DDERMIS_MPI=ON; sweep_mpi_available says which). */
+int sweep_mpi_available(void);
 int sweep_run_mpi(const sweep_plan *plan, const char *dir, const sweep_run_options *o, char *err, size_t len);
 
 /* SIGINT/SIGTERM handling shared by the drivers. */

@@ -109,6 +109,11 @@ static void work(const sweep_plan *plan, const char *dir, const sweep_run_option
     }
 }
 
+int sweep_mpi_available(void)
+{
+    return 1;
+}
+
 int sweep_run_mpi(const sweep_plan *plan, const char *dir, const sweep_run_options *o, char *err, size_t len)
 {
     int rank = 0, size = 1, rc = 0;
@@ -146,6 +151,11 @@ int sweep_run_mpi(const sweep_plan *plan, const char *dir, const sweep_run_optio
 }
 
 #else
+
+int sweep_mpi_available(void)
+{
+    return 0;
+}
 
 int sweep_run_mpi(const sweep_plan *plan, const char *dir, const sweep_run_options *o, char *err, size_t len)
 {
