@@ -150,7 +150,7 @@ sweep_status sweep_point_status(const char *dir, size_t index, const char *expec
 void sweep_point_clean(const char *dir, size_t index);
 
 /* Starts `dermis run` on point index as a child process (stdout and stderr to its log);
- * returns its pid, or -1 with a reason. */
+ * returns its pid, or -1 with a reason (also recorded as the point's error line). */
 long sweep_point_spawn(const char *exe, const char *dir, size_t index, int threads, char *reason, size_t len);
 /* After the child of point index ended with wait_status (from waitpid): 0 if `dermis run`
  * succeeded. A death the child could not report (a signal, an exit without a message) is

@@ -39,11 +39,7 @@ static int run_one(const sweep_plan *plan, const char *dir, const sweep_run_opti
     char reason[DERMIS_CONFIG_ERROR_MAX];
     if (!sweep_stage_point(plan, dir, i))
         return -1;
-    if (sweep_point_run(o->exe, dir, i, o->threads, reason, sizeof reason) != 0 && reason[0] != '\0') {
-        sweep_point_record_error(dir, i, reason);
-        return -1;
-    }
-    return 0;
+    return sweep_point_run(o->exe, dir, i, o->threads, reason, sizeof reason);
 }
 
 /* Rank 0: serves requests while running its own points one at a time. */

@@ -154,6 +154,18 @@ void sweep_point_clean(const char *dir, size_t index)
     }
 }
 
+/* Appends one error line to the point's log (for deaths the child could not report). */
+static void append_log(const char *dir, size_t index, const char *line)
+{
+    char path[2 * SWEEP_TEXT_MAX];
+    sweep_point_path(dir, index, ".log", path, sizeof path);
+    FILE *f = fopen(path, "a");
+    if (f != NULL) {
+        fprintf(f, "dermis: %s\n", line);
+        fclose(f);
+    }
+}
+
 long sweep_point_spawn(const char *exe, const char *dir, size_t index, int threads, char *reason, size_t len)
 {
     char ini[2 * SWEEP_TEXT_MAX], nc[2 * SWEEP_TEXT_MAX], log[2 * SWEEP_TEXT_MAX], nthreads[32];
@@ -173,22 +185,11 @@ long sweep_point_spawn(const char *exe, const char *dir, size_t index, int threa
         posix_spawn_file_actions_destroy(&actions);
     }
     if (rc != 0) {
-        snprintf(reason, len, "cannot start %s: %s", exe, strerror(rc));
+        snprintf(reason, len, "sweep: cannot start %s: %s", exe, strerror(rc));
+        append_log(dir, index, reason);
         return -1;
     }
     return (long)pid;
-}
-
-/* Appends one error line to the point's log (for deaths the child could not report). */
-static void append_log(const char *dir, size_t index, const char *line)
-{
-    char path[2 * SWEEP_TEXT_MAX];
-    sweep_point_path(dir, index, ".log", path, sizeof path);
-    FILE *f = fopen(path, "a");
-    if (f != NULL) {
-        fprintf(f, "dermis: %s\n", line);
-        fclose(f);
-    }
 }
 
 int sweep_point_finish(const char *dir, size_t index, int wait_status)
