@@ -110,6 +110,7 @@ static void string_attr(hid_t obj, const char *name, char *buf, size_t len)
 
 typedef struct {
     hid_t time;                  /* the time axis of the observables */
+    char time_path[NAME_MAX_LEN], region_path[NAME_MAX_LEN]; /* their paths in the file */
     hid_t region;                /* the region axis, or H5I_INVALID_HID */
     size_t n_regions;
     char regions[REGIONS_MAX][NAME_MAX_LEN];
@@ -153,6 +154,22 @@ static void add_series(observable_scan *s, hid_t d, const char *name, const char
     o->n++;
 }
 
+/* H5DSiterate_scales visitor: 1 (stop) if the scale's path is the one wanted. */
+static herr_t scale_has_path(hid_t d, unsigned dim, hid_t scale, void *path)
+{
+    char name[NAME_MAX_LEN];
+    (void)d;
+    (void)dim;
+    return H5Iget_name(scale, name, sizeof name) > 0 && strcmp(name, path) == 0;
+}
+
+/* 1 if dimension dim of d has the scale at path attached. Reads only d's own DIMENSION_LIST
+ * (H5DSis_attached also walks the scale's list of every variable: quadratic in their number). */
+static int on_axis(hid_t d, unsigned dim, const char *path)
+{
+    return H5DSiterate_scales(d, dim, NULL, scale_has_path, (void *)path) > 0;
+}
+
 /* H5Literate callback: a floating-point dataset on the time axis, (time) or (time, region), is
  * an observable; a (time, region) one gives one series per region, named <name>_<region>. */
 static herr_t scan_link(hid_t group, const char *name, const H5L_info_t *info, void *user)
@@ -171,8 +188,8 @@ static herr_t scan_link(hid_t group, const char *name, const H5L_info_t *info, v
     hsize_t dims[2] = {0, 1};
     int rank = H5Sget_simple_extent_ndims(space);
     int ok = H5Tget_class(type) == H5T_FLOAT && (rank == 1 || rank == 2) &&
-             H5Sget_simple_extent_dims(space, dims, NULL) == rank && H5DSis_attached(d, s->time, 0) > 0 &&
-             (rank == 1 || (s->region >= 0 && dims[1] == s->n_regions && H5DSis_attached(d, s->region, 1) > 0));
+             H5Sget_simple_extent_dims(space, dims, NULL) == rank && on_axis(d, 0, s->time_path) &&
+             (rank == 1 || (s->region >= 0 && dims[1] == s->n_regions && on_axis(d, 1, s->region_path)));
     H5Tclose(type);
     H5Sclose(space);
     double *values = ok ? malloc((dims[0] * dims[1] + 1) * sizeof *values) : NULL;
@@ -286,6 +303,8 @@ static int read_observables(const char *path, const char *series_list, point_obs
     int rc = -1;
     if (g >= 0 && H5Lexists(g, time_name, H5P_DEFAULT) > 0) {
         observable_scan scan = {.time = H5Dopen2(g, time_name, H5P_DEFAULT), .region = H5I_INVALID_HID, .out = o};
+        snprintf(scan.time_path, sizeof scan.time_path, "%s/%s", grouped ? "/observables" : "", time_name);
+        snprintf(scan.region_path, sizeof scan.region_path, "/observables/region");
         hid_t space = H5Dget_space(scan.time);
         H5Sget_simple_extent_dims(space, &scan.n_time, NULL);
         H5Sclose(space);
