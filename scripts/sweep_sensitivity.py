@@ -39,7 +39,7 @@ def morris_panel(ax, ds, keys, var):
     pos = np.arange(len(keys))
     ax.bar(pos - 0.2, r["mu_star"], 0.4, color="tab:blue", label="mu* (mean |effect|)")
     ax.bar(pos + 0.2, r["sigma"], 0.4, color="tab:gray", label="sigma (interaction / non-linearity)")
-    ax.set_ylabel(f"elementary effect per unit range [{ds[var].attrs.get('units', '')}]")
+    ax.set_ylabel(f"effect per unit range [{ds[var].attrs.get('units', '')}]")
     ax.set_title(f"{var}  (Morris, {int(np.max(r['n']))} trajectories)", fontsize=9)
     print(f"# {var}: Morris elementary effects (per unit of the key's range)")
     print(f"{'key':60s} {'mu*':>10s} {'mu':>10s} {'sigma':>10s} {'n':>4s}")
