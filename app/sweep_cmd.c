@@ -9,34 +9,39 @@
 
 #include "app/sweep_driver.h"
 
-static const char sweep_usage[] =
-    "Usage: dermis sweep SWEEP.ini [-o DIR] [--jobs N] [--threads T] [--dry-run]\n"
-    "       dermis sweep SWEEP.ini [-o DIR] --point I | --shard K/N     (job arrays, GNU parallel)\n"
-    "       dermis sweep SWEEP.ini [-o DIR] --slurm                      (writes DIR/sweep.sbatch)\n"
-    "       dermis sweep --collect DIR                                   (builds DIR/summary.nc)\n"
-    "       mpirun -n R dermis sweep SWEEP.ini [-o DIR] --mpi            (builds with -DDERMIS_MPI=ON)\n"
-    "\n"
-    "Runs every point of the parameter study SWEEP.ini describes (a base configuration, the keys to\n"
-    "vary and a design: grid, lhs, sobol, saltelli, morris or replicates). Each point gets its\n"
-    "resolved configuration DIR/points/pNNNNNN.ini, its output .nc and its log; DIR/summary.nc and\n"
-    "DIR/summary.csv collect every point's final, peak and time-of-peak observables, status and\n"
-    "error line, and are rewritten after every point. A re-run skips completed points and re-runs\n"
-    "failed or interrupted ones.\n"
-    "\n"
-    "  -o, --output DIR    directory of the sweep (default: out/<SWEEP name without .ini>)\n"
-    "  --jobs N            points run at once as separate processes (default 1)\n"
-    "  --threads T         OpenMP threads per point (default: cores / jobs, at least 1)\n"
-    "  --dry-run           list the points (CSV: values, unit coordinates, status) and stop\n"
-    "  --point I           run point I only (0-based; e.g. $SLURM_ARRAY_TASK_ID); no summary\n"
-    "  --shard K/N         run the points i with i % N == K only; no summary\n"
-    "  --slurm             write DIR/sweep.sbatch, a SLURM array job over the points, and stop\n"
-    "  --collect DIR       build DIR/summary.nc and summary.csv from the files in DIR\n"
-    "  --mpi               MPI task farm under mpirun/srun (each rank runs points; rank 0 writes\n"
-    "                      the summary)\n"
-    "  -q, --quiet         no progress line\n";
+enum { OPT_OUTPUT, OPT_JOBS, OPT_THREADS, OPT_DRY_RUN, OPT_POINT, OPT_SHARD, OPT_SLURM, OPT_COLLECT, OPT_MPI,
+       OPT_QUIET };
 
-static const char *const sweep_options[] = {"--output", "--jobs", "--threads", "--dry-run", "--point", "--shard",
-                                            "--slurm", "--collect", "--mpi", "--quiet", "--help", NULL};
+static const dermis_cli_option sweep_options[] = {
+    [OPT_OUTPUT] = {"--output", 'o', "DIR", "directory of the sweep (default: out/<SWEEP name without .ini>)"},
+    [OPT_JOBS] = {"--jobs", 0, "N", "points run at once as separate processes (default 1)"},
+    [OPT_THREADS] = {"--threads", 0, "T", "OpenMP threads per point (default: cores / jobs, at least 1)"},
+    [OPT_DRY_RUN] = {"--dry-run", 0, NULL, "list the points (CSV: values, unit coordinates, status) and stop"},
+    [OPT_POINT] = {"--point", 0, "I", "run point I only (0-based; e.g. $SLURM_ARRAY_TASK_ID); no summary"},
+    [OPT_SHARD] = {"--shard", 0, "K/N", "run the points i with i % N == K only; no summary"},
+    [OPT_SLURM] = {"--slurm", 0, NULL, "write DIR/sweep.sbatch, a SLURM array job over the points, and stop"},
+    [OPT_COLLECT] = {"--collect", 0, "DIR", "build DIR/summary.nc and summary.csv from the files in DIR"},
+    [OPT_MPI] = {"--mpi", 0, NULL, "MPI task farm under mpirun/srun (build with -DDERMIS_MPI=ON); rank 0\n"
+                                   "writes the summary"},
+    [OPT_QUIET] = {"--quiet", 'q', NULL, "no progress line"},
+    {NULL, 0, NULL, NULL},
+};
+
+static int sweep_main(int argc, char **argv);
+
+const dermis_cli_command dermis_cmd_sweep_spec = {
+    .name = "sweep",
+    .synopsis = "SWEEP.ini [OPTION]...  |  --collect DIR",
+    .summary = "run a parameter study (grid, Latin hypercube, Sobol, Saltelli, Morris, seeds)",
+    .description = "Runs every point of the parameter study SWEEP.ini describes (a base configuration, the\n"
+                   "keys to vary and a design: grid, lhs, sobol, saltelli, morris or replicates). Each point\n"
+                   "gets its resolved configuration DIR/points/pNNNNNN.ini, its output .nc and its log;\n"
+                   "DIR/summary.nc and summary.csv collect every point's final, peak and time-of-peak\n"
+                   "observables, status and error line. A re-run skips completed points and re-runs failed\n"
+                   "or interrupted ones. MPI: mpirun -n R dermis sweep SWEEP.ini --mpi. See docs/sweeps.md.",
+    .options = sweep_options,
+    .main = sweep_main,
+};
 
 /* Largest --jobs and --threads accepted: more is surely a typo. */
 #define SWEEP_JOBS_MAX 4096
@@ -74,59 +79,50 @@ static int parse_shard(const char *text, sweep_run_options *o)
     return 0;
 }
 
-/* One option with a value: 1 taken, 0 not this kind, -1 error. */
-static int take_option(int argc, char **argv, int *i, sweep_args *a)
+static int on_sweep_option(void *user, const dermis_cli_option *option, const char *value)
 {
-    const char *v = NULL;
+    sweep_args *a = user;
     long n;
-    int took;
-    if ((took = dermis_cli_take_value(argc, argv, i, "sweep", "--output", "-o", &v)) == 1)
-        a->dir = v;
-    else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "sweep", "--collect", NULL, &v)) == 1)
-        a->collect_dir = v;
-    else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "sweep", "--shard", NULL, &v)) == 1)
-        return parse_shard(v, &a->run) == 0 ? 1 : -1;
-    else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "sweep", "--jobs", NULL, &v)) == 1) {
-        if (parse_long("--jobs", v, 1, SWEEP_JOBS_MAX, &n) != 0)
-            return -1;
+    switch ((int)(option - sweep_options)) {
+    case OPT_OUTPUT: a->dir = value; return 0;
+    case OPT_COLLECT: a->collect_dir = value; return 0;
+    case OPT_SHARD: return parse_shard(value, &a->run) == 0 ? 0 : DERMIS_EXIT_USAGE;
+    case OPT_JOBS:
+        if (parse_long("--jobs", value, 1, SWEEP_JOBS_MAX, &n) != 0)
+            return DERMIS_EXIT_USAGE;
         a->run.jobs = (int)n;
-    } else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "sweep", "--threads", NULL, &v)) == 1) {
-        if (parse_long("--threads", v, 1, SWEEP_JOBS_MAX, &n) != 0)
-            return -1;
+        return 0;
+    case OPT_THREADS:
+        if (parse_long("--threads", value, 1, SWEEP_JOBS_MAX, &n) != 0)
+            return DERMIS_EXIT_USAGE;
         a->run.threads = (int)n;
-    } else if (took == 0 && (took = dermis_cli_take_value(argc, argv, i, "sweep", "--point", NULL, &v)) == 1) {
-        if (parse_long("--point", v, 0, 1000000000L, &a->run.point) != 0)
-            return -1;
+        return 0;
+    case OPT_POINT: return parse_long("--point", value, 0, 1000000000L, &a->run.point) == 0 ? 0 : DERMIS_EXIT_USAGE;
+    case OPT_DRY_RUN: a->dry_run = 1; return 0;
+    case OPT_SLURM: a->slurm = 1; return 0;
+    case OPT_MPI: a->mpi = 1; return 0;
+    case OPT_QUIET: a->run.quiet = 1; return 0;
     }
-    return took;
+    return DERMIS_EXIT_USAGE;
+}
+
+static int on_sweep_operand(void *user, const char *operand)
+{
+    sweep_args *a = user;
+    if (a->spec_path != NULL) {
+        dermis_cli_error("sweep: more than one SWEEP.ini ('%s' and '%s'); see `dermis sweep --help`", a->spec_path,
+                         operand);
+        return DERMIS_EXIT_USAGE;
+    }
+    a->spec_path = operand;
+    return 0;
 }
 
 static int parse_args(int argc, char **argv, sweep_args *a)
 {
-    for (int i = 2; i < argc; i++) {
-        int took = take_option(argc, argv, &i, a);
-        if (took < 0)
-            return DERMIS_EXIT_USAGE;
-        if (took == 1)
-            continue;
-        const char *arg = argv[i];
-        if (strcmp(arg, "--dry-run") == 0)
-            a->dry_run = 1;
-        else if (strcmp(arg, "--slurm") == 0)
-            a->slurm = 1;
-        else if (strcmp(arg, "--mpi") == 0)
-            a->mpi = 1;
-        else if (strcmp(arg, "--quiet") == 0 || strcmp(arg, "-q") == 0)
-            a->run.quiet = 1;
-        else if (arg[0] == '-' && arg[1] != '\0')
-            return dermis_cli_unknown_option("sweep", arg, sweep_options);
-        else if (a->spec_path != NULL) {
-            dermis_cli_error("sweep: more than one SWEEP.ini ('%s' and '%s'); see `dermis sweep --help`",
-                             a->spec_path, arg);
-            return DERMIS_EXIT_USAGE;
-        } else
-            a->spec_path = arg;
-    }
+    int rc = dermis_cli_parse(&dermis_cmd_sweep_spec, argc, argv, a, on_sweep_option, on_sweep_operand);
+    if (rc != 0)
+        return rc;
     if (a->collect_dir != NULL && (a->spec_path != NULL || a->dir != NULL)) {
         dermis_cli_error("sweep: --collect DIR takes no SWEEP.ini and no -o (it reads DIR/sweep.ini)");
         return DERMIS_EXIT_USAGE;
@@ -187,19 +183,13 @@ static int dispatch(sweep_args *a, const sweep_plan *plan, const char *dir)
     return rc == 0 ? DERMIS_EXIT_OK : DERMIS_EXIT_FAILURE;
 }
 
-int dermis_cmd_sweep(int argc, char **argv)
+static int sweep_main(int argc, char **argv)
 {
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(sweep_usage, stdout);
-            return DERMIS_EXIT_OK;
-        }
-    }
     char exe[4096], spec_path[2 * SWEEP_TEXT_MAX], dir[2 * SWEEP_TEXT_MAX], err[DERMIS_CONFIG_ERROR_MAX];
     sweep_args a = {.run = {.jobs = 1, .point = -1}};
     int rc = parse_args(argc, argv, &a);
     if (rc != 0)
-        return rc;
+        return rc == DERMIS_CLI_HELP_SHOWN ? DERMIS_EXIT_OK : rc;
     sweep_spec *spec = malloc(sizeof *spec);
     sweep_plan plan = {0};
     if (spec == NULL) {
