@@ -10,7 +10,7 @@
 
 /* The subcommands, in the order `dermis --help` lists them. */
 static const dermis_cli_command *const commands[] = {&dermis_cmd_run_spec, &dermis_cmd_check_spec,
-                                                     &dermis_cmd_params_spec, NULL};
+                                                     &dermis_cmd_params_spec, &dermis_cmd_sweep_spec, NULL};
 
 /* Width of the option column in a command's usage. */
 #define OPTION_COLUMN 22

@@ -38,6 +38,7 @@ typedef struct {
 extern const dermis_cli_command dermis_cmd_run_spec;
 extern const dermis_cli_command dermis_cmd_check_spec;
 extern const dermis_cli_command dermis_cmd_params_spec;
+extern const dermis_cli_command dermis_cmd_sweep_spec;
 
 /* Prints "dermis: <message>" and a newline on stderr. */
 void dermis_cli_error(const char *fmt, ...)

@@ -71,6 +71,7 @@ typedef struct {
     const char *text; /* ... from this text */
     size_t pos;
     const char *name; /* file name for messages */
+    const dermis_ini_client *client; /* another file format (e.g. a sweep); NULL: the schema */
     dermis_config *cfg;
     dermis_config_origin *origin;
     assignment_site site;
@@ -385,7 +386,10 @@ static int check_section_header(reader_state *r, const char *line)
         if (strcmp(r->sections[i], name) == 0)
             return line_error(r, "", "section [%s] appears twice (first on line %d); merge them into one", name,
                               r->section_lines[i]);
-    if (!dermis_schema_section_exists(name)) {
+    char client_reason[DERMIS_REASON_MAX];
+    if (r->client != NULL && r->client->section(r->client->user, name, client_reason, sizeof client_reason) != 0)
+        return line_error(r, "", "%s", client_reason);
+    if (r->client == NULL && !dermis_schema_section_exists(name)) {
         char key[DERMIS_CONFIG_LINE_MAX + 2], suggestion[DERMIS_CONFIG_LINE_MAX + 1];
         size_t index;
         snprintf(key, sizeof key, "%s.", name);
@@ -468,7 +472,8 @@ static int check_line(reader_state *r, const char *line, long length, int bad, i
     if (*p == '[') {
         if (check_section_header(r, line) != 0)
             return -1;
-        mark_section_set(r);
+        if (r->client == NULL)
+            mark_section_set(r);
         return 0;
     }
     return check_key_line(r, line);
@@ -507,6 +512,13 @@ static int on_key(void *user, const char *section, const char *name, const char 
     if (r->failed)
         return 0;
     snprintf(key, sizeof key, "%s.%s", section, name);
+    if (r->client != NULL) {
+        char reason[DERMIS_REASON_MAX];
+        if (r->client->key(r->client->user, section, name, value, r->line, reason, sizeof reason) == 0)
+            return 1;
+        line_error(r, key, "%s", reason);
+        return 0;
+    }
     r->site.line = r->line;
     if (apply_value(r->cfg, r->origin, &r->site, key, value, r->err) != 0) {
         r->failed = 1;
@@ -599,6 +611,31 @@ int dermis_config_read_string(dermis_config *cfg, dermis_config_origin *origin, 
                               char err[DERMIS_CONFIG_ERROR_MAX])
 {
     return read_with(cfg, origin, name, NULL, text, err);
+}
+
+int dermis_ini_read_file(const char *path, const dermis_ini_client *client, char err[DERMIS_CONFIG_ERROR_MAX])
+{
+    FILE *file = fopen(path, "rb");
+    reader_state *r = calloc(1, sizeof *r);
+    int rc = DERMIS_CONFIG_EINVAL;
+    if (file == NULL) {
+        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: cannot open: %s", path, strerror(errno));
+    } else if (r == NULL) {
+        snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: out of memory", path);
+    } else {
+        *r = (reader_state){.file = file, .name = path, .client = client, .err = err};
+        int parsed = ini_parse_stream(feed_line, r, on_key, r);
+        if (!r->failed && parsed != 0)
+            snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: syntax error (libinih rejected the line)", path, parsed);
+        if (!r->failed && parsed == 0 && ferror(file))
+            snprintf(err, DERMIS_CONFIG_ERROR_MAX, "%s: read error", path);
+        else if (!r->failed && parsed == 0)
+            rc = 0;
+    }
+    free(r);
+    if (file != NULL)
+        fclose(file);
+    return rc;
 }
 
 /* ---------------------------------------------------------------- --set */

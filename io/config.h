@@ -94,6 +94,19 @@ int dermis_config_read_file(dermis_config *cfg, dermis_config_origin *origin, co
 int dermis_config_read_string(dermis_config *cfg, dermis_config_origin *origin, const char *name, const char *text,
                               char err[DERMIS_CONFIG_ERROR_MAX]);
 
+/* Another INI format read by the same strict line reader (same rules, same one-line
+ * "FILE:LINE: section.key: reason" errors): the client decides which sections exist and takes
+ * each key. Each callback returns 0, or -1 with a short reason in reason (reason_len bytes). */
+typedef struct {
+    int (*section)(void *user, const char *section, char *reason, size_t reason_len);
+    int (*key)(void *user, const char *section, const char *name, const char *value, int line, char *reason,
+               size_t reason_len);
+    void *user;
+} dermis_ini_client;
+
+/* Reads the INI file at path through client. Returns 0, or DERMIS_CONFIG_EINVAL with one line in err. */
+int dermis_ini_read_file(const char *path, const dermis_ini_client *client, char err[DERMIS_CONFIG_ERROR_MAX]);
+
 /* Applies one "section.key=value" override with the same validation. Returns 0 or DERMIS_CONFIG_EINVAL. */
 int dermis_config_apply_override(dermis_config *cfg, dermis_config_origin *origin, const char *assignment,
                                  char err[DERMIS_CONFIG_ERROR_MAX]);

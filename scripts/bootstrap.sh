@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages dermis needs, only those missing (idempotent), on Debian 12 /
-# Ubuntu. Usage: scripts/bootstrap.sh [build|test|web]
+# Ubuntu. Usage: scripts/bootstrap.sh [build|test|web|mpi]
 #   build: compiler toolchain, libraries, Python plotting stack (what the main job needs)
 #   test:  the same plus what the test suite uses (netCDF tools, clang for the parser fuzzer,
-#          and for the teaching page's test: emscripten, Node.js + npm, Chromium)
+#          for the teaching page's test: emscripten, Node.js + npm, Chromium, and Open MPI for
+#          the test of `dermis sweep --mpi`)
 #   web:   build plus what the teaching page needs (scripts/web_demo.sh)
+#   mpi:   build plus Open MPI, for `cmake -DDERMIS_MPI=ON` (dermis sweep --mpi)
 set -euo pipefail
 
 mode=${1:-build}
@@ -26,6 +28,9 @@ if [ "$mode" = test ] || [ "$mode" = web ]; then
      ! grep -rqs -e '^Types:.*deb-src' -e '^deb-src ' /etc/apt/sources.list /etc/apt/sources.list.d/; then
     need_src=1
   fi
+fi
+if [ "$mode" = test ] || [ "$mode" = mpi ]; then
+  packages+=(openmpi-bin libopenmpi-dev)
 fi
 
 missing=()
