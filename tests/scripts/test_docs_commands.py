@@ -33,6 +33,10 @@ SKIPPED = {
                                  "script_test_docs_parameters runs it on a copy",
     "xvfb-run -a pvpython scripts/paraview_state.py": "renders through ParaView and Xvfb (flaky under load); "
                                                       "script_test_output_readers renders it with a check",
+    "dermis sweep configs/sweeps/": "a whole example sweep (minutes); script_test_sweep runs reduced sweeps",
+    "build/release/dermis sweep configs/sweeps/": "a whole example sweep (minutes); script_test_sweep runs "
+                                                  "reduced sweeps",
+    "/usr/bin/python3 scripts/sweep_": "needs the example sweep's output; script_test_sweep_plots runs the plots",
     "bash scripts/web_demo.sh": "serves the teaching page until stopped; the web-labelled page test builds "
                                 "and drives it",
 }
