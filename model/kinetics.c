@@ -254,7 +254,10 @@ static response room_left(double c, double c_max)
  * sigma F; degradation by active MMP, faster for type III:
  *     dC1/dt = sigma1 F + phi (S_T + S_D) - k_d1 Q C1
  *     dC3/dt = sigma3 F + (1 - phi)(S_T + S_D) + S_P - k_d3 Q C3
- *     S_D = k_D (F + eta Mf) d/(K_d + d),  d = (1 - (C1 + C3)/C0)_+ */
+ *     S_D = k_D (F + eta Mf) d/(K_d + d),  d = (1 - (C1 + C3)/C0)_+
+ * Type III in excess of the tissue's homeostatic share f3 = C3_0/C0 is replaced by type I at
+ * k_mat (remodelling; zero at the set point): + k_mat X in dC1/dt, - k_mat X in dC3/dt,
+ *     X = (C3 - f3 (C1 + C3))_+ */
 static void collagen_eqs(const dermis_kinetics *k, const dermis_kinetics_site *s, const double *u, double *R, double *J)
 {
     const dermis_model_params *p = &k->p;
@@ -284,9 +287,19 @@ static void collagen_eqs(const dermis_kinetics *k, const dermis_kinetics_site *s
     const double dphi_dT3 = total > 0.0 ? -p->collagen_tgf_beta3_potency * T1 / (total * total) * mature : 0.0;
     const double dphi_dPm = -phi1 * sPm.slope;
 
-    R[i1] = s->collagen_I_basal_per_cell * F + phi * S - k->collagen_I_degradation_ml_per_ng_per_day * Q * u[i1];
-    R[i3] = s->collagen_III_basal_per_cell * F + (1.0 - phi) * S + SP - k->collagen_III_degradation_ml_per_ng_per_day * Q * u[i3];
+    const double C0 = s->baseline[i1] + s->baseline[i3];
+    const double f3 = C0 > 0.0 ? s->baseline[i3] / C0 : 0.0;
+    const double excess_III = u[i3] - f3 * (u[i1] + u[i3]);
+    const double kmat = excess_III > 0.0 ? p->collagen_III_maturation_per_day : 0.0;
+    R[i1] = s->collagen_I_basal_per_cell * F + phi * S - k->collagen_I_degradation_ml_per_ng_per_day * Q * u[i1] +
+            kmat * excess_III;
+    R[i3] = s->collagen_III_basal_per_cell * F + (1.0 - phi) * S + SP - k->collagen_III_degradation_ml_per_ng_per_day * Q * u[i3] -
+            kmat * excess_III;
     if (!J) return;
+    jset(J, i1, i1, -kmat * f3);
+    jset(J, i1, i3, kmat * (1.0 - f3));
+    jset(J, i3, i1, kmat * f3);
+    jset(J, i3, i3, -kmat * (1.0 - f3));
     /* Partial derivatives of S = S_T + S_D and of S_P. */
     const double dS_dT1 = kT * s1.slope * producers_T * room.value;
     const double dS_dF = kT * s1.value * room.value + kD * gap.value, dS_dMf = dS_dF * eta;

@@ -262,6 +262,9 @@
     X(collagen_III_half_life_years, "species.collagen_III.half_life_years", "year", 2, 0.1, 100, 1, \
       "Homeostatic half-life of type III collagen (less cross-linked, more MMP-susceptible).", \
       "Assumption: labile pool of Laurent 1987; calibrated to months of remodelling") \
+    X(collagen_III_maturation_per_day, "species.collagen_III.maturation_per_day", "d-1", 0.02, 0, 1, 0, \
+      "Replacement of type III collagen in excess of the tissue's homeostatic share by type I (remodelling of wound collagen).", \
+      "Calibrated: wound collagen III-rich early, type I principal again within weeks, remodelling over months (Gay et al. 1978; reference c1); Dale et al. 1996 maturation flux") \
     X(collagen_deficit_synthesis_pg_per_cell_per_day, "species.collagen.deficit_synthesis_max_pg_per_cell_per_day", "pg d-1", 1500, 0, 5000, 0, \
       "Maximal net collagen deposition per fibroblast where the voxel's matrix is below its set point (refilling a defect).", \
       "Gross synthesis 220-1500 pg cell-1 d-1 (Babraj et al. 2005 0.89 %/d x 0.25 g cm-3 / 2100-4100 cells mm-3); calibrated to channel fill >= 50 % by day 14") \

@@ -22,6 +22,7 @@ static void wound_state(const model_fixture *fx, size_t voxel, double *u, double
     }
     u[DERMIS_F_DAMAGE] = 0.4;
     u[DERMIS_F_REPAIR_MACROPHAGES] = 0.4 * u[DERMIS_F_MACROPHAGES];
+    u[DERMIS_F_COLLAGEN_III] *= 1.2; /* wound collagen is type-III-rich: off the maturation kink */
 }
 
 /* Central differences with a relative step; the Jacobian must agree to 1e-6 relative (to the
