@@ -302,7 +302,10 @@ static void channel_fill(dermis_observables *o, double t_day, const double *u, d
     const long k = update_injury_maps(o, t_day);
     *out = 0.0;
     if (k < 0) return;
-    if ((double)k != o->st.fill_session[0]) { /* first observation after session k */
+    /* The reference deficit is latched at the first observation after session k that sees one:
+     * an observation at the session's own time but before it was applied (the baseline frame
+     * when a session falls on day 0) sees none and must not latch 0. */
+    if ((double)k != o->st.fill_session[0] || !(o->st.fill_deficit0[0] > 0.0)) {
         o->st.fill_session[0] = (double)k;
         o->st.fill_deficit0[0] = latest_deficit(o, u);
     }

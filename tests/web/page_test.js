@@ -83,7 +83,7 @@ function cliError(iniText, dir) {
 }
 
 function compare(rows, names, cli) {
-  let worst = 0, bitwise = 0, total = 0, timesEqual = rows.length === cli.time.length;
+  let worst = 0, worstName = "", bitwise = 0, total = 0, timesEqual = rows.length === cli.time.length;
   rows.forEach((r, i) => { if (r[0] !== cli.time[i]) timesEqual = false; });
   names.forEach((n, j) => {
     cli.values[j].forEach((c, i) => {
@@ -92,10 +92,11 @@ function compare(rows, names, cli) {
       total++;
       if (bothNaN || c === w) { bitwise++; return; }
       const d = Math.abs(c - w) / Math.max(Math.abs(c), 1e-300);
-      worst = Math.max(worst, Number.isFinite(d) ? d : Infinity);
+      const dd = Number.isFinite(d) ? d : Infinity;
+      if (dd > worst) { worst = dd; worstName = `${n} at row ${i} (page ${w}, cli ${c})`; }
     });
   });
-  return {worst, bitwise, total, timesEqual};
+  return {worst, worstName, bitwise, total, timesEqual};
 }
 
 async function waitDone(page, name, timeoutMs) {
@@ -156,7 +157,7 @@ async function main() {
     const plain = compare(rows, names, cliObservables(ini, names, work, null));
     for (const [label, a] of [["dermis run (glibc's generic exp/pow)", generic], ["dermis run (glibc's default exp/pow)", plain]])
       console.log(`agreement with ${label}: ${a.bitwise} of ${a.total} observable values bitwise equal; ` +
-                  `max relative difference ${a.worst.toExponential(2)}`);
+                  `max relative difference ${a.worst.toExponential(2)}` + (a.worst > 0 ? ` (${a.worstName})` : ""));
     check(generic.timesEqual && plain.timesEqual, `same output times as dermis run (${rows.length} rows)`);
     check(generic.worst === 0 && generic.bitwise === generic.total,
           "every observable at every output time bitwise equal to dermis run with the same libm algorithms");
