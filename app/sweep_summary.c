@@ -246,7 +246,7 @@ static void series_stats(const double *t, const double *v, size_t n, double *sta
     stats[STAT_PEAK] = NAN;
     stats[STAT_PEAK_TIME] = NAN;
     for (size_t k = 0; k < n; k++) {
-        if (isfinite(v[k]) && !(v[k] <= stats[STAT_PEAK])) {
+        if (isfinite(v[k]) && !islessequal(v[k], stats[STAT_PEAK])) { /* quiet: the first peak is NaN */
             stats[STAT_PEAK] = v[k];
             stats[STAT_PEAK_TIME] = t[k];
         }

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -734,6 +735,15 @@ static int reserve_room(const char *path, off_t bytes)
         return 0;
     struct stat st;
     int status = 0;
+    /* A file-size limit (RLIMIT_FSIZE, a quota on one file) is a full disk for this file too,
+     * but fallocate with KEEP_SIZE does not check it: compare by hand. */
+    struct rlimit rl;
+    if (fstat(fd, &st) == 0 && getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+        (rlim_t)st.st_size + (rlim_t)bytes > rl.rlim_cur) {
+        close(fd);
+        errno = EFBIG;
+        return -1;
+    }
     if (fstat(fd, &st) == 0 && fallocate(fd, FALLOC_FL_KEEP_SIZE, st.st_size, bytes) != 0 &&
         (errno == ENOSPC || errno == EDQUOT))
         status = -1;

@@ -147,11 +147,11 @@ static int check_lesion(const dermis_lesion_params *l, const dermis_protocol_dom
 {
     if (l->type == DERMIS_LESION_NONE)
         return 0;
-    if (d->dims >= 2 && l->centre_x_mm > d->width_mm)
+    if (d->dims >= 2 && isgreater(l->centre_x_mm, d->width_mm)) /* quiet: NaN = centred */
         return problem(pr, "lesion.centre_x_mm",
                        "lesion.centre_x_mm = %g mm lies outside the domain (run.width_mm = %g mm)", l->centre_x_mm,
                        d->width_mm);
-    if (d->dims >= 3 && l->centre_y_mm > d->length_mm)
+    if (d->dims >= 3 && isgreater(l->centre_y_mm, d->length_mm))
         return problem(pr, "lesion.centre_y_mm",
                        "lesion.centre_y_mm = %g mm lies outside the domain (run.length_mm = %g mm)", l->centre_y_mm,
                        d->length_mm);
