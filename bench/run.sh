@@ -35,7 +35,7 @@ if has b2; then
   state="$build/b2_default_day3.nc"
   if [ ! -f "$state" ]; then
     "$build/dermis" run "$root/configs/default.ini" -o "$state" --quiet --threads 1 \
-      --set run.t_end_days=3 --set output.interval_days=3
+      --set run.t_end_days=3 --set treatment.session_days=0 --set output.interval_days=3
   fi
   for threads in 1 2; do
     loadavg
