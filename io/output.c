@@ -29,6 +29,15 @@ struct dermis_output {
     char failure[ERR_SIZE];
 };
 
+char *dermis_output_copy_string(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *c = malloc(n);
+    if (c)
+        memcpy(c, s, n);
+    return c;
+}
+
 static int fail(char *err, const char *fmt, const char *arg)
 {
     snprintf(err, ERR_SIZE, fmt, arg);

@@ -79,14 +79,6 @@ typedef struct {
 
 /* ---- allocation ---- */
 
-static char *copy_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c)
-        memcpy(c, s, n);
-    return c;
-}
 
 static void close_id(hid_t *id, herr_t (*close)(hid_t))
 {
@@ -167,7 +159,7 @@ static nc_writer *writer_alloc(const char *path, const dermis_output_spec *spec,
     /* A frame's raw data (compression only shrinks it) and 1/8 for its chunk index and headers. */
     w->frame_bytes = (off_t)(w->n_written * dermis_grid_voxels(spec->grid) * (w->float32 ? 4 : 8));
     w->frame_bytes += w->frame_bytes / 8;
-    w->path = copy_string(path);
+    w->path = dermis_output_copy_string(path);
     w->state_index = calloc(w->n_written + 1, sizeof *w->state_index);
     w->field_names = calloc(w->n_written + 1, sizeof *w->field_names);
     w->field_dsets = calloc(w->n_written + 1, sizeof *w->field_dsets);
@@ -191,7 +183,7 @@ static nc_writer *writer_alloc(const char *path, const dermis_output_spec *spec,
         if (spec->field_selected && !spec->field_selected[s])
             continue;
         w->state_index[k] = s;
-        w->field_names[k] = copy_string(spec->fields[s].name);
+        w->field_names[k] = dermis_output_copy_string(spec->fields[s].name);
         if (!w->field_names[k]) {
             writer_free(w);
             dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
@@ -1016,7 +1008,7 @@ static int nc_rename(void *wp, const dermis_output_history *h, const char *new_p
 {
     (void)h;
     nc_writer *w = wp;
-    char *p = copy_string(new_path);
+    char *p = dermis_output_copy_string(new_path);
     if (!p || rename(w->path, new_path) != 0) {
         int e = errno;
         free(p);

@@ -38,4 +38,7 @@ typedef struct {
 extern const dermis_output_writer dermis_netcdf_writer; /* io/output_netcdf.c */
 extern const dermis_output_writer dermis_xdmf_writer;   /* io/xdmf.c */
 
+/* A malloc'ed copy of s (NULL when out of memory); shared by the writers. */
+char *dermis_output_copy_string(const char *s);
+
 #endif

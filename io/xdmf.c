@@ -40,14 +40,6 @@ typedef struct {
     int has_layer;           /* the data file has the static layer map */
 } xdmf_writer;
 
-static char *copy_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c)
-        memcpy(c, s, n);
-    return c;
-}
 
 char *dermis_output_sidecar_path(const char *path)
 {
@@ -66,7 +58,7 @@ char *dermis_output_sidecar_path(const char *path)
 static char *absolute_path(const char *path)
 {
     char buf[PATH_MAX];
-    return realpath(path, buf) ? copy_string(buf) : NULL;
+    return realpath(path, buf) ? dermis_output_copy_string(buf) : NULL;
 }
 
 static void xdmf_free(xdmf_writer *x)
@@ -113,7 +105,7 @@ static xdmf_writer *xdmf_alloc(const char *path, const dermis_output_spec *spec,
     int ok = x->var_names != NULL && set_paths(x, path) == 0;
     for (size_t s = 0, k = 0; ok && s < spec->n_fields; s++)
         if (!spec->field_selected || spec->field_selected[s])
-            ok = (x->var_names[k++] = copy_string(spec->fields[s].name)) != NULL;
+            ok = (x->var_names[k++] = dermis_output_copy_string(spec->fields[s].name)) != NULL;
     if (!ok) {
         if (!x->var_names)
             x->n_vars = 0;
@@ -276,7 +268,7 @@ static int xdmf_observables(void *w, double t_day, const double *values, char *e
 static int xdmf_rename(void *w, const dermis_output_history *h, const char *new_path, char *err)
 {
     xdmf_writer *x = w;
-    char *old = copy_string(x->xmf_path);
+    char *old = dermis_output_copy_string(x->xmf_path);
     if (!old || set_paths(x, new_path) != 0) {
         free(old);
         return dermis_h5_fail(err, ERR_SIZE, "%s: cannot follow the output to its new name", new_path);
