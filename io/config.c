@@ -784,6 +784,18 @@ static int rule_extent(const dermis_config *cfg, const char *key, double extent_
                                      extent, dx);
 }
 
+/* A periodic line of two voxels would couple the pair through both faces (the solver refuses it). */
+static int rule_periodic_pair(const dermis_config *cfg, const char *key, double extent_mm, int used,
+                              dermis_config_problem *pr)
+{
+    if (!used || cfg->run.lateral_boundary != 0 || dermis_config_axis_voxels(extent_mm, cfg->run.dx_mm) != 2)
+        return 0;
+    return dermis_config_problem_set(pr, key, NULL,
+                                     "%s / run.dx_mm is 2 voxels, but a periodic section needs 1 or at least 3 "
+                                     "(change either, or set run.lateral_boundary = zero_flux)",
+                                     key);
+}
+
 static int rule_grid(const dermis_config *cfg, dermis_config_problem *pr)
 {
     if (isnan(cfg->run.depth_mm))
@@ -793,6 +805,9 @@ static int rule_grid(const dermis_config *cfg, dermis_config_problem *pr)
     if (cfg->run.dims >= 2 && rule_extent(cfg, "run.width_mm", cfg->run.width_mm, pr) != 0)
         return -1;
     if (cfg->run.dims >= 3 && rule_extent(cfg, "run.length_mm", cfg->run.length_mm, pr) != 0)
+        return -1;
+    if (rule_periodic_pair(cfg, "run.width_mm", cfg->run.width_mm, cfg->run.dims >= 2, pr) != 0 ||
+        rule_periodic_pair(cfg, "run.length_mm", cfg->run.length_mm, cfg->run.dims >= 3, pr) != 0)
         return -1;
     double voxels = (double)dermis_config_voxels(cfg);
     if (voxels > VOXELS_MAX)

@@ -39,6 +39,8 @@ static const error_case cases[] = {
     {"unknown_section.ini", ":1: unknown section [rnu] (did you mean [run]?)"},
     {"outside_section.ini", ":1: key outside any section: put it under a [section] header"},
     {"not_whole_voxels.ini", ":2: run.depth_mm: 1 mm is not a whole number of voxels of run.dx_mm = 0.03 mm"},
+    {"periodic_pair.ini", ":6: run.dx_mm: run.width_mm / run.dx_mm is 2 voxels, but a periodic section needs 1 or "
+                          "at least 3 (change either, or set run.lateral_boundary = zero_flux)"},
     {"interval_too_long.ini", ":4: output.interval_days: must not exceed run.t_end_days = 140 (got 200)"},
     {"bad_field.ini", ":4: output.fields: unknown field 'fibroblast' (did you mean fibroblasts?)"},
 };
