@@ -105,28 +105,23 @@ static int parse_count(const char *text, long lo, long *v, char *reason, size_t 
 /* Splits "a, b, c" into param->values, each checked against the schema. */
 static int read_values(spec_reader *r, sweep_param *p, const char *text, char *reason, size_t len)
 {
+    char value[SWEEP_TEXT_MAX + 1]; /* one more: a value that fills it is too long */
     const char *s = text;
     p->n_values = 0;
-    while (1) {
-        const char *comma = strchr(s, ',');
-        size_t n = comma != NULL ? (size_t)(comma - s) : strlen(s);
-        while (n > 0 && (*s == ' ' || *s == '\t')) {
-            s++;
-            n--;
-        }
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-            n--;
+    for (;;) {
+        s = dermis_config_list_element(s, value, sizeof value);
+        const size_t n = strlen(value);
         if (n == 0 || n >= SWEEP_TEXT_MAX)
             return dermis_message(reason, len, -1, n == 0 ? "empty value in the list" : "value too long");
         if (p->n_values == SWEEP_LEVELS_MAX)
             return dermis_message(reason, len, -1, "at most %d values", SWEEP_LEVELS_MAX);
         char *v = p->values[p->n_values++];
-        snprintf(v, SWEEP_TEXT_MAX, "%.*s", (int)n, s);
+        memcpy(v, value, n + 1);
         if (check_config_value(r->scratch, p->key, v, reason, len) != 0)
             return -1;
-        if (comma == NULL)
+        if (*s == '\0')
             return 0;
-        s = comma + 1;
+        s++; /* past the comma */
     }
 }
 

@@ -228,6 +228,10 @@ int dermis_did_you_mean(const char *word, const char *const *candidates, char *h
 int dermis_is_near_miss(const char *word, size_t distance);
 /* Levenshtein distance of two strings (compared on their first 127 characters). */
 size_t dermis_edit_distance(const char *a, const char *b);
+/* The comma-separated list element starting at text, without the blanks around it, into buf
+ * (cut to len - 1 bytes); returns its end (the comma or the terminating NUL). The list syntax
+ * of every configuration value, shared by the sweep file's `values = a, b, c`. */
+const char *dermis_config_list_element(const char *text, char *buf, size_t len);
 /* Section part of a key (everything before the last dot) into buf. */
 void dermis_schema_section(const char *key, char *buf, size_t len);
 /* Indexed-pattern group of e (0 .. DERMIS_CONFIG_INDEX_GROUPS_MAX-1 in schema order of first
