@@ -99,17 +99,6 @@ static void test_stop_settles_merged_half(void **state)
     dermis_solver_free(s);
 }
 
-static double kahan_total(const double *u, size_t n)
-{
-    double sum = 0.0, c = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double y = u[i] - c, t = sum + y;
-        c = (t - sum) - y;
-        sum = t;
-    }
-    return sum;
-}
-
 static void test_mass_conservation_and_positivity(void **state)
 {
     (void)state;
