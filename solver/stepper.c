@@ -24,6 +24,7 @@
 
 #include <omp.h>
 
+#include "solver/detmath.h"
 #include "solver/solver_internal.h"
 
 #define DERMIS_SOLVER_MSG_ITEM(name, msg) msg,
@@ -459,7 +460,7 @@ static void on_accept(dermis_solver *s, double dt, double err, int landed)
     s->stats.dt_max_used_day = fmax(s->stats.dt_max_used_day, dt);
     if (s->opt.fixed_step) return;
     double e = fmax(err, CTL_ERR_FLOOR);
-    double fac = CTL_SAFETY * pow(e, -CTL_KI) * pow(c->err_prev, CTL_KP);
+    double fac = CTL_SAFETY * dermis_det_pow(e, -CTL_KI) * dermis_det_pow(c->err_prev, CTL_KP);
     fac = clamp(fac, CTL_SHRINK_MIN, CTL_GROW_MAX);
     double proposal = fmin(dt * fac, s->opt.dt_max_day);
     /* A step shortened to land on a stop time says nothing against the longer step planned. */
