@@ -434,12 +434,28 @@ static int attempt_step(dermis_solver *s, double *u, double t, double dt, const 
     return rc;
 }
 
-/* Integrates the owed reaction into u, so u is the Strang solution at the last accepted time. */
+/* Pieces the owed reaction may be cut into when a voxel cannot integrate it in one (a shorter
+ * interval starts with shorter substeps and a fresh failure budget): 1, 4, ..., SETTLE_PIECES_MAX. */
+#define SETTLE_PIECES_MAX 256
+
+/* Integrates the owed reaction into u, so u is the Strang solution at the last accepted time.
+ * The owed half belongs to a step already accepted, which cannot be retried smaller, so where
+ * the integration fails it is repeated from the same state in more, shorter pieces (the shrink
+ * the unmerged scheme would have made). Uses s->u_start. */
 static int settle(dermis_solver *s, double *u, owed_reaction *owed)
 {
     if (!(owed->h_day > 0.0)) return DERMIS_SOLVER_OK;
-    int rc = reaction_half(s, u, owed->t_day, owed->h_day);
+    const double t0 = owed->t_day, h = owed->h_day;
     owed->h_day = 0.0;
+    copy_state(s, s->u_start, u, 0);
+    int rc = DERMIS_SOLVER_RETRY;
+    for (int pieces = 1; rc == DERMIS_SOLVER_RETRY && pieces <= SETTLE_PIECES_MAX; pieces *= 4) {
+        if (pieces > 1) copy_state(s, u, s->u_start, 0);
+        rc = DERMIS_SOLVER_OK;
+        for (int k = 0; k < pieces && rc == DERMIS_SOLVER_OK; k++)
+            rc = reaction_half(s, u, t0 + h * k / pieces, h / pieces);
+    }
+    if (rc != DERMIS_SOLVER_OK) copy_state(s, u, s->u_start, 0);
     return rc == DERMIS_SOLVER_RETRY ? DERMIS_SOLVER_ESTEP : rc;
 }
 

@@ -326,6 +326,39 @@ static void test_recoverable_retry(void **state)
     dermis_solver_free(s);
 }
 
+/* u' = -k u whose rhs refuses (recoverable) a window of 300 calls in mid-run: a step is
+ * rejected while a merged reaction half is owed; the retry must neither lose nor repeat it, and
+ * the owed half itself (of a step already accepted) must get through the window by being
+ * integrated in shorter pieces (with one piece only the run stops with ESTEP). */
+static int window_rhs(double t, size_t p, const double *u, double *dudt, void *user)
+{
+    decay_user *d = user;
+    (void)t, (void)p;
+    long call = d->calls++;
+    if (call >= d->fail_first && call < d->fail_first + 300) return 1;
+    dudt[0] = -d->k * u[0];
+    return 0;
+}
+
+static void test_rejection_with_owed_half(void **state)
+{
+    (void)state;
+    dermis_grid g = {1, 1, 1, 4, 0.1, DERMIS_LATERAL_ZERO_FLUX};
+    dermis_field_spec f = field(0.0, 1e-12);
+    decay_user d = {3.0, 0, 60000};
+    dermis_problem pb = {1, &f, 0, NULL, window_rhs, decay_jac, NULL, &d};
+    dermis_solver_options opt = {1e-8, 0.02, 1e-9, 0.05, 100000, 1, 0, 0};
+    int st;
+    dermis_solver *s = dermis_solver_alloc(&g, &pb, &opt, &st);
+    assert_non_null(s);
+    double u[4] = {2, 2, 2, 2}, t = 0.0;
+    assert_int_equal(dermis_solver_advance(s, u, &t, 1.0), DERMIS_SOLVER_OK);
+    assert_true(dermis_solver_get_stats(s)->steps_rejected >= 1);
+    assert_true(d.calls > 100); /* the window was passed in mid-run */
+    for (int i = 0; i < 4; i++) assert_true(fabs(u[i] - 2.0 * exp(-3.0)) <= 1e-6 * 2.0 * exp(-3.0));
+    dermis_solver_free(s);
+}
+
 static void test_landing_and_restart(void **state)
 {
     (void)state;
@@ -474,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_stats_list),
         cmocka_unit_test(test_subnormals_flushed),
         cmocka_unit_test(test_recoverable_retry),
+        cmocka_unit_test(test_rejection_with_owed_half),
         cmocka_unit_test(test_landing_and_restart),
         cmocka_unit_test(test_uniform_signal_no_drift),
         cmocka_unit_test(test_error_returns),
