@@ -20,6 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "app/output_files.h"
 #include "app/progress.h"
@@ -60,6 +64,20 @@ static void catch_stop_signals(struct sigaction *saved)
     sigemptyset(&sa.sa_mask);
     stop_requested = 0;
     for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &sa, &saved[i]);
+}
+
+/* A point of `dermis sweep` stops as on SIGTERM when its driver dies, even by SIGKILL, so a
+ * killed sweep leaves no orphan runs holding their points' locks. The driver names itself in
+ * DERMIS_SWEEP_PID (app/sweep_cmd.c); that it is still our parent after prctl() closes the race
+ * with a driver that died before it. Linux only (prctl); elsewhere orphans finish their point. */
+static void follow_sweep_driver(void)
+{
+#ifdef __linux__
+    const char *driver = getenv(DERMIS_SWEEP_PID_ENV);
+    if (driver == NULL) return;
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if ((long)getppid() != strtol(driver, NULL, 10)) stop_requested = 1;
+#endif
 }
 
 static void restore_stop_signals(const struct sigaction *saved)
@@ -505,6 +523,7 @@ int dermis_run(const dermis_run_request *req, char *err, size_t errlen)
 
     struct sigaction saved[N_STOP_SIGNALS];
     catch_stop_signals(saved);
+    follow_sweep_driver();
     int status = claim_output(&rc);
     if (status == 0) status = build(&rc);
     size_t keep_frames = 0, keep_rows = 0;

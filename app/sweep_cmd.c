@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "app/run_request.h"
 #include "app/sweep_driver.h"
 
 enum { OPT_OUTPUT, OPT_JOBS, OPT_THREADS, OPT_DRY_RUN, OPT_POINT, OPT_SHARD, OPT_SLURM, OPT_COLLECT, OPT_MPI,
@@ -168,7 +169,12 @@ static int dispatch(sweep_args *a, const sweep_plan *plan, const char *dir)
     }
     if (a->dry_run)
         return sweep_dry_run(plan, dir) == 0 ? DERMIS_EXIT_OK : DERMIS_EXIT_FAILURE;
-    if (a->collect_dir != NULL)
+    /* MPI ranks each run this, so they share the lock like job-array tasks do. */
+    int whole_sweep = !a->mpi && a->collect_dir == NULL && !a->slurm && a->run.point < 0 && a->run.shard_count == 0;
+    int lock = sweep_lock_dir(dir, whole_sweep, err, sizeof err);
+    if (lock < 0)
+        rc = -1;
+    else if (a->collect_dir != NULL)
         rc = sweep_collect(plan, dir, err, sizeof err);
     else if (sweep_prepare_dir(plan, dir, err, sizeof err) != 0)
         rc = -1;
@@ -178,6 +184,8 @@ static int dispatch(sweep_args *a, const sweep_plan *plan, const char *dir)
         rc = sweep_run_mpi(plan, dir, &a->run, err, sizeof err);
     else
         rc = sweep_run_local(plan, dir, &a->run, err, sizeof err);
+    if (lock >= 0)
+        close(lock);
     if (rc != 0 && err[0] != '\0')
         dermis_cli_error("%s", err);
     return rc == 0 ? DERMIS_EXIT_OK : DERMIS_EXIT_FAILURE;
@@ -214,6 +222,9 @@ static int sweep_main(int argc, char **argv)
         if (a.run.threads == 0)
             a.run.threads = cores > a.run.jobs ? (int)(cores / a.run.jobs) : 1;
         own_executable(exe, sizeof exe, argv[0]);
+        char pid[32];
+        snprintf(pid, sizeof pid, "%ld", (long)getpid());
+        setenv(DERMIS_SWEEP_PID_ENV, pid, 1);
         a.run.exe = exe;
         rc = dispatch(&a, &plan, dir);
     }

@@ -17,6 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -82,6 +84,27 @@ static int make_dirs(const char *path)
         *p = '/';
     }
     return make_dir(copy);
+}
+
+int sweep_lock_dir(const char *dir, int exclusive, char *err, size_t len)
+{
+    char path[2 * SWEEP_TEXT_MAX + 16];
+    snprintf(path, sizeof path, "%s/sweep.lock", dir);
+    int fd = make_dirs(dir) == 0 ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+    if (fd < 0) {
+        snprintf(err, len, "sweep: %s: cannot create the sweep's lock file: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+        return fd;
+    int e = errno;
+    close(fd);
+    if (e == EWOULDBLOCK)
+        snprintf(err, len, "sweep: %s is in use by another `dermis sweep` (%s); wait for it to end or stop it",
+                 dir, exclusive ? "a sweep or job-array tasks" : "a whole sweep");
+    else
+        snprintf(err, len, "sweep: %s: cannot lock: %s", path, strerror(e));
+    return -1;
 }
 
 /* The whole file as a malloc'ed string (NULL on error). */

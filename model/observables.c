@@ -63,6 +63,7 @@ struct dermis_observables {
     int *region;                                  /* region of each observable, -1 = none */
     observables_state st;
     double index;                                 /* inflammation index of this compute call */
+    double erythema;                              /* erythema index of this compute call */
     double sum[DERMIS_N_FIELDS][N_LAYER_REGIONS]; /* scratch of compute */
     double mean[DERMIS_N_FIELDS][N_REGIONS];      /* scratch of compute */
     size_t voxels[N_LAYER_REGIONS];
@@ -151,6 +152,23 @@ static int is_dermal(const dermis_tissue *t, size_t v)
     return r == R_PAPILLARY || r == R_RETICULAR;
 }
 
+/* Vessel-weighted dilation of the dermal vessels per skin area (mm), before the baseline is
+ * subtracted: sum over dermal voxels of B A/(K_v + A) dx, divided by the number of columns. */
+static double dilated_dermis_mm(const dermis_observables *o, const double *u)
+{
+    const dermis_tissue *t = o->tissue;
+    const dermis_grid *g = &t->grid;
+    const size_t n = dermis_grid_voxels(g);
+    const double K = o->outcome.vasodilation_half_saturation_ng_per_ml;
+    double sum = 0.0;
+    for (size_t v = 0; v < n; ++v) {
+        if (!is_dermal(t, v)) continue;
+        const double a = fmax(u[DERMIS_F_ALARMINS * n + v], 0.0);
+        sum += u[DERMIS_F_VESSELS * n + v] * a / (K + a);
+    }
+    return sum * g->dx_mm / (double)(g->nx * g->ny);
+}
+
 /* Brings the injury maps up to the latest session at t_day (pure functions of the configuration,
  * so a restart rebuilds them). Returns the latest session, or -1. */
 static long update_injury_maps(dermis_observables *o, double t_day)
@@ -226,13 +244,24 @@ static void inflammation(dermis_observables *o, double t_day, const double *u, d
     *out = o->index;
 }
 
-/* Downtime of the latest session (see observables.h); reads the index of the inflammation row. */
+/* Visible redness (observables.h, docs/model.md "Downtime and erythema"): the early danger
+ * signals dilate the dermal vessels within minutes (Sjogren & Anderson 2009: IL-1b, IL-6, IL-8
+ * peak 5-8 h after sterile needle trauma), so redness follows the alarmin field quasi-statically,
+ * weighted by the vessels present (a destroyed channel core holds none). */
+static void erythema(dermis_observables *o, double t_day, const double *u, double *out)
+{
+    (void)t_day;
+    o->erythema = fmax(0.0, dilated_dermis_mm(o, u) - o->st.baseline_erythema[0]);
+    *out = o->erythema;
+}
+
+/* Downtime of the latest session (see observables.h); reads the index of the erythema row. */
 static void downtime(dermis_observables *o, double t_day, const double *u, double *out)
 {
     (void)u;
     observables_state *s = &o->st;
     const long k = o->sessions ? dermis_session_latest(o->sessions, t_day) : -1;
-    const double threshold = o->outcome.downtime_threshold, index = o->index;
+    const double threshold = o->outcome.erythema_threshold_mm, index = o->erythema;
     if (k < 0) {
         *out = 0.0;
         return;
@@ -248,7 +277,7 @@ static void downtime(dermis_observables *o, double t_day, const double *u, doubl
             s->downtime_value[0] = t_day - t_k;
         } else if (s->downtime_above[0] != 0.0) {
             /* Crossing between the previous call and this one, linearly interpolated. */
-            const double t0 = fmax(s->previous_day[0], t_k), i0 = s->previous_index[0];
+            const double t0 = fmax(s->previous_day[0], t_k), i0 = s->previous_erythema[0];
             const double w = i0 > index ? (i0 - threshold) / (i0 - index) : 1.0;
             s->downtime_value[0] = t0 + w * (t_day - t0) - t_k;
             s->downtime_done[0] = 1.0;
@@ -360,7 +389,9 @@ static const observable_row rows[] = {
     {"lesion_fill_pct", "percent", "share of the lesion's initial collagen deficit refilled", 0, 1, lesion_fill},
     {"inflammation_index", "1", "excess neutrophils + inflammatory macrophages in the dermis over the reference density", 0,
      0, inflammation},
-    {"downtime_days", "day", "time after the latest session until inflammation subsides", 0, 0, downtime},
+    {"erythema_index", "mm", "visible redness: vessel-weighted dilation of the dermal vessels per skin area", 0, 0,
+     erythema},
+    {"downtime_days", "day", "time after the latest session until the redness (erythema_index) fades", 0, 0, downtime},
     {"topical_dose", "ng cm-2", "peak topical product mass per skin area in viable skin", 0, 0, topical_dose},
     {"topical_dose_intact", "ng cm-2", "peak topical product mass per skin area in viable skin of untreated skin", 0, 0,
      topical_dose_intact},
@@ -547,6 +578,7 @@ void dermis_observables_set_baseline(dermis_observables *o, const double *u)
     }
     o->st.baseline_collagen_I_dermis[0] = o->mean[DERMIS_F_COLLAGEN_I][R_DERMIS];
     o->st.baseline_inflammation[0] = inflammatory_cells(o);
+    o->st.baseline_erythema[0] = dilated_dermis_mm(o, u);
     lesion_sums(o, u, &o->st.lesion_collagen0[0], &o->st.lesion_deficit0[0]);
     const size_t n = dermis_grid_voxels(&o->tissue->grid);
     for (size_t v = 0; v < n; ++v) {
@@ -566,7 +598,7 @@ void dermis_observables_compute(dermis_observables *o, double t_day, const doubl
     for (size_t k = 0; k < N_ROWS; ++k)
         if (o->slot[k] >= 0) rows[k].compute(o, t_day, u, values + o->slot[k]);
     o->st.previous_day[0] = t_day;
-    o->st.previous_index[0] = o->index;
+    o->st.previous_erythema[0] = o->erythema;
 }
 
 size_t dermis_observables_state_entries(const dermis_observables_state_entry **entries)

@@ -13,10 +13,14 @@
  *                                initial collagen deficit refilled (healthy collagen = C_0 / f)
  *   inflammation_index           max(0, I(t) - I_0) / outcome.inflammation_reference_per_mm3,
  *                                I = dermis mean of neutrophils + (macrophages - repair_macrophages)
- *   downtime_days                time from the latest session until inflammation_index, having
- *                                exceeded outcome.downtime_threshold, falls back below it (linear
- *                                interpolation between calls); while still above it, the time
- *                                since the session; 0 if the index never exceeds the threshold
+ *   erythema_index               visible redness: vessel-weighted dilation of the dermal vessels
+ *                                by the early danger signals, per skin area (mm),
+ *                                sum_dermis B A/(K_v + A) dx / columns, minus its baseline value;
+ *                                K_v = outcome.vasodilation_half_saturation_ng_per_ml
+ *   downtime_days                time from the latest session until erythema_index, having
+ *                                exceeded outcome.erythema_threshold_mm, falls back below it
+ *                                (linear interpolation between calls); while still above it, the
+ *                                time since the session; 0 if the index never exceeds the threshold
  *   topical_dose                 largest product mass per skin area seen in viable skin, ng cm-2
  *   topical_dose_intact          the same for the untreated control (field topical_intact)
  *   topical_enhancement          topical_dose / topical_dose_intact (NaN while the control is 0)
@@ -95,16 +99,17 @@ void dermis_observables_compute(dermis_observables *obs, double t_day, const dou
     X(baseline_elastin, DERMIS_OBSERVABLE_REGIONS, "mg cm-3", "baseline mean elastin per region") \
     X(baseline_collagen_I_dermis, 1, "mg cm-3", "baseline mean collagen I of the dermis") \
     X(baseline_inflammation, 1, "mm-3", "baseline neutrophils + inflammatory macrophages of the dermis") \
+    X(baseline_erythema, 1, "mm", "baseline erythema index (vessel-weighted dilation per skin area)") \
     X(lesion_collagen0, 1, "mg cm-3", "baseline collagen summed over lesion voxels") \
     X(lesion_deficit0, 1, "mg cm-3", "baseline collagen deficit summed over lesion voxels") \
     X(dose_peak, 1, "ng cm-2", "running maximum of the topical dose") \
     X(dose_intact_peak, 1, "ng cm-2", "running maximum of the untreated control's dose") \
     X(downtime_session, 1, "1", "index of the session the downtime refers to, -1 before any") \
-    X(downtime_above, 1, "1", "1 once the inflammation index exceeded the threshold after it") \
+    X(downtime_above, 1, "1", "1 once the erythema index exceeded the threshold after it") \
     X(downtime_done, 1, "1", "1 once the index fell back below the threshold") \
     X(downtime_value, 1, "day", "the downtime so far") \
     X(previous_day, 1, "day", "time of the previous compute call") \
-    X(previous_index, 1, "1", "inflammation index at the previous compute call") \
+    X(previous_erythema, 1, "mm", "erythema index at the previous compute call") \
     X(fill_session, 1, "1", "session whose channel fill is measured, -1 before any") \
     X(fill_deficit0, 1, "mg cm-3", "collagen deficit summed over its injured voxels when first observed")
 

@@ -87,7 +87,7 @@ static void names_are_unique_and_complete(void **state)
      * row needs no edit here. */
     static const char *const regions[] = {"epidermis", "papillary_dermis", "reticular_dermis", "dermis"};
     static const char *const per_region[] = {"collagen_change_pct", "collagen_ratio_I_III", "elastin_change_pct"};
-    static const char *const scalars[] = {"inflammation_index", "downtime_days", "topical_dose", "topical_dose_intact",
+    static const char *const scalars[] = {"inflammation_index", "erythema_index", "downtime_days", "topical_dose", "topical_dose_intact",
                                           "topical_enhancement", "stiffness_change_pct", "barrier_open_fraction"};
     char name[96];
     for (int f = 0; f < DERMIS_N_FIELDS; ++f)
@@ -150,13 +150,21 @@ static void lesion_fill_counts_the_refilled_deficit(void **state)
     destroy(&c);
 }
 
-static void set_inflammation(obs_case *c, double excess_per_mm3)
+/* Sets the alarmins of every dermal voxel so that erythema_index = excess_mm: the fixture has
+ * vessels 1 and alarmins 1 everywhere at baseline, so the index is L (s(a) - s(1)), with L the
+ * dermal thickness and s(a) = a/(K + a). */
+static void set_erythema(obs_case *c, double excess_mm)
 {
     const size_t n = c->grid.nz;
-    for (size_t v = 0; v < n; ++v) c->u[DERMIS_F_NEUTROPHILS * n + v] = 1.0 + excess_per_mm3;
+    const double K = c->p.outcome.vasodilation_half_saturation_ng_per_ml;
+    size_t dermal = 0;
+    for (size_t v = 0; v < n; ++v)
+        dermal += c->tissue.layer[v] == DERMIS_LAYER_PAPILLARY_DERMIS || c->tissue.layer[v] == DERMIS_LAYER_RETICULAR_DERMIS;
+    const double s = excess_mm / ((double)dermal * c->grid.dx_mm) + 1.0 / (K + 1.0);
+    for (size_t v = 0; v < n; ++v) c->u[DERMIS_F_ALARMINS * n + v] = K * s / (1.0 - s);
 }
 
-static void downtime_ends_when_inflammation_subsides(void **state)
+static void downtime_ends_when_the_redness_fades(void **state)
 {
     (void)state;
     dermis_session_table t;
@@ -166,22 +174,23 @@ static void downtime_ends_when_inflammation_subsides(void **state)
     t.session[1].t_day = t.session_days[1] = 28.0;
     obs_case c;
     build(&c, 0, &t);
-    const double ref = c.p.outcome.inflammation_reference_per_mm3, thr = c.p.outcome.downtime_threshold;
+    const double thr = c.p.outcome.erythema_threshold_mm;
     dermis_observables_compute(c.obs, 0.0, c.u, c.values);
-    assert_true(value(&c, "downtime_days") == 0.0 && value(&c, "inflammation_index") == 0.0);
-    set_inflammation(&c, 4.0 * thr * ref);
+    assert_true(value(&c, "downtime_days") == 0.0 && value(&c, "erythema_index") == 0.0);
+    set_erythema(&c, 4.0 * thr);
     dermis_observables_compute(c.obs, 1.0, c.u, c.values);
-    assert_true(fabs(value(&c, "inflammation_index") - 4.0 * thr) < 1e-12);
+    assert_true(fabs(value(&c, "erythema_index") - 4.0 * thr) < 1e-9 * thr);
+    assert_true(value(&c, "inflammation_index") == 0.0); /* redness is not the leukocyte infiltrate */
     assert_true(value(&c, "downtime_days") == 1.0);
-    set_inflammation(&c, 2.0 * thr * ref);
+    set_erythema(&c, 2.0 * thr);
     dermis_observables_compute(c.obs, 2.0, c.u, c.values);
     assert_true(value(&c, "downtime_days") == 2.0);
-    set_inflammation(&c, 0.0);
+    set_erythema(&c, 0.0);
     dermis_observables_compute(c.obs, 3.0, c.u, c.values);
-    assert_true(fabs(value(&c, "downtime_days") - 2.5) < 1e-12); /* crossing interpolated at 2.5 */
-    set_inflammation(&c, 2.0 * thr * ref);                         /* a late flare does not reopen it */
+    assert_true(fabs(value(&c, "downtime_days") - 2.5) < 1e-9); /* crossing interpolated at 2.5 */
+    set_erythema(&c, 2.0 * thr);                                  /* a late flare does not reopen it */
     dermis_observables_compute(c.obs, 4.0, c.u, c.values);
-    assert_true(fabs(value(&c, "downtime_days") - 2.5) < 1e-12);
+    assert_true(fabs(value(&c, "downtime_days") - 2.5) < 1e-9);
     /* Checkpoint round trip, then the next session restarts the count. */
     double saved[DERMIS_OBSERVABLES_STATE_SIZE];
     dermis_observables_get_state(c.obs, saved);
@@ -276,7 +285,7 @@ int main(void)
         cmocka_unit_test(names_are_unique_and_complete),
         cmocka_unit_test(region_means_changes_and_ratio),
         cmocka_unit_test(lesion_fill_counts_the_refilled_deficit),
-        cmocka_unit_test(downtime_ends_when_inflammation_subsides),
+        cmocka_unit_test(downtime_ends_when_the_redness_fades),
         cmocka_unit_test(topical_dose_in_ng_per_cm2),
         cmocka_unit_test(no_product_gives_nan_enhancement),
         cmocka_unit_test(a_session_through_the_model_hook),
