@@ -345,10 +345,10 @@ function fmt(v) {
 
 /* Margins of a section canvas in CSS pixels: the depth axis on the left (axis) or a narrow
  * margin, the colour bar with its unit on the right (bar) or a narrow margin, two title lines
- * above, the width in mm below. Two sections share one depth axis (left) and one colour bar
+ * and the names of the thin top layers above, the width in mm below. Two sections share one depth axis (left) and one colour bar
  * (right), as they share the colour range, so their images stay wide. Text is never smaller than
  * 15 px, so the labels stay readable on a projector. */
-const SECTION = {axis: 84, bar: 124, narrow: 14, top: 66, bottom: 34, minWidth: 150};
+const SECTION = {axis: 84, bar: 124, narrow: 14, top: 86, bottom: 34, minWidth: 150};
 const FONT = "system-ui, sans-serif";
 
 /* Draws protocol p's section into canvas with an image w CSS pixels wide (sharp on high-DPI
@@ -432,15 +432,16 @@ function drawLayers(ctx, m, left, scale, w, h) {
       ctx.setLineDash([]);
     }
     /* Name the layer inside its band if the band is tall enough for the text; the thin ones
-     * (stratum corneum, epidermis) together, right-aligned under them, pointing up. */
+     * (stratum corneum, epidermis) together above the image, pointing down at them. */
     const yb = SECTION.top + (Math.min(bottom, depth) / m.dx) * scale;
     if (yb - y >= 17) label(pretty(layer.name), left + 6, y + 16);
     else thin.push({name: pretty(layer.name), yb});
     ctx.lineWidth = 1;
   });
   if (thin.length) {
+    ctx.fillStyle = "#111";
     ctx.textAlign = "right";
-    label(`▲ ${thin.map((l) => l.name).join(" + ")}`, left + w - 6, Math.max(...thin.map((l) => l.yb)) + 16);
+    ctx.fillText(`${thin.map((l) => l.name).join(" + ")} ↓`, left + w, SECTION.top - 7);
     ctx.textAlign = "left";
   }
   ctx.lineWidth = 1;
