@@ -330,6 +330,11 @@ function sharedRange() {
   return [lo, hi];
 }
 
+/* A day as the slider shows it: 1.25 -> "1.25", 7 -> "7.0". */
+const fmtDay = (t) => (Number.isInteger(t * 10) ? t.toFixed(1) : t.toFixed(2));
+/* The day on view: on a quarter day (slider, keys) exactly, else (playing) to 0.1 day. */
+const fmtView = (t) => (Number.isInteger(t * 4) ? fmtDay(t) : t.toFixed(1));
+
 function fmt(v) {
   const a = Math.abs(v);
   if (a === 0) return "0";
@@ -338,21 +343,24 @@ function fmt(v) {
   return v.toPrecision(3).replace(/\.?0+$/, "");
 }
 
-/* Margins of a section canvas in CSS pixels: depth axis on the left, colour bar on the right,
- * two title lines above, the width in mm below. Text is never drawn smaller than 15 px, so the
- * labels stay readable on a projector and in a two-protocol comparison. */
-const SECTION = {left: 84, right: 140, top: 66, bottom: 34, minWidth: 160};
+/* Margins of a section canvas in CSS pixels: the depth axis on the left (axis) or a narrow
+ * margin, the colour bar with its unit on the right (bar) or a narrow margin, two title lines
+ * and the names of the thin top layers above, the width in mm below. Two sections share one depth axis (left) and one colour bar
+ * (right), as they share the colour range, so their images stay wide. Text is never smaller than
+ * 15 px, so the labels stay readable on a projector. */
+const SECTION = {axis: 84, bar: 124, narrow: 14, top: 86, bottom: 34, minWidth: 150};
 const FONT = "system-ui, sans-serif";
 
-/* Draws protocol p's section into canvas, cssWidth CSS pixels wide (sharp on high-DPI screens);
- * returns the image area {x, y, w, h} in CSS pixels of the canvas. */
-function drawSection(p, canvas, cssWidth) {
+/* Draws protocol p's section into canvas with an image w CSS pixels wide (sharp on high-DPI
+ * screens), with the depth axis and/or the colour bar; returns the image area {x, y, w, h} in
+ * CSS pixels of the canvas. */
+function drawSection(p, canvas, w, {axis, bar}) {
   const m = p.meta;
-  const w = Math.max(SECTION.minWidth, Math.floor(cssWidth - SECTION.left - SECTION.right));
+  const left = axis ? SECTION.axis : SECTION.narrow, right = bar ? SECTION.bar : SECTION.narrow;
   const scale = w / m.nx;
   const h = Math.round(scale * m.nz);
   const dpr = window.devicePixelRatio || 1;
-  const cssW = SECTION.left + w + SECTION.right, cssH = SECTION.top + h + SECTION.bottom;
+  const cssW = left + w + right, cssH = SECTION.top + h + SECTION.bottom;
   canvas.width = Math.round(cssW * dpr);
   canvas.height = Math.round(cssH * dpr);
   canvas.style.width = `${cssW}px`;
@@ -365,14 +373,14 @@ function drawSection(p, canvas, cssWidth) {
   /* Two title lines: what is shown and when, then the protocol. */
   ctx.fillStyle = "#111";
   ctx.font = `bold 19px ${FONT}`;
-  ctx.fillText(`${p.name}: ${pretty(f.name)}, day ${page.view.toFixed(1)}`, SECTION.left, 22);
+  const frame = frameAt(p, page.view);
+  ctx.fillText(`${p.name}: ${pretty(f.name)}, day ${frame ? fmtDay(frame.t) : "-"}`, left, 22);
   const s = m.sessions[0];
   const days = m.sessions.map((x) => x.day);
   const spacing = days.length > 1 ? `, every ${days[1] - days[0]} days` : "";
   ctx.font = `16px ${FONT}`;
   ctx.fillText(s ? `${s.device}, ${s.depth} mm needles, ${days.length} session${days.length > 1 ? "s" : ""}${spacing}`
-    : "no treatment", SECTION.left, 44);
-  const frame = frameAt(p, page.view);
+    : "no treatment", left, 44);
   const [lo, hi] = sharedRange();
   if (frame) {
     const img = ctx.createImageData(m.nx, m.nz);
@@ -386,19 +394,28 @@ function drawSection(p, canvas, cssWidth) {
     tmp.height = m.nz;
     tmp.getContext("2d").putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(tmp, SECTION.left, SECTION.top, w, h);
+    ctx.drawImage(tmp, left, SECTION.top, w, h);
     if (page.firstFrameMs === null) page.firstFrameMs = performance.now();
   }
-  drawLayers(ctx, m, scale, w, h);
-  drawDepthAxis(ctx, m, scale, h);
-  drawWidth(ctx, m, w, h);
-  drawColourBar(ctx, lo, hi, unitText(f.units, f.name), w, h);
-  return {x: SECTION.left, y: SECTION.top, w, h};
+  drawLayers(ctx, m, left, scale, w, h);
+  if (axis) drawDepthAxis(ctx, m, left, scale, h);
+  drawWidth(ctx, m, left, w, h);
+  if (bar) drawColourBar(ctx, lo, hi, unitText(f.units, f.name), left, w, h);
+  return {x: left, y: SECTION.top, w, h};
 }
 
-function drawLayers(ctx, m, scale, w, h) {
+function drawLayers(ctx, m, left, scale, w, h) {
   const depth = m.nz * m.dx;
   ctx.font = `bold 15px ${FONT}`;
+  const label = (text, x, y) => {
+    ctx.fillStyle = "#fff";
+    ctx.strokeStyle = "rgba(0,0,0,0.8)";
+    ctx.lineWidth = 3.5;
+    ctx.lineJoin = "round";
+    ctx.strokeText(text, x, y);
+    ctx.fillText(text, x, y);
+  };
+  const thin = [];
   m.layers.forEach((layer, i) => {
     const next = m.layers[i + 1];
     const bottom = next ? next.top : depth;
@@ -409,29 +426,30 @@ function drawLayers(ctx, m, scale, w, h) {
       ctx.lineWidth = 1.5;
       ctx.setLineDash([6, 4]);
       ctx.beginPath();
-      ctx.moveTo(SECTION.left, y);
-      ctx.lineTo(SECTION.left + w, y);
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + w, y);
       ctx.stroke();
       ctx.setLineDash([]);
     }
-    /* Name the layer inside its band if the band is tall enough for the text. */
+    /* Name the layer inside its band if the band is tall enough for the text; the thin ones
+     * (stratum corneum, epidermis) together above the image, pointing down at them. */
     const yb = SECTION.top + (Math.min(bottom, depth) / m.dx) * scale;
-    if (yb - y >= 17) {
-      ctx.fillStyle = "#fff";
-      ctx.strokeStyle = "rgba(0,0,0,0.8)";
-      ctx.lineWidth = 3.5;
-      ctx.lineJoin = "round";
-      const text = pretty(layer.name);
-      ctx.strokeText(text, SECTION.left + 6, y + 16);
-      ctx.fillText(text, SECTION.left + 6, y + 16);
-    }
+    if (yb - y >= 17) label(pretty(layer.name), left + 6, y + 16);
+    else thin.push({name: pretty(layer.name), yb});
     ctx.lineWidth = 1;
   });
+  if (thin.length) {
+    ctx.fillStyle = "#111";
+    ctx.textAlign = "right";
+    ctx.fillText(`${thin.map((l) => l.name).join(" + ")} ↓`, left + w, SECTION.top - 7);
+    ctx.textAlign = "left";
+  }
+  ctx.lineWidth = 1;
   ctx.strokeStyle = "#111";
-  ctx.strokeRect(SECTION.left, SECTION.top, w, h);
+  ctx.strokeRect(left, SECTION.top, w, h);
 }
 
-function drawDepthAxis(ctx, m, scale, h) {
+function drawDepthAxis(ctx, m, left, scale, h) {
   const depth = m.nz * m.dx;
   const step = depth > 2 ? 0.5 : depth > 0.8 ? 0.2 : 0.1;
   ctx.fillStyle = "#111";
@@ -439,8 +457,8 @@ function drawDepthAxis(ctx, m, scale, h) {
   ctx.textAlign = "right";
   for (let d = 0; d <= depth + 1e-9; d += step) {
     const y = SECTION.top + (d / m.dx) * scale;
-    ctx.fillRect(SECTION.left - 6, y, 6, 1);
-    ctx.fillText(d.toFixed(1), SECTION.left - 9, y + 5);
+    ctx.fillRect(left - 6, y, 6, 1);
+    ctx.fillText(d.toFixed(1), left - 9, y + 5);
   }
   ctx.save();
   ctx.translate(20, SECTION.top + h / 2);
@@ -452,20 +470,20 @@ function drawDepthAxis(ctx, m, scale, h) {
 }
 
 /* The section's width as a bar under it: both directions are in mm. */
-function drawWidth(ctx, m, w, h) {
+function drawWidth(ctx, m, left, w, h) {
   const y = SECTION.top + h + 12;
   ctx.fillStyle = "#111";
-  ctx.fillRect(SECTION.left, y, w, 2);
-  ctx.fillRect(SECTION.left, y - 4, 2, 10);
-  ctx.fillRect(SECTION.left + w - 2, y - 4, 2, 10);
+  ctx.fillRect(left, y, w, 2);
+  ctx.fillRect(left, y - 4, 2, 10);
+  ctx.fillRect(left + w - 2, y - 4, 2, 10);
   ctx.font = `15px ${FONT}`;
   ctx.textAlign = "center";
-  ctx.fillText(`${(m.nx * m.dx).toFixed(1)} mm`, SECTION.left + w / 2, y + 18);
+  ctx.fillText(`${(m.nx * m.dx).toFixed(1)} mm`, left + w / 2, y + 18);
   ctx.textAlign = "left";
 }
 
-function drawColourBar(ctx, lo, hi, units, w, h) {
-  const x = SECTION.left + w + 20, bw = 20;
+function drawColourBar(ctx, lo, hi, units, left, w, h) {
+  const x = left + w + 20, bw = 20;
   for (let i = 0; i < h; i++) {
     const [r, g, b] = viridis(1 - i / (h - 1));
     ctx.fillStyle = `rgb(${r},${g},${b})`;
@@ -480,11 +498,14 @@ function drawColourBar(ctx, lo, hi, units, w, h) {
     ctx.fillRect(x + bw, y, 5, 1);
     ctx.fillText(fmt(v), x + bw + 8, y + 5);
   }
-  /* The unit above the bar, right-aligned to the canvas edge so long units fit. */
+  /* The unit along the bar, right of its numbers (room for long units such as "injured fraction"). */
+  ctx.save();
+  ctx.translate(left + w + SECTION.bar - 8, SECTION.top + h / 2);
+  ctx.rotate(-Math.PI / 2);
   ctx.font = `bold 15px ${FONT}`;
-  ctx.textAlign = "right";
-  ctx.fillText(units, SECTION.left + w + SECTION.right - 4, SECTION.top - 8);
-  ctx.textAlign = "left";
+  ctx.textAlign = "center";
+  ctx.fillText(units, 0, 0);
+  ctx.restore();
 }
 
 function drawSections() {
@@ -496,13 +517,16 @@ function drawSections() {
     c.setAttribute("role", "img");
     box.append(c);
   }
-  /* One section: up to 640 px wide; two: side by side in the space there is. */
-  const gap = 12, room = box.clientWidth || 640;
-  const each = list.length > 1 ? (room - gap) / 2 : Math.min(room, 640);
+  /* One section: up to 640 px wide; two: side by side in the space there is, the first with the
+   * depth axis, the last with the colour bar, images of equal width. */
+  const gap = 12, room = box.clientWidth || 640, n = list.length;
+  /* (+ 2 px of border per canvas) */
+  const margins = (n > 1 ? SECTION.axis + SECTION.bar + 2 * SECTION.narrow + gap : SECTION.axis + SECTION.bar) + 2 * n;
+  const w = Math.max(SECTION.minWidth, Math.floor((Math.min(room, n > 1 ? room : 640) - margins) / n));
   page.sectionBoxes = list.map((p, i) => {
     const c = box.children[i];
-    c.setAttribute("aria-label", `${pretty(page.field)} in protocol ${p.name} at day ${page.view.toFixed(1)}`);
-    return drawSection(p, c, each);
+    c.setAttribute("aria-label", `${pretty(page.field)} in protocol ${p.name} at day ${fmtView(page.view)}`);
+    return drawSection(p, c, w, {axis: i === 0, bar: i === n - 1});
   });
 }
 
@@ -615,7 +639,7 @@ function drawPhase() {
   if (lines.length === 0) return;
   const multi = lines.length > 1;
   $("#phase .phase-name").textContent = lines.map(({p, phase}) => (multi ? `${p.name}: ` : "") + phase.name).join("   ·   ") +
-    `  —  day ${page.view.toFixed(1)}`;
+    `  —  day ${fmtView(page.view)}`;
   const texts = [...new Set(lines.map((l) => l.phase.text))];
   $("#phase .phase-text").textContent = texts.join(" ");
   $("#phase").dataset.phase = lines[0].phase.id;
@@ -652,7 +676,7 @@ function tick(now) {
   }
   page.lastFrameMs = now;
   $("#time").value = page.view;
-  $("#time-label").textContent = page.view.toFixed(1);
+  $("#time-label").textContent = fmtView(page.view);
   const list = active().filter((p) => p.meta);
   const status = list.map((p) => p.error ? `${p.name}: error` :
     p.done ? `${p.name}: computed ${p.meta.tEnd} days (${p.rate.toFixed(1)} days/s)` :

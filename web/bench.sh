@@ -15,7 +15,7 @@ for i in 1 2 3; do node "$root/web/bench_node.js" "$root/build/web/site" "$confi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 for i in 1 2 3; do
-  /usr/bin/time -f "%U %S" -o "$tmp/time" "$bin" run "$config" -o "$tmp/out.nc" --overwrite --quiet --threads 1
+  /usr/bin/time -f "%U %S" -o "$tmp/time" "$bin" run "$config" -o "$tmp/out.nc" --overwrite --quiet --threads 1 >/dev/null
   days=$(python3 -c "import h5py; print(float(h5py.File('$tmp/out.nc')['time'][-1]))")
   read -r user sys < "$tmp/time"
   python3 -c "import os; c=$user+$sys; print(f'dermis run --threads 1: {$days:g} days, {c:.2f} CPU s: {$days/c:.2f} days per CPU-second (load', ' '.join(f'{l:.2f}' for l in os.getloadavg()) + ')')"

@@ -116,7 +116,9 @@ function step(gen) {
       const p = M._dermis_sim_observables(sim) / 8;
       rows.push([M._dermis_sim_observables_time(sim), ...M.HEAPF64.subarray(p, p + nobs)]);
     }
-    if (ev & EV_FRAME) frames.push(frame());
+    /* A section at every output time, and at every observables time too (0.25 day in the demo):
+     * the first days after a session change fast, and the class should see them. */
+    if (ev & (EV_FRAME | EV_OBSERVABLES)) frames.push(frame());
     if (ev & EV_END) { done = true; break; }
   }
   const t = M._dermis_sim_time(sim);

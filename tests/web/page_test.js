@@ -215,6 +215,14 @@ async function main() {
     const png = Buffer.from(figure.replace(/^data:image\/png;base64,/, ""), "base64");
     fs.writeFileSync(path.join(outDir, "figure.png"), png);
     check(png.subarray(1, 4).toString() === "PNG" && png.length > 20000, `the exported figure is a PNG (${png.length} bytes)`);
+
+    /* The picture of docs/teaching.md: the needle channels closing, 1.0 mm (A) next to 0.5 mm (B),
+     * one day after the session, the injured fraction on one colour scale for the whole run. */
+    await setValue(page, "#field", "damage");
+    await setValue(page, "#scale", "run");
+    await page.$eval("#time", (el) => { el.value = "1"; el.dispatchEvent(new Event("input")); });
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+    await page.screenshot({path: path.join(outDir, "teaching_page.png")});
   } finally {
     await browser.close();
     server.close();
