@@ -207,7 +207,10 @@ void dermis_solver_free(dermis_solver *s);
 /* Advances u from *t_day to exactly t_stop_day with adaptive, error-controlled steps,
  * landing exactly on t_stop_day. On success *t_day == t_stop_day. The step size proposed at
  * the end is kept for the next call (a short last step to land on an event does not shrink
- * the following steps). Returns a dermis_solver_status. */
+ * the following steps). On any other return u is the solution at *t_day, the last accepted
+ * step, with one exception: DERMIS_SOLVER_ESTEP because the reaction half that the last step
+ * had left owed (to merge it with the next step's) could not be integrated, even in pieces;
+ * then u lacks that half. Returns a dermis_solver_status. */
 int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_stop_day);
 
 /* Optional stop request: stop(user) is asked before every step attempt; nonzero makes

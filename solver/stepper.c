@@ -379,9 +379,12 @@ static int transport_second_order(dermis_solver *s, double *u, double t, double 
 static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err)
 {
     copy_state(s, s->u_coarse, u, 1);
-    int rc = dermis_transport_lod_ie(s, s->u_coarse, t + dt, dt, NULL);
-    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + 0.5 * dt, 0.5 * dt, NULL);
-    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + dt, 0.5 * dt, NULL);
+    /* The first fine half and the coarse step start from the same state, so they share one
+     * computation of the chemotactic drift rates, made from u: u_coarse holds copies of the
+     * active fields only, and a signal field that is inert in this step is not among them. */
+    int rc = dermis_transport_lod_ie(s, u, t + 0.5 * dt, 0.5 * dt, NULL, 1);
+    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, s->u_coarse, t + dt, dt, NULL, 0);
+    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + dt, 0.5 * dt, NULL, 1);
     if (rc != DERMIS_SOLVER_OK) return rc;
     extrapolate(s, u, s->u_coarse);
     /* Shampine's filter (as in RADAU5 and Rosenbrock codes): the raw difference is dominated by
@@ -431,12 +434,28 @@ static int attempt_step(dermis_solver *s, double *u, double t, double dt, const 
     return rc;
 }
 
-/* Integrates the owed reaction into u, so u is the Strang solution at the last accepted time. */
+/* Pieces the owed reaction may be cut into when a voxel cannot integrate it in one (a shorter
+ * interval starts with shorter substeps and a fresh failure budget): 1, 4, ..., SETTLE_PIECES_MAX. */
+#define SETTLE_PIECES_MAX 256
+
+/* Integrates the owed reaction into u, so u is the Strang solution at the last accepted time.
+ * The owed half belongs to a step already accepted, which cannot be retried smaller, so where
+ * the integration fails it is repeated from the same state in more, shorter pieces (the shrink
+ * the unmerged scheme would have made). Uses s->u_start. */
 static int settle(dermis_solver *s, double *u, owed_reaction *owed)
 {
     if (!(owed->h_day > 0.0)) return DERMIS_SOLVER_OK;
-    int rc = reaction_half(s, u, owed->t_day, owed->h_day);
+    const double t0 = owed->t_day, h = owed->h_day;
     owed->h_day = 0.0;
+    copy_state(s, s->u_start, u, 0);
+    int rc = DERMIS_SOLVER_RETRY;
+    for (int pieces = 1; rc == DERMIS_SOLVER_RETRY && pieces <= SETTLE_PIECES_MAX; pieces *= 4) {
+        if (pieces > 1) copy_state(s, u, s->u_start, 0);
+        rc = DERMIS_SOLVER_OK;
+        for (int k = 0; k < pieces && rc == DERMIS_SOLVER_OK; k++)
+            rc = reaction_half(s, u, t0 + h * k / pieces, h / pieces);
+    }
+    if (rc != DERMIS_SOLVER_OK) copy_state(s, u, s->u_start, 0);
     return rc == DERMIS_SOLVER_RETRY ? DERMIS_SOLVER_ESTEP : rc;
 }
 
@@ -538,7 +557,7 @@ int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, doub
     if (!s || !u || !(dt_day > 0.0)) return DERMIS_SOLVER_EINVAL;
     double t0 = omp_get_wtime(), chemotaxis0 = s->stats.wall_chemotaxis_s;
     for (size_t f = 0; f < s->problem.n_fields; f++) s->active[f] = s->tr[f].mobile;
-    int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day);
+    int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day, 1);
     s->stats.wall_diffusion_s += omp_get_wtime() - t0 - (s->stats.wall_chemotaxis_s - chemotaxis0);
     return rc;
 }
