@@ -716,9 +716,19 @@ function exportIni() {
 /* The figure as one PNG: phase line, sections, charts. */
 function figureCanvas() {
   const parts = [...$("#sections").children, ...page.charts.map((c) => c.plot.ctx.canvas)];
-  const gap = 12, head = 70;
+  const gap = 12;
   const secW = parts.filter((c) => c.parentNode === $("#sections")).reduce((s, c) => s + c.width + gap, 0);
   const width = Math.max(secW, ...page.charts.map((c) => c.plot.ctx.canvas.width + 230)) + 2 * gap;
+  /* The phase's explanation, wrapped to the figure's width. */
+  const measure = document.createElement("canvas").getContext("2d");
+  measure.font = "16px system-ui, sans-serif";
+  const lines = [""];
+  for (const word of $("#phase .phase-text").textContent.split(" ")) {
+    const line = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
+    if (measure.measureText(line).width > width - 2 * gap && lines[lines.length - 1]) lines.push(word);
+    else lines[lines.length - 1] = line;
+  }
+  const head = 48 + 22 * lines.length;
   const secH = Math.max(0, ...[...$("#sections").children].map((c) => c.height));
   const height = head + secH + page.charts.reduce((s, c) => s + c.plot.ctx.canvas.height + gap, 0) + 2 * gap;
   const out = document.createElement("canvas");
@@ -731,7 +741,7 @@ function figureCanvas() {
   ctx.font = "bold 22px system-ui, sans-serif";
   ctx.fillText($("#phase .phase-name").textContent, gap, 30);
   ctx.font = "16px system-ui, sans-serif";
-  ctx.fillText(`${pretty(page.field)} section; ${$("#phase .phase-text").textContent}`.slice(0, 160), gap, 56);
+  lines.forEach((line, i) => ctx.fillText(line, gap, 56 + 22 * i));
   let x = gap;
   for (const c of $("#sections").children) { ctx.drawImage(c, x, head); x += c.width + gap; }
   let y = head + secH + gap;
