@@ -85,7 +85,7 @@ function onWorker(p, msg) {
     p.t = msg.t;
     p.done = msg.done;
     p.rate = msg.rate;
-    if (!p.done && msg.t > 0) p.rate = msg.rate;
+    p.busy = msg.busy;
     requestDraw();
   }
 }
@@ -781,6 +781,7 @@ window.dermisPage = {
   names: (name) => page.protocols[name].meta.observables.map((o) => o.name),
   ini: (name) => iniOf(page.protocols[name]).toString(),
   rate: (name) => page.protocols[name].rate,
+  busy: (name) => page.protocols[name].busy,
   firstFrameMs: () => page.firstFrameMs,
   /* The image area of section i in viewport CSS pixels: [x, y, width, height]. */
   sectionBox: (i) => {

@@ -5,7 +5,10 @@
  *      {type: "pause"} / {type: "resume"}
  * Out: {type: "error", message}                       the CLI's one-line message
  *      {type: "meta", ...}                            grid, fields, layers, sessions, observables
- *      {type: "data", rows, frames, t, done, rate}    new observables rows and field frames
+ *      {type: "data", rows, frames, t, done, rate, busy}  new observables rows and field frames;
+ *                                                     rate: simulated days per second since the
+ *                                                     start; busy: the share of that time spent
+ *                                                     inside the slices (the rest: waiting)
  */
 importScripts("dermis.js");
 
@@ -19,7 +22,7 @@ const EV_SESSION = 1, EV_FRAME = 2, EV_OBSERVABLES = 4, EV_END = 8;  /* web/derm
 
 let M = null;
 let run = 0, sim = 0, running = false, generation = 0;
-let meta = null, sectionPtr = 0, startMs = 0;
+let meta = null, sectionPtr = 0, startMs = 0, busyMs = 0;
 const ready = createDermis().then((m) => { M = m; });
 
 function str(ptr) { return ptr ? M.UTF8ToString(ptr) : null; }
@@ -94,7 +97,8 @@ function start(ini) {
   sectionPtr = M._malloc(8 * meta.nx * meta.nz);
   postMessage({type: "meta", ...meta});
   /* The homeostatic state at t = 0 as the first frame, before any event. */
-  postMessage({type: "data", rows: [], frames: [frame()], t: 0, done: false, rate: 0});
+  postMessage({type: "data", rows: [], frames: [frame()], t: 0, done: false, rate: 0, busy: 0});
+  busyMs = 0;
   running = true;
   startMs = performance.now();
   later(generation);
@@ -122,8 +126,10 @@ function step(gen) {
     if (ev & EV_END) { done = true; break; }
   }
   const t = M._dermis_sim_time(sim);
-  const rate = t / ((performance.now() - startMs) / 1000);
-  postMessage({type: "data", rows, frames, t, done, rate}, frames.map((f) => f.data.buffer));
+  const now = performance.now();
+  busyMs += now - t0;
+  const rate = t / ((now - startMs) / 1000), busy = busyMs / (now - startMs);
+  postMessage({type: "data", rows, frames, t, done, rate, busy}, frames.map((f) => f.data.buffer));
   if (done) running = false;
   else later(gen);
 }

@@ -95,6 +95,35 @@ function compare(rows, names, cli) {
   return {worst, worstName, bitwise, total, timesEqual};
 }
 
+/* CPU seconds used so far by the Web Worker threads of the browser (Linux /proc; the threads
+ * Chromium names "DedicatedWorker"), or null where that cannot be read. */
+function workerCpuSeconds(browserPid) {
+  try {
+    let ticks = 0, found = false;
+    /* The browser and its descendants (renderers are children of the zygote, not of the browser). */
+    const parent = new Map();
+    for (const d of fs.readdirSync("/proc").filter((x) => /^\d+$/.test(x))) {
+      try {
+        const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+        parent.set(Number(d), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
+      } catch (e) { /* gone */ }
+    }
+    const ours = (pid) => { for (let p = pid; p > 1; p = parent.get(p)) if (p === browserPid) return true; return false; };
+    for (const pid of [...parent.keys()].filter(ours)) {
+      for (const tid of fs.readdirSync(`/proc/${pid}/task`)) {
+        const stat = fs.readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+        if (!/\(DedicatedWorker/.test(stat)) continue;
+        found = true;
+        const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+        ticks += Number(f[11]) + Number(f[12]);  /* utime, stime (fields 14 and 15) */
+      }
+    }
+    return found ? ticks / 100 : null;  /* USER_HZ */
+  } catch (e) {
+    return null;
+  }
+}
+
 async function waitDone(page, name, timeoutMs) {
   await page.waitForFunction((n) => window.dermisPage.done(n) || window.dermisPage.error(n), {timeout: timeoutMs, polling: 200}, name);
   return page.evaluate((n) => window.dermisPage.error(n), name);
@@ -127,7 +156,14 @@ async function main() {
     /* The default run, timed: simulated days per wall second inside the worker. */
     check(!(await waitDone(page, "A", 600000)), "the default demo run completes");
     const demoRate = await page.evaluate(() => window.dermisPage.rate("A"));
-    console.log(`demo scenario: ${demoRate.toFixed(2)} simulated days per second (${fs.readFileSync("/proc/loadavg", "utf8").trim()})`);
+    const demoBusy = await page.evaluate(() => window.dermisPage.busy("A"));
+    const workerCpu = workerCpuSeconds(browser.process().pid);
+    if (workerCpu)
+      console.log(`demo scenario: the page's workers used ${workerCpu.toFixed(2)} CPU s for 28 days (model build, ` +
+                  `homeostasis and run): ${(28 / workerCpu).toFixed(2)} days per CPU-second`);
+    console.log(`demo scenario: ${demoRate.toFixed(2)} simulated days per second (${fs.readFileSync("/proc/loadavg", "utf8").trim()}); ` +
+                `the worker computed during ${(100 * demoBusy).toFixed(0)} % of that time: ` +
+                `${(demoRate / demoBusy).toFixed(2)} days per second of its slices`);
     /* The demo as it opens (configs/demo.ini, 1.0 mm) against dermis run, bit for bit. */
     const demoRows = await page.evaluate(() => window.dermisPage.rows("A"));
     const demoNames = await page.evaluate(() => window.dermisPage.names("A"));
