@@ -126,7 +126,7 @@
       "Olsen et al. 1995 enhancement r_max; calibrated") \
     X(fibroblast_provisional_matrix_mitogenic_gain, "species.fibroblasts.provisional_matrix_mitogenic_gain", "1", 0, 0, 20, 0, \
       "Maximal increase of the proliferation factor by the provisional matrix (fibronectin/fibrin substrate).", \
-      "Fibronectin-rich provisional matrix supports fibroblast migration and proliferation into the clot (Clark 1996; Greiling & Clark 1997); calibrated to granulation 1.5-3 x baseline at days 4-14") \
+      "Fibronectin-rich provisional matrix supports fibroblast migration and proliferation into the clot (Clark 1996; Greiling & Clark 1997); calibrated default 0: with the wound-context capacity a positive gain moves the well-mixed lineage peak before day 4 (docs/model.md, Calibration)") \
     X(pdgf_half_saturation_ng_per_ml, "species.pdgf.half_saturation_ng_per_ml", "ng mL-1", 4, 0.01, 100, 1, \
       "PDGF excess over baseline giving half-maximal fibroblast response.", \
       "Calibrated") \

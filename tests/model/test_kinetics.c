@@ -64,6 +64,10 @@ static void test_jacobian_matches_finite_differences(void **state)
             double u[NF];
             wound_state(&fx, voxels[v], u, spreads[s]);
             check_jacobian_at(&fx, voxels[v], u);
+            /* A matrix deficit too: the wound context and deficit-driven deposition. */
+            u[DERMIS_F_COLLAGEN_I] *= 0.4;
+            u[DERMIS_F_COLLAGEN_III] *= 0.4;
+            check_jacobian_at(&fx, voxels[v], u);
         }
     model_fixture_free(&fx);
 }
