@@ -2,8 +2,10 @@
  * the option parser and usage printer every subcommand shares (see cli.h). */
 #include "app/cli.h"
 
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "version.h"
@@ -127,8 +129,24 @@ static int take_option(const dermis_cli_command *cmd, int argc, char **argv, int
     return on_option(args, o, value);
 }
 
+/* Takes an operand of cmd into *operand. */
+static int take_operand(const dermis_cli_command *cmd, const char *arg, const char **operand)
+{
+    if (cmd->operand == NULL) {
+        dermis_cli_error("%s: unexpected argument '%s'; see `dermis %s --help`", cmd->name, arg, cmd->name);
+        return DERMIS_EXIT_USAGE;
+    }
+    if (*operand != NULL) {
+        dermis_cli_error("%s: more than one %s ('%s' and '%s'); see `dermis %s --help`", cmd->name, cmd->operand,
+                         *operand, arg, cmd->name);
+        return DERMIS_EXIT_USAGE;
+    }
+    *operand = arg;
+    return 0;
+}
+
 int dermis_cli_parse(const dermis_cli_command *cmd, int argc, char **argv, void *args, dermis_cli_on_option on_option,
-                     dermis_cli_on_operand on_operand)
+                     const char **operand)
 {
     int options_done = 0;
     /* --help wins over any error in the other arguments. */
@@ -148,10 +166,30 @@ int dermis_cli_parse(const dermis_cli_command *cmd, int argc, char **argv, void 
         if (!options_done && arg[0] == '-' && arg[1] != '\0')
             rc = take_option(cmd, argc, argv, &i, args, on_option);
         else
-            rc = on_operand(args, arg);
+            rc = take_operand(cmd, arg, operand);
         if (rc != 0)
             return rc;
     }
+    return 0;
+}
+
+int dermis_cli_missing_operand(const dermis_cli_command *cmd)
+{
+    dermis_cli_error("%s: missing %s; usage: dermis %s %s", cmd->name, cmd->operand, cmd->name, cmd->synopsis);
+    return DERMIS_EXIT_USAGE;
+}
+
+int dermis_cli_parse_long(const dermis_cli_command *cmd, const dermis_cli_option *o, const char *text, long lo, long hi,
+                          long *value)
+{
+    char *end = NULL;
+    errno = 0;
+    long v = strtol(text, &end, 10);
+    if (text[0] == '\0' || *end != '\0' || errno != 0 || v < lo || v > hi) {
+        dermis_cli_error("%s: %s must be an integer from %ld to %ld (got '%s')", cmd->name, o->long_name, lo, hi, text);
+        return DERMIS_EXIT_USAGE;
+    }
+    *value = v;
     return 0;
 }
 

@@ -29,6 +29,7 @@ typedef struct {
 typedef struct {
     const char *name;
     const char *synopsis;    /* operands and options, e.g. "CONFIG [OPTION]..." */
+    const char *operand;     /* its one operand, e.g. "CONFIG", or NULL if it takes none */
     const char *summary;     /* one line for `dermis --help` */
     const char *description; /* paragraph(s) for `dermis NAME --help` */
     const dermis_cli_option *options;
@@ -50,19 +51,29 @@ void dermis_cli_error(const char *fmt, ...)
 /* Writes the usage of a command (synopsis, description, options from its table) to stream. */
 void dermis_cli_print_usage(const dermis_cli_command *cmd, FILE *stream);
 
-/* Called by dermis_cli_parse for each option given (value NULL for a flag) and each operand;
- * returns 0, or an exit status after printing the error. */
+/* Called by dermis_cli_parse for each option given (value NULL for a flag); returns 0, or an
+ * exit status after printing the error. */
 typedef int (*dermis_cli_on_option)(void *args, const dermis_cli_option *option, const char *value);
-typedef int (*dermis_cli_on_operand)(void *args, const char *operand);
 
 /* Status of dermis_cli_parse when --help was given and the usage printed. */
 #define DERMIS_CLI_HELP_SHOWN (-1)
 
 /* Parses argv[2..] of cmd as GNU tools do: "--name VALUE", "--name=VALUE", "-x VALUE", "-xVALUE",
- * flags, "--help"/"-h", and "--" ending the options (everything after it is an operand).
- * Returns 0, DERMIS_CLI_HELP_SHOWN, or an exit status after printing one error line. */
+ * flags, "--help"/"-h", and "--" ending the options (everything after it is an operand). The
+ * one operand (cmd->operand) goes to *operand (left unchanged if none is given); a second one,
+ * or any for a command without operand, is a usage error. Returns 0, DERMIS_CLI_HELP_SHOWN, or
+ * an exit status after printing one error line. */
 int dermis_cli_parse(const dermis_cli_command *cmd, int argc, char **argv, void *args, dermis_cli_on_option on_option,
-                     dermis_cli_on_operand on_operand);
+                     const char **operand);
+
+/* Usage error for a missing operand: prints "NAME: missing OPERAND; usage: ..." and returns
+ * DERMIS_EXIT_USAGE. */
+int dermis_cli_missing_operand(const dermis_cli_command *cmd);
+
+/* The integer value of option o, from lo to hi: 0, or DERMIS_EXIT_USAGE after printing
+ * "NAME: --option must be an integer from LO to HI (got 'TEXT')". */
+int dermis_cli_parse_long(const dermis_cli_command *cmd, const dermis_cli_option *o, const char *text, long lo, long hi,
+                          long *value);
 
 /* A loaded configuration with its origin record. */
 typedef struct {

@@ -22,6 +22,7 @@ static int check_main(int argc, char **argv);
 const dermis_cli_command dermis_cmd_check_spec = {
     .name = "check",
     .synopsis = "CONFIG [OPTION]...",
+    .operand = "CONFIG",
     .summary = "validate a configuration and print it fully resolved, with units",
     .description = "Validates CONFIG (and the overrides) exactly as `dermis run` would, the model's set-up\n"
                    "included, and prints the resolved configuration: every key with its value, unit and\n"
@@ -56,28 +57,12 @@ static int on_check_option(void *user, const dermis_cli_option *option, const ch
     return 0;
 }
 
-static int on_check_operand(void *user, const char *operand)
-{
-    check_args *a = user;
-    if (a->config_path != NULL) {
-        dermis_cli_error("check: more than one CONFIG ('%s' and '%s'); see `dermis check --help`", a->config_path,
-                         operand);
-        return DERMIS_EXIT_USAGE;
-    }
-    a->config_path = operand;
-    return 0;
-}
-
 static int parse_check_args(int argc, char **argv, check_args *a)
 {
-    int rc = dermis_cli_parse(&dermis_cmd_check_spec, argc, argv, a, on_check_option, on_check_operand);
+    int rc = dermis_cli_parse(&dermis_cmd_check_spec, argc, argv, a, on_check_option, &a->config_path);
     if (rc != 0)
         return rc;
-    if (a->config_path == NULL) {
-        dermis_cli_error("check: missing CONFIG; usage: dermis check CONFIG [--set section.key=value]...");
-        return DERMIS_EXIT_USAGE;
-    }
-    return DERMIS_EXIT_OK;
+    return a->config_path == NULL ? dermis_cli_missing_operand(&dermis_cmd_check_spec) : DERMIS_EXIT_OK;
 }
 
 static size_t max_key_width(void)

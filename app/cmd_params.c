@@ -201,17 +201,10 @@ static int on_params_option(void *user, const dermis_cli_option *option, const c
     return 0;
 }
 
-static int on_params_operand(void *user, const char *operand)
-{
-    (void)user;
-    dermis_cli_error("params: unexpected argument '%s'; see `dermis params --help`", operand);
-    return DERMIS_EXIT_USAGE;
-}
-
 static int params_main(int argc, char **argv)
 {
     params_format format = FORMAT_TEXT;
-    int rc = dermis_cli_parse(&dermis_cmd_params_spec, argc, argv, &format, on_params_option, on_params_operand);
+    int rc = dermis_cli_parse(&dermis_cmd_params_spec, argc, argv, &format, on_params_option, NULL);
     if (rc != 0)
         return rc == DERMIS_CLI_HELP_SHOWN ? DERMIS_EXIT_OK : rc;
     if (format == FORMAT_MARKDOWN)

@@ -37,6 +37,7 @@ static int run_main(int argc, char **argv);
 const dermis_cli_command dermis_cmd_run_spec = {
     .name = "run",
     .synopsis = "CONFIG [OPTION]...",
+    .operand = "CONFIG",
     .summary = "run a simulation and write its output file (netCDF-4/HDF5)",
     .description = "Runs the simulation CONFIG describes and writes one output file (netCDF-4/HDF5) and its\n"
                    "XDMF sidecar, then prints the paths written. Every configuration error is reported\n"
@@ -63,22 +64,10 @@ typedef struct {
     int overwrite;
 } run_args;
 
-static int parse_threads(const char *text, int *threads)
-{
-    char *end = NULL;
-    errno = 0;
-    long n = strtol(text, &end, 10);
-    if (text[0] == '\0' || *end != '\0' || errno != 0 || n < 1 || n > THREADS_MAX) {
-        dermis_cli_error("run: --threads must be an integer from 1 to %d (got '%s')", THREADS_MAX, text);
-        return DERMIS_EXIT_USAGE;
-    }
-    *threads = (int)n;
-    return DERMIS_EXIT_OK;
-}
-
 static int on_run_option(void *user, const dermis_cli_option *option, const char *value)
 {
     run_args *a = user;
+    long n;
     switch ((int)(option - run_options)) {
     case OPT_OUTPUT:
         if (value[0] == '\0') {
@@ -88,7 +77,11 @@ static int on_run_option(void *user, const dermis_cli_option *option, const char
         a->output_path = value;
         return 0;
     case OPT_SET: a->sets[a->n_sets++] = value; return 0;
-    case OPT_THREADS: return parse_threads(value, &a->threads);
+    case OPT_THREADS:
+        if (dermis_cli_parse_long(&dermis_cmd_run_spec, option, value, 1, THREADS_MAX, &n) != 0)
+            return DERMIS_EXIT_USAGE;
+        a->threads = (int)n;
+        return 0;
     case OPT_QUIET: a->quiet = 1; return 0;
     case OPT_OVERWRITE: a->overwrite = 1; return 0;
     case OPT_RESTART: a->restart_path = value; return 0;
@@ -97,26 +90,13 @@ static int on_run_option(void *user, const dermis_cli_option *option, const char
     return DERMIS_EXIT_USAGE;
 }
 
-static int on_run_operand(void *user, const char *operand)
-{
-    run_args *a = user;
-    if (a->config_path != NULL) {
-        dermis_cli_error("run: more than one CONFIG ('%s' and '%s'); see `dermis run --help`", a->config_path, operand);
-        return DERMIS_EXIT_USAGE;
-    }
-    a->config_path = operand;
-    return 0;
-}
-
 static int parse_run_args(int argc, char **argv, run_args *a)
 {
-    int rc = dermis_cli_parse(&dermis_cmd_run_spec, argc, argv, a, on_run_option, on_run_operand);
+    int rc = dermis_cli_parse(&dermis_cmd_run_spec, argc, argv, a, on_run_option, &a->config_path);
     if (rc != 0)
         return rc;
-    if (a->config_path == NULL) {
-        dermis_cli_error("run: missing CONFIG; usage: dermis run CONFIG [-o OUT] [--set section.key=value]...");
-        return DERMIS_EXIT_USAGE;
-    }
+    if (a->config_path == NULL)
+        return dermis_cli_missing_operand(&dermis_cmd_run_spec);
     if (a->overwrite && a->restart_path != NULL) {
         dermis_cli_error("run: --overwrite starts afresh and --restart continues; give one of them");
         return DERMIS_EXIT_USAGE;

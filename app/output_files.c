@@ -3,7 +3,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,32 +10,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "io/checkpoint.h"
 #include "io/output.h"
+#include "model/message.h"
 
 /* Attempts to take a lock whose file another run removed between our open and our flock. */
 #define LOCK_ATTEMPTS 5
 
 /* OUT.ckpt and the files dermis_checkpoint_write keeps next to it. */
-static const char *const checkpoint_suffixes[] = {"", ".prev", ".tmp"};
+static const char *const checkpoint_suffixes[] = {"", DERMIS_CHECKPOINT_PREV_SUFFIX, DERMIS_CHECKPOINT_TMP_SUFFIX};
 #define N_CHECKPOINT_SUFFIXES (sizeof checkpoint_suffixes / sizeof *checkpoint_suffixes)
-
-static int say(int status, char *err, size_t errlen, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, errlen, fmt, ap);
-    va_end(ap);
-    return status;
-}
-
-static char *with_suffix(const char *path, const char *suffix)
-{
-    size_t n = strlen(path) + strlen(suffix) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s%s", path, suffix);
-    return s;
-}
 
 /* The pid the lock holder wrote into the lock file, or 0. */
 static long lock_holder(int fd)
@@ -61,16 +44,17 @@ static int take_lock(dermis_output_files *f, char *err, size_t errlen)
     for (int attempt = 0; attempt < LOCK_ATTEMPTS; attempt++) {
         int fd = open(f->lock, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
         if (fd < 0)
-            return say(1, err, errlen, "%s: cannot create the lock file: %s", f->lock, strerror(errno));
+            return dermis_message(err, errlen, 1, "%s: cannot create the lock file: %s", f->lock, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
             int e = errno;
             long pid = lock_holder(fd);
             close(fd);
             if (e != EWOULDBLOCK)
-                return say(1, err, errlen, "%s: cannot lock: %s", f->lock, strerror(e));
-            return say(1, err, errlen,
-                       "%s: another dermis run (pid %ld) is writing this output; wait for it or choose another -o",
-                       f->out, pid);
+                return dermis_message(err, errlen, 1, "%s: cannot lock: %s", f->lock, strerror(e));
+            return dermis_message(
+                err, errlen, 1,
+                "%s: another dermis run (pid %ld) is writing this output; wait for it or choose another -o", f->out,
+                pid);
         }
         if (still_linked(fd, f->lock)) {
             char pid[32];
@@ -83,20 +67,20 @@ static int take_lock(dermis_output_files *f, char *err, size_t errlen)
         }
         close(fd);
     }
-    return say(1, err, errlen, "%s: cannot take the lock (it keeps being replaced)", f->lock);
+    return dermis_message(err, errlen, 1, "%s: cannot take the lock (it keeps being replaced)", f->lock);
 }
 
 int dermis_output_files_lock(dermis_output_files *f, const char *out, char *err, size_t errlen)
 {
     memset(f, 0, sizeof *f);
     f->lock_fd = -1;
-    f->out = with_suffix(out, "");
-    f->partial = with_suffix(out, ".partial");
+    f->out = dermis_path_with_suffix(out, "");
+    f->partial = dermis_path_with_suffix(out, ".partial");
     f->xmf = dermis_output_sidecar_path(out);
-    f->ckpt = with_suffix(out, ".ckpt");
-    f->lock = with_suffix(out, ".lock");
+    f->ckpt = dermis_path_with_suffix(out, ".ckpt");
+    f->lock = dermis_path_with_suffix(out, ".lock");
     if (!f->out || !f->partial || !f->xmf || !f->ckpt || !f->lock)
-        return say(1, err, errlen, "out of memory");
+        return dermis_message(err, errlen, 1, "out of memory");
     return take_lock(f, err, errlen);
 }
 
@@ -143,34 +127,35 @@ int dermis_output_files_check_fresh(const dermis_output_files *f, int overwrite,
                                     size_t errlen)
 {
     if (ends_with(f->out, ".xmf"))
-        return say(2, err, errlen, "-o %s: the output is the .nc file; the .xmf sidecar is written next to it",
-                   f->out);
+        return dermis_message(err, errlen, 2,
+                              "-o %s: the output is the .nc file; the .xmf sidecar is written next to it", f->out);
     if (same_file(f->out, config_path))
-        return say(2, err, errlen, "-o %s: is the configuration file; refusing to replace it", f->out);
+        return dermis_message(err, errlen, 2, "-o %s: is the configuration file; refusing to replace it", f->out);
     dermis_probe p;
     dermis_probe_path(f->out, &p);
     if (p.kind == DERMIS_PROBE_OTHER)
-        return say(2, err, errlen, "-o %s: exists and is %s, not a dermis output; refusing to replace it", f->out,
-                   p.what);
+        return dermis_message(err, errlen, 2, "-o %s: exists and is %s, not a dermis output; refusing to replace it",
+                              f->out, p.what);
     if (p.kind == DERMIS_PROBE_OUTPUT && !overwrite)
-        return say(2, err, errlen,
-                   "-o %s: holds an earlier result (run_status %s); use --overwrite to replace it, or another -o",
-                   f->out, p.run_status);
+        return dermis_message(
+            err, errlen, 2,
+            "-o %s: holds an earlier result (run_status %s); use --overwrite to replace it, or another -o", f->out,
+            p.run_status);
     dermis_probe x;
     dermis_probe_sidecar(f->xmf, &x);
     if (x.kind == DERMIS_PROBE_OTHER || same_file(f->xmf, config_path))
-        return say(2, err, errlen, "%s: exists and is %s; refusing to replace it with the output's sidecar", f->xmf,
-                   x.kind == DERMIS_PROBE_OTHER ? x.what : "the configuration file");
+        return dermis_message(err, errlen, 2, "%s: exists and is %s; refusing to replace it with the output's sidecar",
+                              f->xmf, x.kind == DERMIS_PROBE_OTHER ? x.what : "the configuration file");
     if (x.kind == DERMIS_PROBE_SIDECAR && !overwrite)
-        return say(2, err, errlen, "%s: holds the sidecar of an earlier result; use --overwrite to replace it",
-                   f->xmf);
+        return dermis_message(err, errlen, 2,
+                              "%s: holds the sidecar of an earlier result; use --overwrite to replace it", f->xmf);
     char ckpt[4096];
     const char *old = existing_checkpoint(f, ckpt, sizeof ckpt);
     if (old && !overwrite)
-        return say(2, err, errlen,
-                   "%s: a checkpoint of an earlier run to %s exists; continue it with --restart %s, or use "
-                   "--overwrite to start afresh",
-                   old, f->out, f->ckpt);
+        return dermis_message(err, errlen, 2,
+                              "%s: a checkpoint of an earlier run to %s exists; continue it with --restart %s, or use "
+                              "--overwrite to start afresh",
+                              old, f->out, f->ckpt);
     return 0;
 }
 
@@ -180,13 +165,15 @@ int dermis_output_files_check_restart(const dermis_output_files *f, const char *
     dermis_probe p;
     dermis_probe_path(f->out, &p);
     if (p.kind == DERMIS_PROBE_ABSENT)
-        return say(2, err, errlen, "--restart %s: the output %s it continues does not exist", ckpt_path, f->out);
+        return dermis_message(err, errlen, 2, "--restart %s: the output %s it continues does not exist", ckpt_path,
+                              f->out);
     if (p.kind != DERMIS_PROBE_OUTPUT)
-        return say(2, err, errlen, "-o %s: is %s, not a dermis output to continue", f->out, p.what);
+        return dermis_message(err, errlen, 2, "-o %s: is %s, not a dermis output to continue", f->out, p.what);
     if (strcmp(p.run_id, run_id) != 0)
-        return say(2, err, errlen,
-                   "--restart %s: the checkpoint belongs to run %s, but %s holds run %s; refusing to mix two runs",
-                   ckpt_path, run_id, f->out, p.run_id[0] ? p.run_id : "(none)");
+        return dermis_message(
+            err, errlen, 2,
+            "--restart %s: the checkpoint belongs to run %s, but %s holds run %s; refusing to mix two runs", ckpt_path,
+            run_id, f->out, p.run_id[0] ? p.run_id : "(none)");
     return 0;
 }
 

@@ -8,7 +8,7 @@
 #define BAR_REDRAW_S 0.2
 #define BAR_WIDTH 30
 
-static double monotonic_seconds(void)
+double dermis_monotonic_seconds(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -30,7 +30,7 @@ static void format_duration(double seconds, char *buf, size_t len)
 
 void dermis_progress_init(dermis_progress *p, FILE *stream, int as_bar)
 {
-    *p = (dermis_progress){.stream = stream, .as_bar = as_bar, .wall_start_s = monotonic_seconds()};
+    *p = (dermis_progress){.stream = stream, .as_bar = as_bar, .wall_start_s = dermis_monotonic_seconds()};
 }
 
 static double fraction_done(double t_day, double t_end_day)
@@ -65,7 +65,7 @@ static void draw(dermis_progress *p, double t_day, double t_end_day, double now)
 
 void dermis_progress_update(dermis_progress *p, double t_day, double t_end_day)
 {
-    double now = monotonic_seconds();
+    double now = dermis_monotonic_seconds();
     if (p->as_bar) {
         if (now - p->last_draw_s >= BAR_REDRAW_S)
             draw(p, t_day, t_end_day, now);
@@ -80,7 +80,7 @@ void dermis_progress_update(dermis_progress *p, double t_day, double t_end_day)
 
 void dermis_progress_finish(dermis_progress *p, double t_day, double t_end_day)
 {
-    draw(p, t_day, t_end_day, monotonic_seconds());
+    draw(p, t_day, t_end_day, dermis_monotonic_seconds());
     if (p->bar_drawn) {
         fputc('\n', p->stream);
         p->bar_drawn = 0;

@@ -25,4 +25,7 @@ void dermis_progress_update(dermis_progress *p, double t_day, double t_end_day);
 /* Draws the final state and ends the bar's line; call once after the last update. */
 void dermis_progress_finish(dermis_progress *p, double t_day, double t_end_day);
 
+/* The command's one wall clock: seconds of CLOCK_MONOTONIC (for durations only). */
+double dermis_monotonic_seconds(void);
+
 #endif

@@ -15,11 +15,13 @@
 
 #include <math.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
+#include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #include "app/output_files.h"
 #include "app/progress.h"
@@ -28,6 +30,7 @@
 #include "app/sim.h"
 #include "io/checkpoint.h"
 #include "io/output.h"
+#include "model/message.h"
 #include "model/species.h"
 
 /* The only file-scope state of dermis: a signal handler can reach nothing else. It is set by
@@ -62,6 +65,20 @@ static void catch_stop_signals(struct sigaction *saved)
     for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &sa, &saved[i]);
 }
 
+/* A point of `dermis sweep` stops as on SIGTERM when its driver dies, even by SIGKILL, so a
+ * killed sweep leaves no orphan runs holding their points' locks. The driver names itself in
+ * DERMIS_SWEEP_PID (app/sweep_cmd.c); that it is still our parent after prctl() closes the race
+ * with a driver that died before it. Linux only (prctl); elsewhere orphans finish their point. */
+static void follow_sweep_driver(void)
+{
+#ifdef __linux__
+    const char *driver = getenv(DERMIS_SWEEP_PID_ENV);
+    if (driver == NULL) return;
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if ((long)getppid() != strtol(driver, NULL, 10)) stop_requested = 1;
+#endif
+}
+
 static void restore_stop_signals(const struct sigaction *saved)
 {
     for (size_t i = 0; i < N_STOP_SIGNALS; i++) sigaction(stop_signals[i], &saved[i], NULL);
@@ -90,30 +107,14 @@ typedef struct {
     size_t errlen;
 } run_context;
 
-static double wall_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Records one line in the caller's error buffer and returns the exit status to use. */
-static int fail(run_context *rc, int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(rc->err, rc->errlen, fmt, ap);
-    va_end(ap);
-    return status;
-}
-
 /* --- output metadata -------------------------------------------------------------------- */
 
 /* output.fields (checked by dermis_config_finish): which fields the output holds. */
 static int select_fields(run_context *rc)
 {
     char reason[320];
-    if (dermis_config_selected_fields(rc->cfg, rc->field_selected, reason) != 0) return fail(rc, 2, "output.fields: %s", reason);
+    if (dermis_config_selected_fields(rc->cfg, rc->field_selected, reason) != 0)
+        return dermis_message(rc->err, rc->errlen, 2, "output.fields: %s", reason);
     return 0;
 }
 
@@ -131,7 +132,8 @@ static int describe_observables(run_context *rc)
 {
     const size_t n = dermis_observables_count(rc->sim->observables);
     rc->observable_meta = calloc(n + 1, sizeof *rc->observable_meta);
-    if (!rc->observable_meta) return fail(rc, 1, "out of memory (observable metadata)");
+    if (!rc->observable_meta)
+        return dermis_message(rc->err, rc->errlen, 1, "out of memory (observable metadata)");
     const char *const *stems = dermis_observables_stems(rc->sim->observables);
     const char *const *units = dermis_observables_units(rc->sim->observables);
     const char *const *long_names = dermis_observables_stem_long_names(rc->sim->observables);
@@ -143,24 +145,20 @@ static int describe_observables(run_context *rc)
     return 0;
 }
 
-static const char *device_name(int device)
-{
-    return device >= 0 && device < DERMIS_N_DEVICES ? dermis_device_names[device] : "unknown";
-}
-
 static void describe_sessions(run_context *rc)
 {
     for (size_t k = 0; k < rc->sim->sessions.n; ++k) {
         const dermis_session_info *s = &rc->sim->sessions.session[k];
-        rc->session_records[k] = (dermis_session_record){
-            s->t_day, device_name(s->device), s->depth_mm, s->effective_depth_mm, (long)s->channels_placed};
+        rc->session_records[k] = (dermis_session_record){s->t_day, dermis_device_name(s->device), s->depth_mm,
+                                                         s->effective_depth_mm, (long)s->channels_placed};
     }
 }
 
 /* The resolved key/value list for the output's config.<key> attributes. */
 static int list_config(run_context *rc)
 {
-    if (dermis_config_pairs_build(rc->cfg, &rc->config_pairs) != 0) return fail(rc, 1, "out of memory (config attributes)");
+    if (dermis_config_pairs_build(rc->cfg, &rc->config_pairs) != 0)
+        return dermis_message(rc->err, rc->errlen, 1, "out of memory (config attributes)");
     return 0;
 }
 
@@ -306,7 +304,8 @@ static void checkpoint_describe(run_context *rc, checkpoint_image *x)
 static int write_checkpoint(run_context *rc)
 {
     checkpoint_image *x = malloc(sizeof *x);
-    if (!x) return fail(rc, 1, "out of memory (checkpoint)");
+    if (!x)
+        return dermis_message(rc->err, rc->errlen, 1, "out of memory (checkpoint)");
     checkpoint_describe(rc, x);
     x->t_day = rc->sim->t_day;
     x->output_frames = (long)dermis_output_frames(rc->output);
@@ -316,7 +315,9 @@ static int write_checkpoint(run_context *rc)
     x->stats = *dermis_solver_get_stats(rc->sim->solver);
     dermis_observables_get_state(rc->sim->observables, x->observables);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
-    const int status = dermis_checkpoint_write(rc->files.ckpt, &x->c, msg) != 0 ? fail(rc, 1, "%s", msg) : 0;
+    const int status = dermis_checkpoint_write(rc->files.ckpt, &x->c, msg) != 0
+                           ? dermis_message(rc->err, rc->errlen, 1, "%s", msg)
+                           : 0;
     free(x);
     return status;
 }
@@ -328,15 +329,17 @@ static int write_checkpoint(run_context *rc)
 static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows)
 {
     checkpoint_image *x = malloc(sizeof *x);
-    if (!x) return fail(rc, 1, "out of memory (checkpoint)");
+    if (!x)
+        return dermis_message(rc->err, rc->errlen, 1, "out of memory (checkpoint)");
     checkpoint_describe(rc, x);
     char msg[DERMIS_CHECKPOINT_ERROR_MAX];
     int status = 0;
     if (dermis_checkpoint_read(rc->req->restart_path, rc->config_hash, &x->c, msg) != 0)
-        status = fail(rc, 2, "%s", msg);
+        status = dermis_message(rc->err, rc->errlen, 2, "%s", msg);
     else if (x->output_frames < 0 || x->observable_rows < 0 || x->next_session < 0 ||
              (size_t)x->next_session > rc->sim->sessions.n)
-        status = fail(rc, 2, "%s: checkpoint holds impossible counters", rc->req->restart_path);
+        status =
+            dermis_message(rc->err, rc->errlen, 2, "%s: checkpoint holds impossible counters", rc->req->restart_path);
     if (status == 0)
         status = dermis_output_files_check_restart(&rc->files, x->c.run_id, rc->req->restart_path, rc->err, rc->errlen);
     if (status == 0) {
@@ -352,7 +355,8 @@ static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows
     free(x);
     if (status == 0 &&
         dermis_session_replay_barrier(&rc->sim->sessions, rc->sim->t_day, &rc->sim->injury, rc->sim->barrier) != 0)
-        return fail(rc, 1, "restart: could not replay the barrier state of earlier sessions");
+        return dermis_message(rc->err, rc->errlen, 1,
+                              "restart: could not replay the barrier state of earlier sessions");
     return status;
 }
 
@@ -364,7 +368,8 @@ static int read_checkpoint(run_context *rc, size_t *out_frames, size_t *out_rows
 static int publish(run_context *rc)
 {
     char msg[DERMIS_OUTPUT_ERROR_MAX];
-    if (dermis_output_rename(rc->output, rc->files.out, msg) != 0) return fail(rc, 1, "%s", msg);
+    if (dermis_output_rename(rc->output, rc->files.out, msg) != 0)
+        return dermis_message(rc->err, rc->errlen, 1, "%s", msg);
     rc->published = 1;
     dermis_output_files_remove_old_checkpoints(&rc->files);
     return 0;
@@ -373,7 +378,8 @@ static int publish(run_context *rc)
 static int write_frame(run_context *rc)
 {
     char msg[DERMIS_OUTPUT_ERROR_MAX];
-    if (dermis_output_write_frame(rc->output, rc->sim->t_day, rc->sim->state, msg) != 0) return fail(rc, 1, "%s", msg);
+    if (dermis_output_write_frame(rc->output, rc->sim->t_day, rc->sim->state, msg) != 0)
+        return dermis_message(rc->err, rc->errlen, 1, "%s", msg);
     return rc->published ? 0 : publish(rc);
 }
 
@@ -381,7 +387,7 @@ static int write_observables(run_context *rc)
 {
     char msg[DERMIS_OUTPUT_ERROR_MAX];
     if (dermis_output_write_observables(rc->output, rc->sim->t_day, rc->sim->observable_values, msg) != 0)
-        return fail(rc, 1, "%s", msg);
+        return dermis_message(rc->err, rc->errlen, 1, "%s", msg);
     return 0;
 }
 
@@ -413,9 +419,12 @@ static int interrupted(run_context *rc)
     rc->interrupted = 1;
     const double t_day = rc->sim ? rc->sim->t_day : 0.0;
     if (!rc->published)
-        return fail(rc, 1, "interrupted at day %.6g, before the first frame; %s was not changed", t_day, rc->files.out);
-    return fail(rc, 1, "interrupted at day %.6g; the frames written so far are in %s (run_status \"interrupted\")",
-                t_day, rc->files.out);
+        return dermis_message(rc->err, rc->errlen, 1,
+                              "interrupted at day %.6g, before the first frame; %s was not changed", t_day,
+                              rc->files.out);
+    return dermis_message(rc->err, rc->errlen, 1,
+                          "interrupted at day %.6g; the frames written so far are in %s (run_status \"interrupted\")",
+                          t_day, rc->files.out);
 }
 
 static int time_loop(run_context *rc)
@@ -452,7 +461,8 @@ static int open_output(run_context *rc, size_t keep_frames, size_t keep_rows)
     rc->published = rc->req->restart_path != NULL;
     rc->output = rc->published ? dermis_output_reopen(rc->files.out, &spec, keep_frames, keep_rows, msg)
                                : dermis_output_create(rc->files.partial, &spec, msg);
-    if (!rc->output) return fail(rc, 1, "%s", msg);
+    if (!rc->output)
+        return dermis_message(rc->err, rc->errlen, 1, "%s", msg);
     return 0;
 }
 
@@ -474,10 +484,11 @@ static int close_output(run_context *rc, int status)
     const char *run_status = status == 0 ? "completed" : rc->interrupted ? "interrupted" : "failed";
     char msg[DERMIS_OUTPUT_ERROR_MAX];
     const int closed = dermis_output_close(rc->output, run_status, dermis_solver_get_stats(rc->sim->solver),
-                                           wall_seconds() - rc->wall_start_s, msg);
+                                           dermis_monotonic_seconds() - rc->wall_start_s, msg);
     rc->output = NULL;
     if (!rc->published) dermis_output_files_remove_partial(&rc->files);
-    if (closed != 0 && status == 0) return fail(rc, 1, "%s", msg);
+    if (closed != 0 && status == 0)
+        return dermis_message(rc->err, rc->errlen, 1, "%s", msg);
     return status;
 }
 
@@ -487,7 +498,8 @@ static int claim_output(run_context *rc)
     int status = dermis_output_files_lock(&rc->files, rc->req->output_path, rc->err, rc->errlen);
     if (status != 0 || rc->req->restart_path) return status;
     status = dermis_output_files_check_fresh(&rc->files, rc->req->overwrite, rc->req->config_path, rc->err, rc->errlen);
-    if (status == 0 && dermis_run_id_new(rc->run_id) != 0) status = fail(rc, 1, "cannot read /dev/urandom for the run identity");
+    if (status == 0 && dermis_run_id_new(rc->run_id) != 0)
+        status = dermis_message(rc->err, rc->errlen, 1, "cannot read /dev/urandom for the run identity");
     return status;
 }
 
@@ -499,12 +511,13 @@ int dermis_run(const dermis_run_request *req, char *err, size_t errlen)
     rc.cfg = req->cfg;
     rc.err = err;
     rc.errlen = errlen;
-    rc.wall_start_s = wall_seconds();
+    rc.wall_start_s = dermis_monotonic_seconds();
     rc.config_hash = dermis_config_hash(req->cfg);
     dermis_progress_init(&rc.progress, stderr, req->show_progress);
 
     struct sigaction saved[N_STOP_SIGNALS];
     catch_stop_signals(saved);
+    follow_sweep_driver();
     int status = claim_output(&rc);
     if (status == 0) status = build(&rc);
     size_t keep_frames = 0, keep_rows = 0;

@@ -20,6 +20,10 @@ typedef struct {
     const char *resolved_ini;  /* dermis_config_to_ini(cfg), for the output's provenance */
 } dermis_run_request;
 
+/* The environment variable through which `dermis sweep` gives its points its pid: a point whose
+ * driver dies stops as on SIGTERM (app/run.c). It changes no result, only the run's lifetime. */
+#define DERMIS_SWEEP_PID_ENV "DERMIS_SWEEP_PID"
+
 /* Runs one simulation. Returns 0 on success; otherwise writes one line (without the "dermis: "
  * prefix) into err and returns 2 for a configuration problem found late, 1 for any other failure. */
 int dermis_run(const dermis_run_request *req, char *err, size_t errlen);

@@ -3,30 +3,21 @@
 #include "app/sim.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "model/lesion.h"
+#include "model/message.h"
 #include "model/sites.h"
 #include "model/species.h"
 #include "model/topical.h"
 
+/* The caller's error buffer (dermis_message writes the one line). */
 typedef struct {
     char *err;
     size_t errlen;
 } error_sink;
-
-/* Records one line in the caller's error buffer and returns the status to use. */
-static int fail(const error_sink *e, int status, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(e->err, e->errlen, fmt, ap);
-    va_end(ap);
-    return status;
-}
 
 /* --- reaction and boundary callbacks: the model and the barrier share one user pointer --- */
 
@@ -54,7 +45,8 @@ static int boundary_callback(double t_day, size_t field, dermis_face face, doubl
 static int build_grid(dermis_sim *s, const error_sink *e)
 {
     dermis_config_grid(s->cfg, &s->grid);
-    if (dermis_grid_validate(&s->grid) != 0) return fail(e, 2, "run: the grid from run.dx_mm and the extents is invalid");
+    if (dermis_grid_validate(&s->grid) != 0)
+        return dermis_message(e->err, e->errlen, 2, "run: the grid from run.dx_mm and the extents is invalid");
     return 0;
 }
 
@@ -62,10 +54,11 @@ static int build_tissue(dermis_sim *s, const error_sink *e)
 {
     const dermis_protocol_params *p = &s->cfg->protocol;
     if (dermis_skin_profile_from_params(&p->skin, &s->skin) != 0)
-        return fail(e, 2, "skin: the layer thicknesses are invalid");
-    if (dermis_tissue_alloc(&s->tissue, &s->grid, &s->skin) != 0) return fail(e, 1, "out of memory (tissue map)");
+        return dermis_message(e->err, e->errlen, 2, "skin: the layer thicknesses are invalid");
+    if (dermis_tissue_alloc(&s->tissue, &s->grid, &s->skin) != 0)
+        return dermis_message(e->err, e->errlen, 1, "out of memory (tissue map)");
     if (dermis_lesion_apply(&s->tissue, &p->lesion, &s->skin) != 0)
-        return fail(e, 2, "lesion: the lesion does not fit the simulated domain");
+        return dermis_message(e->err, e->errlen, 2, "lesion: the lesion does not fit the simulated domain");
     return 0;
 }
 
@@ -75,10 +68,12 @@ static int build_model(dermis_sim *s, const error_sink *e)
     int status = 0;
     s->model = dermis_model_alloc(&s->cfg->model, &s->tissue, &status, msg, sizeof msg);
     if (!s->model)
-        return fail(e, status == DERMIS_MODEL_ENOMEM ? 1 : 2, "model: %s", msg[0] ? msg : dermis_model_strerror(status));
+        return dermis_message(e->err, e->errlen, status == DERMIS_MODEL_ENOMEM ? 1 : 2, "model: %s",
+                              msg[0] ? msg : dermis_model_strerror(status));
     status = dermis_model_set_atol_scale(s->model, s->cfg->solver.atol_scale);
     if (status == DERMIS_MODEL_OK) status = dermis_topical_configure_model(s->model, &s->cfg->protocol.topical);
-    if (status != DERMIS_MODEL_OK) return fail(e, 2, "model: %s", dermis_model_strerror(status));
+    if (status != DERMIS_MODEL_OK)
+        return dermis_message(e->err, e->errlen, 2, "model: %s", dermis_model_strerror(status));
     return 0;
 }
 
@@ -86,13 +81,17 @@ static int build_sessions(dermis_sim *s, const error_sink *e)
 {
     char msg[DERMIS_CONFIG_ERROR_MAX] = "";
     /* dermis_config_finish built this table once already, so only memory can fail here. */
-    if (dermis_session_table_build(&s->sessions, &s->cfg->protocol, &s->grid, s->cfg->run.seed, msg, sizeof msg) != 0)
-        return fail(e, 1, "%s", msg[0] ? msg : "treatment: the session table could not be built");
-    if (dermis_injury_workspace_alloc(&s->injury, &s->grid) != 0) return fail(e, 1, "out of memory (injury workspace)");
+    if (dermis_session_table_build(&s->sessions, &s->cfg->protocol, &s->skin, &s->grid, s->cfg->run.seed, msg,
+                                   sizeof msg) != 0)
+        return dermis_message(e->err, e->errlen, 1, "%s", msg);
+    if (dermis_injury_workspace_alloc(&s->injury, &s->grid) != 0)
+        return dermis_message(e->err, e->errlen, 1, "out of memory (injury workspace)");
     s->barrier = dermis_barrier_alloc(&s->grid, &s->cfg->protocol, &s->skin);
-    if (!s->barrier) return fail(e, 1, "out of memory (barrier)");
+    if (!s->barrier)
+        return dermis_message(e->err, e->errlen, 1, "out of memory (barrier)");
     s->observables = dermis_observables_alloc(&s->tissue, &s->cfg->protocol, &s->sessions, s->barrier);
-    if (!s->observables) return fail(e, 1, "out of memory (observables)");
+    if (!s->observables)
+        return dermis_message(e->err, e->errlen, 1, "out of memory (observables)");
     return 0;
 }
 
@@ -121,7 +120,8 @@ static int build_solver(dermis_sim *s, int threads, const error_sink *e)
     };
     int status = 0;
     s->solver = dermis_solver_alloc(&s->grid, &problem, &options, &status);
-    if (!s->solver) return fail(e, 1, "solver: %s", dermis_solver_strerror(status));
+    if (!s->solver)
+        return dermis_message(e->err, e->errlen, 1, "solver: %s", dermis_solver_strerror(status));
     return 0;
 }
 
@@ -130,7 +130,8 @@ static int build_state(dermis_sim *s, const error_sink *e)
     const size_t n = DERMIS_N_FIELDS * dermis_grid_voxels(&s->grid);
     s->state = malloc(n * sizeof *s->state);
     s->observable_values = malloc((dermis_observables_count(s->observables) + 1) * sizeof *s->observable_values);
-    if (!s->state || !s->observable_values) return fail(e, 1, "out of memory (state of %zu values)", n);
+    if (!s->state || !s->observable_values)
+        return dermis_message(e->err, e->errlen, 1, "out of memory (state of %zu values)", n);
     dermis_model_homeostasis(s->model, s->state);
     dermis_observables_set_baseline(s->observables, s->state);
     return 0;
@@ -155,7 +156,7 @@ dermis_sim *dermis_sim_create(const dermis_config *cfg, int threads, int *status
     const error_sink e = {err, errlen};
     dermis_sim *s = calloc(1, sizeof *s);
     if (!s) {
-        *status = fail(&e, 1, "out of memory");
+        *status = dermis_message(e.err, e.errlen, 1, "out of memory");
         return NULL;
     }
     s->cfg = cfg;
@@ -185,13 +186,14 @@ dermis_sim *dermis_sim_create_from_ini(const char *name, const char *ini_text, i
     dermis_config_origin *origin = dermis_config_origin_alloc();
     dermis_sim *s = NULL;
     if (!cfg || !origin) {
-        *status = fail(&e, 1, "out of memory");
+        *status = dermis_message(e.err, e.errlen, 1, "out of memory");
     } else {
         dermis_config_defaults(cfg);
         int st = dermis_config_read_string(cfg, origin, name, ini_text, msg);
         if (st == 0) st = dermis_config_finish(cfg, origin, msg);
         *status = st == 0 ? 0 : st == DERMIS_CONFIG_ENOMEM ? 1 : 2;
-        if (st != 0) fail(&e, *status, "%s", msg);
+        if (st != 0)
+            dermis_message(e.err, e.errlen, *status, "%s", msg);
         else s = dermis_sim_create(cfg, threads, status, err, errlen);
     }
     dermis_config_origin_free(origin);
@@ -224,7 +226,7 @@ static int apply_session(dermis_sim *s, const error_sink *e)
 {
     const size_t k = s->cursor.next_session - 1;
     if (dermis_session_apply_to_model(&s->sessions, k, &s->injury, s->model, s->state, s->barrier) != 0)
-        return fail(e, 1, "session %zu: out of memory while placing its channels", k + 1);
+        return dermis_message(e->err, e->errlen, 1, "session %zu: out of memory while placing its channels", k + 1);
     dermis_solver_reset_step(s->solver);
     return 0;
 }
@@ -240,7 +242,8 @@ int dermis_sim_next_event(dermis_sim *s, dermis_schedule_due *due, char *err, si
     if (t_next > s->t_day) {
         const int st = dermis_solver_advance(s->solver, s->state, &s->t_day, t_next);
         if (st != DERMIS_SOLVER_OK)
-            return fail(&e, 1, "solver failed at day %.6g: %s", s->t_day, dermis_solver_strerror(st));
+            return dermis_message(e.err, e.errlen, 1, "solver failed at day %.6g: %s", s->t_day,
+                                  dermis_solver_strerror(st));
     }
     *due = dermis_schedule_take(&s->schedule, &s->cursor, s->t_day);
     s->ended = due->end;
@@ -336,9 +339,7 @@ double dermis_sim_session_depth_mm(const dermis_sim *s, size_t k)
 
 const char *dermis_sim_session_device(const dermis_sim *s, size_t k)
 {
-    if (k >= s->sessions.n) return NULL;
-    const int d = s->sessions.session[k].device;
-    return d >= 0 && d < DERMIS_N_DEVICES ? dermis_device_names[d] : "unknown";
+    return k < s->sessions.n ? dermis_device_name(s->sessions.session[k].device) : NULL;
 }
 
 long dermis_sim_session_channels(const dermis_sim *s, size_t k)

@@ -1,12 +1,12 @@
 /* `dermis sweep`: the command line of parameter studies (docs/sweeps.md). */
 #include "app/cli.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "app/run_request.h"
 #include "app/sweep_driver.h"
 
 enum { OPT_OUTPUT, OPT_JOBS, OPT_THREADS, OPT_DRY_RUN, OPT_POINT, OPT_SHARD, OPT_SLURM, OPT_COLLECT, OPT_MPI,
@@ -32,6 +32,7 @@ static int sweep_main(int argc, char **argv);
 const dermis_cli_command dermis_cmd_sweep_spec = {
     .name = "sweep",
     .synopsis = "SWEEP.ini [OPTION]...  |  --collect DIR",
+    .operand = "SWEEP.ini",
     .summary = "run a parameter study (grid, Latin hypercube, Sobol, Saltelli, Morris, seeds)",
     .description = "Runs every point of the parameter study SWEEP.ini describes (a base configuration, the\n"
                    "keys to vary and a design: grid, lhs, sobol, saltelli, morris or replicates). Each point\n"
@@ -53,18 +54,6 @@ typedef struct {
     int dry_run, slurm, mpi;
     sweep_run_options run;
 } sweep_args;
-
-static int parse_long(const char *option, const char *text, long lo, long hi, long *v)
-{
-    char *end = NULL;
-    errno = 0;
-    *v = strtol(text, &end, 10);
-    if (text[0] == '\0' || *end != '\0' || errno != 0 || *v < lo || *v > hi) {
-        dermis_cli_error("sweep: %s must be an integer from %ld to %ld (got '%s')", option, lo, hi, text);
-        return -1;
-    }
-    return 0;
-}
 
 static int parse_shard(const char *text, sweep_run_options *o)
 {
@@ -88,16 +77,16 @@ static int on_sweep_option(void *user, const dermis_cli_option *option, const ch
     case OPT_COLLECT: a->collect_dir = value; return 0;
     case OPT_SHARD: return parse_shard(value, &a->run) == 0 ? 0 : DERMIS_EXIT_USAGE;
     case OPT_JOBS:
-        if (parse_long("--jobs", value, 1, SWEEP_JOBS_MAX, &n) != 0)
+        if (dermis_cli_parse_long(&dermis_cmd_sweep_spec, option, value, 1, SWEEP_JOBS_MAX, &n) != 0)
             return DERMIS_EXIT_USAGE;
         a->run.jobs = (int)n;
         return 0;
     case OPT_THREADS:
-        if (parse_long("--threads", value, 1, SWEEP_JOBS_MAX, &n) != 0)
+        if (dermis_cli_parse_long(&dermis_cmd_sweep_spec, option, value, 1, SWEEP_JOBS_MAX, &n) != 0)
             return DERMIS_EXIT_USAGE;
         a->run.threads = (int)n;
         return 0;
-    case OPT_POINT: return parse_long("--point", value, 0, 1000000000L, &a->run.point) == 0 ? 0 : DERMIS_EXIT_USAGE;
+    case OPT_POINT: return dermis_cli_parse_long(&dermis_cmd_sweep_spec, option, value, 0, 1000000000L, &a->run.point);
     case OPT_DRY_RUN: a->dry_run = 1; return 0;
     case OPT_SLURM: a->slurm = 1; return 0;
     case OPT_MPI: a->mpi = 1; return 0;
@@ -106,31 +95,17 @@ static int on_sweep_option(void *user, const dermis_cli_option *option, const ch
     return DERMIS_EXIT_USAGE;
 }
 
-static int on_sweep_operand(void *user, const char *operand)
-{
-    sweep_args *a = user;
-    if (a->spec_path != NULL) {
-        dermis_cli_error("sweep: more than one SWEEP.ini ('%s' and '%s'); see `dermis sweep --help`", a->spec_path,
-                         operand);
-        return DERMIS_EXIT_USAGE;
-    }
-    a->spec_path = operand;
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, sweep_args *a)
 {
-    int rc = dermis_cli_parse(&dermis_cmd_sweep_spec, argc, argv, a, on_sweep_option, on_sweep_operand);
+    int rc = dermis_cli_parse(&dermis_cmd_sweep_spec, argc, argv, a, on_sweep_option, &a->spec_path);
     if (rc != 0)
         return rc;
     if (a->collect_dir != NULL && (a->spec_path != NULL || a->dir != NULL)) {
         dermis_cli_error("sweep: --collect DIR takes no SWEEP.ini and no -o (it reads DIR/sweep.ini)");
         return DERMIS_EXIT_USAGE;
     }
-    if (a->collect_dir == NULL && a->spec_path == NULL) {
-        dermis_cli_error("sweep: missing SWEEP.ini; usage: dermis sweep SWEEP.ini [-o DIR] [--jobs N]");
-        return DERMIS_EXIT_USAGE;
-    }
+    if (a->collect_dir == NULL && a->spec_path == NULL)
+        return dermis_cli_missing_operand(&dermis_cmd_sweep_spec);
     if (a->run.point >= 0 && a->run.shard_count > 0) {
         dermis_cli_error("sweep: --point and --shard are alternatives: give one");
         return DERMIS_EXIT_USAGE;
@@ -168,7 +143,12 @@ static int dispatch(sweep_args *a, const sweep_plan *plan, const char *dir)
     }
     if (a->dry_run)
         return sweep_dry_run(plan, dir) == 0 ? DERMIS_EXIT_OK : DERMIS_EXIT_FAILURE;
-    if (a->collect_dir != NULL)
+    /* MPI ranks each run this, so they share the lock like job-array tasks do. */
+    int whole_sweep = !a->mpi && a->collect_dir == NULL && !a->slurm && a->run.point < 0 && a->run.shard_count == 0;
+    int lock = sweep_lock_dir(dir, whole_sweep, err, sizeof err);
+    if (lock < 0)
+        rc = -1;
+    else if (a->collect_dir != NULL)
         rc = sweep_collect(plan, dir, err, sizeof err);
     else if (sweep_prepare_dir(plan, dir, err, sizeof err) != 0)
         rc = -1;
@@ -178,6 +158,8 @@ static int dispatch(sweep_args *a, const sweep_plan *plan, const char *dir)
         rc = sweep_run_mpi(plan, dir, &a->run, err, sizeof err);
     else
         rc = sweep_run_local(plan, dir, &a->run, err, sizeof err);
+    if (lock >= 0)
+        close(lock);
     if (rc != 0 && err[0] != '\0')
         dermis_cli_error("%s", err);
     return rc == 0 ? DERMIS_EXIT_OK : DERMIS_EXIT_FAILURE;
@@ -214,6 +196,9 @@ static int sweep_main(int argc, char **argv)
         if (a.run.threads == 0)
             a.run.threads = cores > a.run.jobs ? (int)(cores / a.run.jobs) : 1;
         own_executable(exe, sizeof exe, argv[0]);
+        char pid[32];
+        snprintf(pid, sizeof pid, "%ld", (long)getpid());
+        setenv(DERMIS_SWEEP_PID_ENV, pid, 1);
         a.run.exe = exe;
         rc = dispatch(&a, &plan, dir);
     }

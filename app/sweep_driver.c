@@ -13,15 +13,18 @@
 #include <errno.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
+
+#include "app/progress.h"
+#include "model/message.h"
 
 /* The driver's only file-scope state: a signal handler can reach nothing else. Set by
  * SIGINT/SIGTERM; the driver then starts no new point, stops the running ones (they end as
@@ -56,13 +59,6 @@ void sweep_restore_signals(const struct sigaction *old_int, const struct sigacti
     sigaction(SIGTERM, old_term, NULL);
 }
 
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
 static int make_dir(const char *path)
 {
     return mkdir(path, 0777) == 0 || errno == EEXIST ? 0 : -1;
@@ -82,6 +78,27 @@ static int make_dirs(const char *path)
         *p = '/';
     }
     return make_dir(copy);
+}
+
+int sweep_lock_dir(const char *dir, int exclusive, char *err, size_t len)
+{
+    char path[2 * SWEEP_TEXT_MAX + 16];
+    snprintf(path, sizeof path, "%s/sweep.lock", dir);
+    int fd = make_dirs(dir) == 0 ? open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0644) : -1;
+    if (fd < 0) {
+        snprintf(err, len, "sweep: %s: cannot create the sweep's lock file: %s", path, strerror(errno));
+        return -1;
+    }
+    if (flock(fd, (exclusive ? LOCK_EX : LOCK_SH) | LOCK_NB) == 0)
+        return fd;
+    int e = errno;
+    close(fd);
+    if (e == EWOULDBLOCK)
+        snprintf(err, len, "sweep: %s is in use by another `dermis sweep` (%s); wait for it to end or stop it",
+                 dir, exclusive ? "a sweep or job-array tasks" : "a whole sweep");
+    else
+        snprintf(err, len, "sweep: %s: cannot lock: %s", path, strerror(e));
+    return -1;
 }
 
 /* The whole file as a malloc'ed string (NULL on error). */
@@ -162,21 +179,6 @@ int sweep_prepare_dir(const sweep_plan *plan, const char *dir, char *err, size_t
 }
 
 /* Formats one line into err and returns -1. */
-static int report(char *err, size_t len, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static int report(char *err, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err, len, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
 /* Writes point i's .ini (unless it already holds exactly that text) after cleaning its old
  * files; an invalid point gets its error recorded instead. Returns 1 if the point can run. */
 int sweep_stage_point(const sweep_plan *plan, const char *dir, size_t i)
@@ -192,7 +194,7 @@ int sweep_stage_point(const sweep_plan *plan, const char *dir, size_t i)
     sweep_point_path(dir, i, ".ini", path, sizeof path);
     int ok = sweep_file_equals(path, ini) || sweep_write_atomic(path, ini) == 0;
     if (!ok) {
-        report(err, sizeof err, "sweep: cannot write %s: %s", path, strerror(errno));
+        dermis_message(err, sizeof err, -1, "sweep: cannot write %s: %s", path, strerror(errno));
         sweep_point_record_error(dir, i, err);
     }
     free(ini);
@@ -215,7 +217,7 @@ static void show_progress(const sweep_run_options *o, size_t done, size_t failed
                           size_t finished_here, double started, int final)
 {
     char left[32] = "?";
-    double elapsed = now_s() - started;
+    double elapsed = dermis_monotonic_seconds() - started;
     size_t remaining = total - done - failed;
     if (o->quiet && !final)
         return;
@@ -304,7 +306,7 @@ int sweep_run_local(const sweep_plan *plan, const char *dir, const sweep_run_opt
         total++;
         done += sweep_collector_status(c, i) == SWEEP_COMPLETED;
     }
-    double started = now_s(), last_write = 0, write_cost = 0;
+    double started = dermis_monotonic_seconds(), last_write = 0, write_cost = 0;
     struct sigaction old_int, old_term;
     sweep_install_signals(&old_int, &old_term);
     int rc = 0;
@@ -343,11 +345,11 @@ int sweep_run_local(const sweep_plan *plan, const char *dir, const sweep_run_opt
             done++;
         else
             failed++;
-        if (write_summary && now_s() - last_write >= SUMMARY_COST_FACTOR * write_cost) {
-            double t0 = now_s();
+        if (write_summary && dermis_monotonic_seconds() - last_write >= SUMMARY_COST_FACTOR * write_cost) {
+            double t0 = dermis_monotonic_seconds();
             if (sweep_collector_write(c, err, len) != 0)
                 fprintf(stderr, "dermis: %s\n", err);
-            last_write = now_s();
+            last_write = dermis_monotonic_seconds();
             write_cost = last_write - t0;
         }
         show_progress(o, done, failed, n_run, total, finished_here, started, 0);
@@ -359,14 +361,19 @@ int sweep_run_local(const sweep_plan *plan, const char *dir, const sweep_run_opt
     if (write_summary && sweep_collector_write(c, err, len) != 0)
         rc = -1;
     else if (sweep_stop_requested_now())
-        rc = report(err, len, "sweep: stopped by a signal; %zu of %zu points done (run the sweep again to resume)",
-                    done, total);
+        rc = dermis_message(err, len, -1,
+                            "sweep: stopped by a signal; %zu of %zu points done (run the sweep again to resume)", done,
+                            total);
     else if (done < total && write_summary)
-        rc = report(err, len, "sweep: %zu of %zu points did not complete; their error lines are in the summary "
-                    "(%s/summary.csv)", total - done, total, dir);
+        rc = dermis_message(err, len, -1,
+                            "sweep: %zu of %zu points did not complete; their error lines are in the summary "
+                            "(%s/summary.csv)",
+                            total - done, total, dir);
     else if (done < total)
-        rc = report(err, len, "sweep: %zu of %zu points of this part did not complete; `dermis sweep --collect %s` "
-                    "builds the summary with their error lines", total - done, total, dir);
+        rc = dermis_message(err, len, -1,
+                            "sweep: %zu of %zu points of this part did not complete; `dermis sweep --collect %s` "
+                            "builds the summary with their error lines",
+                            total - done, total, dir);
     sweep_collector_free(c);
     free(run);
     return rc;
@@ -444,22 +451,22 @@ int sweep_write_slurm(const sweep_plan *plan, const char *dir, const sweep_run_o
     size_t tasks = plan->n_points <= SLURM_ARRAY_MAX ? plan->n_points : SLURM_ARRAY_MAX;
     const char *select = plan->n_points <= SLURM_ARRAY_MAX ? "--point \"$SLURM_ARRAY_TASK_ID\""
                                                            : "--shard \"$SLURM_ARRAY_TASK_ID/$SLURM_ARRAY_TASK_COUNT\"";
-    report(script, sizeof script,
-             "#!/bin/bash\n"
-             "# SLURM job array for the dermis sweep %s (%zu points), written by `dermis sweep --slurm`.\n"
-             "# Submit:   sbatch %s/sweep.sbatch\n"
-             "# Then:     %s sweep --collect %s     (or submit it with --dependency=afterany:JOBID)\n"
-             "# Re-submitting skips completed points and re-runs failed or interrupted ones.\n"
-             "#SBATCH --job-name=dermis-%s\n"
-             "#SBATCH --array=0-%zu\n"
-             "#SBATCH --ntasks=1\n"
-             "#SBATCH --cpus-per-task=%d\n"
-             "#SBATCH --output=%s/points/slurm-%%A_%%a.out\n"
-             "set -euo pipefail\n"
-             "export OMP_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-%d}\"\n"
-             "exec %s sweep %s -o %s %s --threads \"$OMP_NUM_THREADS\"\n",
-             plan->spec->name, plan->n_points, out, o->exe, out, plan->spec->name, tasks - 1, o->threads, out,
-             o->threads, o->exe, spec, out, select);
+    dermis_message(script, sizeof script, -1,
+                   "#!/bin/bash\n"
+                   "# SLURM job array for the dermis sweep %s (%zu points), written by `dermis sweep --slurm`.\n"
+                   "# Submit:   sbatch %s/sweep.sbatch\n"
+                   "# Then:     %s sweep --collect %s     (or submit it with --dependency=afterany:JOBID)\n"
+                   "# Re-submitting skips completed points and re-runs failed or interrupted ones.\n"
+                   "#SBATCH --job-name=dermis-%s\n"
+                   "#SBATCH --array=0-%zu\n"
+                   "#SBATCH --ntasks=1\n"
+                   "#SBATCH --cpus-per-task=%d\n"
+                   "#SBATCH --output=%s/points/slurm-%%A_%%a.out\n"
+                   "set -euo pipefail\n"
+                   "export OMP_NUM_THREADS=\"${SLURM_CPUS_PER_TASK:-%d}\"\n"
+                   "exec %s sweep %s -o %s %s --threads \"$OMP_NUM_THREADS\"\n",
+                   plan->spec->name, plan->n_points, out, o->exe, out, plan->spec->name, tasks - 1, o->threads, out,
+                   o->threads, o->exe, spec, out, select);
     snprintf(path, sizeof path, "%s/sweep.sbatch", dir);
     if (sweep_write_atomic(path, script) != 0 || chmod(path, 0755) != 0) {
         snprintf(err, len, "sweep: cannot write %s: %s", path, strerror(errno));

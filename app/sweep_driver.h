@@ -18,6 +18,12 @@ typedef struct {
 } sweep_run_options;
 
 /* Creates DIR/points and writes DIR/sweep.ini + DIR/base.ini (what --collect reads). */
+/* Locks DIR (creating it) for the caller's lifetime: exclusive for a whole local sweep, which
+ * runs every point and rewrites the summary; shared for --point, --shard, --collect, --slurm and
+ * MPI ranks, so job-array tasks or ranks run side by side but never beside a whole local sweep
+ * of the same DIR.
+ * Returns the lock's descriptor (closed at exit), or -1 with the one-line reason in err. */
+int sweep_lock_dir(const char *dir, int exclusive, char *err, size_t len);
 int sweep_prepare_dir(const sweep_plan *plan, const char *dir, char *err, size_t len);
 /* Cleans point i's old files and writes its .ini; an invalid point gets its configuration error
  * recorded in its log instead. Returns 1 if the point can run, 0 if not. */

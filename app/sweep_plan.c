@@ -4,28 +4,14 @@
 #include "app/sweep.h"
 
 #include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/message.h"
+
 /* Largest number of points: more is surely a typo (and would fill the disk). */
 #define SWEEP_POINTS_MAX 10000000UL
-
-/* snprintf through a function, for messages whose parts may be cut (no truncation warning). */
-static void format_line(char *buf, size_t len, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void format_line(char *buf, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, len, fmt, ap);
-    va_end(ap);
-}
 
 static void free_config(dermis_config *cfg, dermis_config_origin *origin)
 {
@@ -41,13 +27,13 @@ static int load_base(const sweep_spec *s, dermis_config *cfg, dermis_config_orig
     if (rc != 0 && s->line_base > 0 && strstr(err, "cannot open") != NULL) {
         char reason[DERMIS_CONFIG_ERROR_MAX];
         snprintf(reason, sizeof reason, "%s", err);
-        format_line(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: sweep.base: %.400s", s->path, s->line_base, reason);
+        dermis_message(err, DERMIS_CONFIG_ERROR_MAX, -1, "%s:%d: sweep.base: %.400s", s->path, s->line_base, reason);
     }
     for (size_t i = 0; rc == 0 && i < s->n_sets; i++) {
         char one[DERMIS_CONFIG_ERROR_MAX];
         rc = dermis_config_apply_override(cfg, origin, s->sets[i], one);
         if (rc != 0)
-            format_line(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: set: %.400s", s->path, s->set_lines[i], one);
+            dermis_message(err, DERMIS_CONFIG_ERROR_MAX, -1, "%s:%d: set: %.400s", s->path, s->set_lines[i], one);
     }
     return rc;
 }
@@ -76,7 +62,8 @@ int sweep_plan_build(const sweep_spec *spec, sweep_plan *plan, char err[DERMIS_C
     }
     char reason[DERMIS_CONFIG_ERROR_MAX / 2];
     if (spec->design->generate(spec, plan->u, plan->block, plan->step, reason, sizeof reason) != 0) {
-        format_line(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: sweep.design: %s", spec->path, spec->line_design, reason);
+        dermis_message(err, DERMIS_CONFIG_ERROR_MAX, -1, "%s:%d: sweep.design: %s", spec->path, spec->line_design,
+                       reason);
         free_config(cfg, origin);
         return 2;
     }

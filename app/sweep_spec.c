@@ -17,6 +17,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model/message.h"
+
 /* Keys of [sweep] and of [vary.KEY], for "did you mean". */
 static const char *const sweep_keys[] = {"base", "design", "samples", "levels", "replicates", "seed", "series", NULL};
 static const char *const vary_keys[] = {"values", "min", "max", "count", "scale", NULL};
@@ -31,20 +33,6 @@ typedef struct {
     sweep_param *current;   /* the [vary.KEY] being read, or NULL */
 } spec_reader;
 
-static void set_reason(char *reason, size_t len, const char *fmt, ...)
-#if defined(__GNUC__)
-    __attribute__((format(printf, 3, 4)))
-#endif
-    ;
-
-static void set_reason(char *reason, size_t len, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, len, fmt, ap);
-    va_end(ap);
-}
-
 /* Index of word in list (NULL-terminated), or -1. */
 static int word_index(const char *word, const char *const *list)
 {
@@ -56,21 +44,13 @@ static int word_index(const char *word, const char *const *list)
 
 static void unknown_word(const char *what, const char *word, const char *const *list, char *reason, size_t len)
 {
-    char known[SWEEP_TEXT_MAX] = "";
-    const char *best = NULL;
-    size_t best_distance = 3;
-    for (size_t i = 0; list[i] != NULL; i++) {
-        size_t d = dermis_edit_distance(word, list[i]);
-        if (d < best_distance) {
-            best_distance = d;
-            best = list[i];
-        }
+    char known[SWEEP_TEXT_MAX] = "", hint[SWEEP_TEXT_MAX];
+    for (size_t i = 0; list[i] != NULL; i++)
         snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i > 0 ? ", " : "", list[i]);
-    }
-    if (best != NULL)
-        set_reason(reason, len, "unknown %s (did you mean %s?)", what, best);
+    if (dermis_did_you_mean(word, list, hint, sizeof hint))
+        dermis_message(reason, len, -1, "unknown %s%s", what, hint);
     else
-        set_reason(reason, len, "unknown %s (known: %s)", what, known);
+        dermis_message(reason, len, -1, "unknown %s (known: %s)", what, known);
 }
 
 /* Why a configuration key is not usable: unknown (with a suggestion) or its index is out of range. */
@@ -81,16 +61,11 @@ static int check_config_key(const char *key, char *reason, size_t len)
     if (dermis_schema_find(key, &index) != NULL)
         return 0;
     const dermis_schema_entry *e = dermis_schema_find_unbounded(key, &index);
-    if (e != NULL) {
-        set_reason(reason, len, "%s: index %zu is out of range (1 to %zu)", key, index, e->index_max);
-        return -1;
-    }
-    dermis_schema_suggest(key, suggestion, sizeof suggestion);
-    if (dermis_edit_distance(key, suggestion) <= 3)
-        set_reason(reason, len, "unknown configuration key %s (did you mean %s?)", key, suggestion);
-    else
-        set_reason(reason, len, "unknown configuration key %s (`dermis params` lists all keys)", key);
-    return -1;
+    if (e != NULL)
+        return dermis_message(reason, len, -1, "%s: index %zu is out of range (1 to %zu)", key, index, e->index_max);
+    if (dermis_is_near_miss(key, dermis_schema_suggest(key, suggestion, sizeof suggestion)))
+        return dermis_message(reason, len, -1, "unknown configuration key %s (did you mean %s?)", key, suggestion);
+    return dermis_message(reason, len, -1, "unknown configuration key %s (`dermis params` lists all keys)", key);
 }
 
 /* Checks value for key exactly as `--set key=value` would; the reason without the --set prefix. */
@@ -102,8 +77,7 @@ static int check_config_value(dermis_config *scratch, const char *key, const cha
         return 0;
     snprintf(prefix, sizeof prefix, "--set %s: ", assignment);
     size_t n = strlen(prefix);
-    set_reason(reason, len, "%s", strncmp(err, prefix, n) == 0 ? err + n : err);
-    return -1;
+    return dermis_message(reason, len, -1, "%s", strncmp(err, prefix, n) == 0 ? err + n : err);
 }
 
 /* A plain decimal number (the configuration's rules: no NaN, infinity or hexadecimal). */
@@ -112,10 +86,8 @@ static int parse_number(const char *text, double *v, char *reason, size_t len)
     char *end = NULL;
     errno = 0;
     *v = strtod(text, &end);
-    if (text[0] == '\0' || *end != '\0' || strpbrk(text, "xXnN") != NULL || errno == ERANGE || !isfinite(*v)) {
-        set_reason(reason, len, "expected a number (got '%s')", text);
-        return -1;
-    }
+    if (text[0] == '\0' || *end != '\0' || strpbrk(text, "xXnN") != NULL || errno == ERANGE || !isfinite(*v))
+        return dermis_message(reason, len, -1, "expected a number (got '%s')", text);
     return 0;
 }
 
@@ -124,51 +96,39 @@ static int parse_count(const char *text, long lo, long *v, char *reason, size_t 
     char *end = NULL;
     errno = 0;
     *v = strtol(text, &end, 10);
-    if (text[0] == '\0' || *end != '\0' || errno != 0 || *v < lo || *v > SWEEP_COUNT_MAX) {
-        set_reason(reason, len, "expected an integer from %ld to %ld (got '%s')", lo, SWEEP_COUNT_MAX, text);
-        return -1;
-    }
+    if (text[0] == '\0' || *end != '\0' || errno != 0 || *v < lo || *v > SWEEP_COUNT_MAX)
+        return dermis_message(reason, len, -1, "expected an integer from %ld to %ld (got '%s')", lo, SWEEP_COUNT_MAX,
+                              text);
     return 0;
 }
 
 /* Splits "a, b, c" into param->values, each checked against the schema. */
 static int read_values(spec_reader *r, sweep_param *p, const char *text, char *reason, size_t len)
 {
+    char value[SWEEP_TEXT_MAX + 1]; /* one more: a value that fills it is too long */
     const char *s = text;
     p->n_values = 0;
-    while (1) {
-        const char *comma = strchr(s, ',');
-        size_t n = comma != NULL ? (size_t)(comma - s) : strlen(s);
-        while (n > 0 && (*s == ' ' || *s == '\t')) {
-            s++;
-            n--;
-        }
-        while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
-            n--;
-        if (n == 0 || n >= SWEEP_TEXT_MAX) {
-            set_reason(reason, len, n == 0 ? "empty value in the list" : "value too long");
-            return -1;
-        }
-        if (p->n_values == SWEEP_LEVELS_MAX) {
-            set_reason(reason, len, "at most %d values", SWEEP_LEVELS_MAX);
-            return -1;
-        }
+    for (;;) {
+        s = dermis_config_list_element(s, value, sizeof value);
+        const size_t n = strlen(value);
+        if (n == 0 || n >= SWEEP_TEXT_MAX)
+            return dermis_message(reason, len, -1, n == 0 ? "empty value in the list" : "value too long");
+        if (p->n_values == SWEEP_LEVELS_MAX)
+            return dermis_message(reason, len, -1, "at most %d values", SWEEP_LEVELS_MAX);
         char *v = p->values[p->n_values++];
-        snprintf(v, SWEEP_TEXT_MAX, "%.*s", (int)n, s);
+        memcpy(v, value, n + 1);
         if (check_config_value(r->scratch, p->key, v, reason, len) != 0)
             return -1;
-        if (comma == NULL)
+        if (*s == '\0')
             return 0;
-        s = comma + 1;
+        s++; /* past the comma */
     }
 }
 
 static int read_bound(spec_reader *r, sweep_param *p, const char *value, double *bound, char *reason, size_t len)
 {
-    if (p->entry->type != DERMIS_TYPE_NUMBER && p->entry->type != DERMIS_TYPE_INTEGER) {
-        set_reason(reason, len, "%s is not a number: list its choices with `values = ...`", p->key);
-        return -1;
-    }
+    if (p->entry->type != DERMIS_TYPE_NUMBER && p->entry->type != DERMIS_TYPE_INTEGER)
+        return dermis_message(reason, len, -1, "%s is not a number: list its choices with `values = ...`", p->key);
     if (parse_number(value, bound, reason, len) != 0)
         return -1;
     return check_config_value(r->scratch, p->key, value, reason, len);
@@ -195,18 +155,14 @@ static int vary_key(spec_reader *r, const char *name, const char *value, int lin
         p->line_count = line;
         if (parse_count(value, 2, &count, reason, len) != 0)
             return -1;
-        if (count > SWEEP_LEVELS_MAX) {
-            set_reason(reason, len, "at most %d grid levels (got %ld)", SWEEP_LEVELS_MAX, count);
-            return -1;
-        }
+        if (count > SWEEP_LEVELS_MAX)
+            return dermis_message(reason, len, -1, "at most %d grid levels (got %ld)", SWEEP_LEVELS_MAX, count);
         p->count = (size_t)count;
         return 0;
     case 4:
         p->line_scale = line;
-        if (word_index(value, scale_names) < 0) {
-            set_reason(reason, len, "unknown scale '%s' (choices: linear, log)", value);
-            return -1;
-        }
+        if (word_index(value, scale_names) < 0)
+            return dermis_message(reason, len, -1, "unknown scale '%s' (choices: linear, log)", value);
         p->scale = (sweep_scale)word_index(value, scale_names);
         return 0;
     default:
@@ -226,10 +182,8 @@ static int sweep_key(spec_reader *r, const char *name, const char *value, int li
         *lines[k] = line;
     switch (k) {
     case 0:
-        if (value[0] == '\0') {
-            set_reason(reason, len, "empty path");
-            return -1;
-        }
+        if (value[0] == '\0')
+            return dermis_message(reason, len, -1, "empty path");
         snprintf(s->base_path, sizeof s->base_path, "%s", value);
         return 0;
     case 1:
@@ -237,8 +191,7 @@ static int sweep_key(spec_reader *r, const char *name, const char *value, int li
         if (s->design == NULL) {
             char names[SWEEP_TEXT_MAX];
             sweep_design_names(names, sizeof names);
-            set_reason(reason, len, "unknown design '%s' (choices: %s)", value, names);
-            return -1;
+            return dermis_message(reason, len, -1, "unknown design '%s' (choices: %s)", value, names);
         }
         return 0;
     case 2:
@@ -249,10 +202,8 @@ static int sweep_key(spec_reader *r, const char *name, const char *value, int li
     case 3:
         if (parse_count(value, 2, &n, reason, len) != 0)
             return -1;
-        if (n % 2 != 0) {
-            set_reason(reason, len, "Morris levels must be even (got %ld)", n);
-            return -1;
-        }
+        if (n % 2 != 0)
+            return dermis_message(reason, len, -1, "Morris levels must be even (got %ld)", n);
         s->levels = (size_t)n;
         return 0;
     case 4:
@@ -279,10 +230,8 @@ static int set_key(spec_reader *r, const char *name, const char *value, int line
     sweep_spec *s = r->spec;
     if (check_config_key(name, reason, len) != 0 || check_config_value(r->scratch, name, value, reason, len) != 0)
         return -1;
-    if (s->n_sets == SWEEP_SETS_MAX) {
-        set_reason(reason, len, "at most %d keys in [set]", SWEEP_SETS_MAX);
-        return -1;
-    }
+    if (s->n_sets == SWEEP_SETS_MAX)
+        return dermis_message(reason, len, -1, "at most %d keys in [set]", SWEEP_SETS_MAX);
     snprintf(s->sets[s->n_sets], sizeof s->sets[0], "%s=%s", name, value);
     s->set_lines[s->n_sets++] = line;
     return 0;
@@ -294,19 +243,16 @@ static int on_section(void *user, const char *section, char *reason, size_t len)
     r->current = NULL;
     if (strcmp(section, "sweep") == 0 || strcmp(section, "set") == 0)
         return 0;
-    if (strncmp(section, "vary.", 5) != 0) {
-        set_reason(reason, len, "unknown section [%s] (sections: [sweep], [set], [vary.KEY])", section);
-        return -1;
-    }
+    if (strncmp(section, "vary.", 5) != 0)
+        return dermis_message(reason, len, -1, "unknown section [%s] (sections: [sweep], [set], [vary.KEY])", section);
     const char *key = section + 5;
     if (check_config_key(key, reason, len) != 0)
         return -1;
     sweep_spec *s = r->spec;
-    if (s->n_params == SWEEP_PARAMS_MAX) {
-        set_reason(reason, len, "too many [vary.KEY] sections (at most %d: GSL's Sobol sequence stops there)",
-                   SWEEP_PARAMS_MAX);
-        return -1;
-    }
+    if (s->n_params == SWEEP_PARAMS_MAX)
+        return dermis_message(reason, len, -1,
+                              "too many [vary.KEY] sections (at most %d: GSL's Sobol sequence stops there)",
+                              SWEEP_PARAMS_MAX);
     size_t index;
     sweep_param *p = &s->params[s->n_params++];
     memset(p, 0, sizeof *p);
@@ -316,11 +262,10 @@ static int on_section(void *user, const char *section, char *reason, size_t len)
         if (*c == '.')
             *c = '_';
     p->entry = dermis_schema_find(key, &index);
-    if (p->entry->type == DERMIS_TYPE_LIST || p->entry->type == DERMIS_TYPE_STRING) {
-        set_reason(reason, len, "%s is a %s: vary scalar keys only (e.g. treatment.session_interval_days)", key,
-                   dermis_schema_type_name(p->entry->type));
-        return -1;
-    }
+    if (p->entry->type == DERMIS_TYPE_LIST || p->entry->type == DERMIS_TYPE_STRING)
+        return dermis_message(reason, len, -1,
+                              "%s is a %s: vary scalar keys only (e.g. treatment.session_interval_days)", key,
+                              dermis_schema_type_name(p->entry->type));
     r->current = p;
     return 0;
 }
@@ -352,9 +297,9 @@ static int spec_error(const sweep_spec *s, int line, const char *key, char *err,
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     if (line > 0)
-        set_reason(err, DERMIS_CONFIG_ERROR_MAX, "%s:%d: %s: %s", s->path, line, key, reason);
+        dermis_message(err, DERMIS_CONFIG_ERROR_MAX, -1, "%s:%d: %s: %s", s->path, line, key, reason);
     else
-        set_reason(err, DERMIS_CONFIG_ERROR_MAX, "%s: %s: %s", s->path, key, reason);
+        dermis_message(err, DERMIS_CONFIG_ERROR_MAX, -1, "%s: %s: %s", s->path, key, reason);
     return 2;
 }
 

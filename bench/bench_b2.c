@@ -1,12 +1,15 @@
 /* Benchmark B2: the per-voxel reaction kernel (kinetics + implicit per-voxel integration) on a
  * realistic saved state, without transport.
  *
- *   bench_b2 --config configs/default.ini --state STATE.nc [--threads N] [--repeat R]
+ *   bench_b2 --config configs/default.ini --state STATE.nc [--threads N] [--repeat R] [--split 1]
  *
  * STATE.nc is a dermis output file; its last frame is the state (bench/run_b2.sh writes the
  * default scenario at day 3: fresh channels, healing tissue and intact skin side by side). One
- * "voxel-step" is the reaction work of one Strang step for one voxel: two reaction half steps
- * of dt/2, with dt the step the adaptive run had taken last (the file's solver_dt_last_day).
+ * "voxel-step" is the reaction work of one Strang step for one voxel, with dt the step the
+ * adaptive run had taken last (the file's solver_dt_last_day): one reaction integration over dt,
+ * as a run does between its stop times (the second half of each step merged with the first half
+ * of the next, solver/stepper.c), or with --split 1 two separate half steps of dt/2 (the unmerged
+ * form, what every step cost before the merge).
  * Each repetition restarts from the saved state. Prints one JSON line: the median rate over the
  * repetitions in voxel-steps per second (voxels at rest included, as in a run) and the rhs and
  * Jacobian evaluations per voxel-step. Units: mm, day. */
@@ -93,16 +96,17 @@ static int by_time(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* One repetition: both reaction halves of one step from the saved state. */
-static int run_once(const b2_case *c, dermis_solver *s, double *u, b2_result *res)
+/* One repetition: the reaction work of one step from the saved state. */
+static int run_once(const b2_case *c, dermis_solver *s, double *u, int split, b2_result *res)
 {
     const size_t n = DERMIS_N_FIELDS * dermis_grid_voxels(&c->grid);
     memcpy(u, c->state, n * sizeof *u);
     const dermis_solver_stats *st = dermis_solver_get_stats(s);
     long rhs0 = st->rhs_evaluations, jac0 = st->jacobian_evaluations;
     double t0 = omp_get_wtime();
-    int rc = dermis_solver_reaction_step(s, u, 0.0, 0.5 * c->dt_day);
-    if (rc == DERMIS_SOLVER_OK) rc = dermis_solver_reaction_step(s, u, 0.5 * c->dt_day, 0.5 * c->dt_day);
+    int rc = split ? dermis_solver_reaction_step(s, u, 0.0, 0.5 * c->dt_day)
+                   : dermis_solver_reaction_step(s, u, 0.0, c->dt_day);
+    if (rc == DERMIS_SOLVER_OK && split) rc = dermis_solver_reaction_step(s, u, 0.5 * c->dt_day, 0.5 * c->dt_day);
     res->seconds = omp_get_wtime() - t0;
     res->rhs = st->rhs_evaluations - rhs0;
     res->jac = st->jacobian_evaluations - jac0;
@@ -112,16 +116,17 @@ static int run_once(const b2_case *c, dermis_solver *s, double *u, b2_result *re
 int main(int argc, char **argv)
 {
     const char *config = NULL, *state = NULL;
-    int threads = 1, repeat = 5;
+    int threads = 1, repeat = 5, split = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--config") == 0) config = argv[i + 1];
         else if (strcmp(argv[i], "--state") == 0) state = argv[i + 1];
         else if (strcmp(argv[i], "--threads") == 0) threads = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--repeat") == 0) repeat = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--split") == 0) split = atoi(argv[i + 1]);
         else break;
     }
     if (!config || !state || threads < 1 || repeat < 1 || repeat > B2_REPEAT_MAX) {
-        fprintf(stderr, "usage: bench_b2 --config CONFIG --state STATE.nc [--threads N] [--repeat R<=99]\n");
+        fprintf(stderr, "usage: bench_b2 --config CONFIG --state STATE.nc [--threads N] [--repeat R<=99] [--split 0|1]\n");
         return 2;
     }
     dermis_sim *sim = build_sim(config, threads);
@@ -137,16 +142,16 @@ int main(int argc, char **argv)
     double *u = sim->state;
     b2_result runs[B2_REPEAT_MAX];
     for (int r = 0; r < repeat; r++)
-        if (run_once(&c, s, u, &runs[r]) != DERMIS_SOLVER_OK) {
+        if (run_once(&c, s, u, split, &runs[r]) != DERMIS_SOLVER_OK) {
             fprintf(stderr, "bench_b2: the reaction step failed\n");
             return 1;
         }
     qsort(runs, (size_t)repeat, sizeof runs[0], by_time);
     const b2_result *m = &runs[repeat / 2];
-    printf("{\"problem\":\"B2\",\"config\":\"%s\",\"voxels\":%zu,\"threads\":%d,\"repeat\":%d,\"dt_day\":%.6g,"
+    printf("{\"problem\":\"B2\",\"config\":\"%s\",\"voxels\":%zu,\"threads\":%d,\"repeat\":%d,\"split\":%d,\"dt_day\":%.6g,"
            "\"voxel_steps_per_s\":%.4e,\"us_per_voxel_step\":%.4f,\"rhs_per_voxel_step\":%.3f,"
            "\"jacobians_per_voxel_step\":%.3f}\n",
-           config, nv, dermis_solver_threads(s), repeat, c.dt_day, (double)nv / m->seconds,
+           config, nv, dermis_solver_threads(s), repeat, split, c.dt_day, (double)nv / m->seconds,
            1e6 * m->seconds / (double)nv, (double)m->rhs / (double)nv, (double)m->jac / (double)nv);
     dermis_sim_free(sim);
     free(c.state);

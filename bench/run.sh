@@ -5,7 +5,8 @@
 #   B1  transport kernel, 1 and 2 threads x 128^3 and 256^3, median of 5
 #   B2  reaction kernel on the default scenario at day 3, 1 and 2 threads, median of 5
 #   T1  time to solution: demo, default, default at dx/2, patch3d (default thread count)
-#   pair  two concurrent default runs (default threads) against the same two back to back (1 thread)
+#   pair  two concurrent default runs (default threads; then 2 threads each, libgomp's default
+#         and passive waiting) against the same two back to back (1 thread)
 # Usage: bench/run.sh [--only b1,b2,t1,pair] [extra cmake args, e.g. -DDERMIS_NATIVE=ON]
 # Each set of extra arguments gets its own build directory, so an option set once (cached by
 # CMake) does not leak into a later run without it.
@@ -41,6 +42,8 @@ if has b2; then
     loadavg
     "$build/bench/bench_b2" --config "$root/configs/default.ini" --state "$state" --threads "$threads" --repeat 5
   done
+  loadavg  # the unmerged form (two half steps), for comparison with figures before session 17
+  "$build/bench/bench_b2" --config "$root/configs/default.ini" --state "$state" --threads 1 --repeat 5 --split 1
 fi
 
 if has t1; then
@@ -49,6 +52,13 @@ if has t1; then
 fi
 
 if has pair; then
+  # The target: default thread count (one thread per run on the default grid). Then the
+  # oversubscribed case, two runs at 2 threads each on 2 cores, with libgomp's default waiting
+  # (spin, then sleep) and with passive waiting, to show what busy-waiting barriers cost.
   loadavg
   /usr/bin/python3 "$root/bench/t1.py" --dermis "$build/dermis" --cases "" --pair
+  loadavg
+  /usr/bin/python3 "$root/bench/t1.py" --dermis "$build/dermis" --cases "" --pair --pair-threads 2
+  loadavg
+  OMP_WAIT_POLICY=passive /usr/bin/python3 "$root/bench/t1.py" --dermis "$build/dermis" --cases "" --pair --pair-threads 2
 fi

@@ -42,7 +42,7 @@ echo "| 1-D: \`dermis sweep --jobs 1 --threads 1\` | $n1 | $l | $(calc "$s1" %.1
 l=$(load); t0=$(now)
 for i in $(seq 0 $((n1 - 1))); do
   p=$(printf '%s/s1/points/p%06d' "$work" "$i")
-  "$dermis" run "$p.ini" -o "$work/bare_$i.nc" --quiet --threads 1
+  "$dermis" run "$p.ini" -o "$work/bare_$i.nc" --quiet --threads 1 >/dev/null
 done
 t1=$(now); bare=$(calc "$t1 - $t0")
 echo "| 1-D: bare \`dermis run\` loop, 1 thread | $n1 | $l | $(calc "$bare" %.1f) | driver overhead $(calc "100 * ($s1 - $bare) / $bare" %+.1f) % (target <= 2 %) |"

@@ -12,6 +12,10 @@ which is measured around the process.
 
 --pair: two concurrent default runs at the default thread count against the same two runs
 back to back at --threads 1; prints the wall times and their ratio (target <= 1.3).
+--pair-threads N: the concurrent runs at N threads each instead (N = 2 on 2 cores: four
+threads on two cores, where OpenMP barriers wait for descheduled threads; the issue's collapse
+case). The JSON line records OMP_WAIT_POLICY as set in the environment ("" = libgomp's default:
+spin up to GOMP_SPINCOUNT, then sleep).
 """
 import argparse
 import json
@@ -71,23 +75,36 @@ def run_case(dermis, name, work, threads, extra):
     print(json.dumps(record), flush=True)
 
 
-def pair(dermis, work, extra):
+def concurrent_runs(cmds):
+    """Runs the commands at the same time; the others are killed if one fails or on any exit."""
+    procs = []
+    try:
+        procs = [subprocess.Popen(c) for c in cmds]
+        for p in procs:
+            if p.wait() != 0:
+                raise SystemExit("bench/t1.py: a concurrent run failed")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+
+
+def pair(dermis, work, extra, threads):
     config, overrides = CASES["default"]
     load0 = load()
     start = time.monotonic()
-    procs = [subprocess.Popen(command(dermis, config, os.path.join(work, f"pair{i}.nc"), overrides + extra, 0))
-             for i in range(2)]
-    for p in procs:
-        if p.wait() != 0:
-            raise SystemExit("bench/t1.py: a concurrent run failed")
+    concurrent_runs([command(dermis, config, os.path.join(work, f"pair{i}.nc"), overrides + extra, threads)
+                     for i in range(2)])
     concurrent = time.monotonic() - start
-    threads = attrs(os.path.join(work, "pair0.nc"))["threads"]
+    threads = attrs(os.path.join(work, "pair0.nc"))["threads"]  # the count used
     start = time.monotonic()
     for i in range(2):
         subprocess.run(command(dermis, config, os.path.join(work, f"serial{i}.nc"), overrides + extra, 1), check=True)
     serial = time.monotonic() - start
-    print(json.dumps({"benchmark": "pair", "config": config, "default_threads": threads,
-                      "concurrent_default_threads_s": round(concurrent, 3),
+    print(json.dumps({"benchmark": "pair", "config": config, "threads_each": threads,
+                      "omp_wait_policy": os.environ.get("OMP_WAIT_POLICY", ""),
+                      "concurrent_s": round(concurrent, 3),
                       "back_to_back_1_thread_s": round(serial, 3), "ratio": round(concurrent / serial, 3),
                       "target_ratio": 1.3, "load_before": load0, "load_after": load()}), flush=True)
 
@@ -98,6 +115,7 @@ def main():
     p.add_argument("--cases", default="demo,default,default_dx2,patch3d")
     p.add_argument("--threads", type=int, default=0, help="0 = the default thread count")
     p.add_argument("--pair", action="store_true", help="also run the two-concurrent-runs check")
+    p.add_argument("--pair-threads", type=int, default=0, help="threads of each concurrent run (0 = default)")
     p.add_argument("--set", action="append", default=[], help="extra override for every run")
     a = p.parse_args()
     work = tempfile.mkdtemp(prefix="dermis_t1_")
@@ -106,7 +124,7 @@ def main():
             raise SystemExit(f"bench/t1.py: unknown case '{name}' (known: {', '.join(CASES)})")
         run_case(a.dermis, name, work, a.threads, a.set)
     if a.pair:
-        pair(a.dermis, work, a.set)
+        pair(a.dermis, work, a.set, a.pair_threads)
 
 
 if __name__ == "__main__":

@@ -22,6 +22,8 @@
 #include <hdf5.h>
 
 #include "io/h5util.h"
+#include "io/output.h"
+#include "model/message.h"
 
 #define ERR_SIZE DERMIS_CHECKPOINT_ERROR_MAX
 /* The user block in front of the HDF5 image: 512 bytes, the smallest HDF5 accepts. */
@@ -169,15 +171,6 @@ static int fsync_parent_dir(const char *path)
     return status;
 }
 
-static char *with_suffix(const char *path, const char *suffix)
-{
-    size_t n = strlen(path) + strlen(suffix) + 1;
-    char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%s%s", path, suffix);
-    return s;
-}
-
 /* Keeps the current checkpoint as path.prev through a hard link, so path itself is never
  * missing: if the run dies before the rename below, path is still the previous checkpoint. */
 static int keep_previous(const char *path, const char *prev)
@@ -192,17 +185,17 @@ static int keep_previous(const char *path, const char *prev)
 static int description_valid(const dermis_checkpoint *c, char *err)
 {
     if (!c || (c->n_groups > 0 && !c->groups))
-        return dermis_h5_fail(err, ERR_SIZE, "checkpoint: no description");
+        return dermis_message(err, ERR_SIZE, -1, "checkpoint: no description");
     for (size_t i = 0; i < c->n_groups; i++) {
         const dermis_checkpoint_group *g = &c->groups[i];
         if (!g->name || (g->n_scalars > 0 && !g->scalars) || (g->n_arrays > 0 && !g->arrays))
-            return dermis_h5_fail(err, ERR_SIZE, "checkpoint: group %zu is incomplete", i);
+            return dermis_message(err, ERR_SIZE, -1, "checkpoint: group %zu is incomplete", i);
         for (size_t k = 0; k < g->n_scalars; k++)
             if (!g->scalars[k].name || !g->scalars[k].value)
-                return dermis_h5_fail(err, ERR_SIZE, "checkpoint: %s: scalar %zu is incomplete", g->name, k);
+                return dermis_message(err, ERR_SIZE, -1, "checkpoint: %s: scalar %zu is incomplete", g->name, k);
         for (size_t k = 0; k < g->n_arrays; k++)
             if (!g->arrays[k].name || !g->arrays[k].values || g->arrays[k].length == 0)
-                return dermis_h5_fail(err, ERR_SIZE, "checkpoint: %s: array %zu is incomplete", g->name, k);
+                return dermis_message(err, ERR_SIZE, -1, "checkpoint: %s: array %zu is incomplete", g->name, k);
     }
     return 0;
 }
@@ -212,18 +205,18 @@ static int write_checked(const char *path, const char *tmp, const char *prev, co
     size_t size = 0;
     unsigned char *image = build_image(tmp, c, &size);
     if (!image)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot build the checkpoint (out of memory?)", path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot build the checkpoint (out of memory?)", path);
     format_header(image, size, fnv1a(FNV_OFFSET, image + HEADER_BYTES, size - HEADER_BYTES));
     int status = write_file(tmp, image, size);
     free(image);
     if (status != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write checkpoint: %s", tmp, strerror(errno));
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot write checkpoint: %s", tmp, strerror(errno));
     if (keep_previous(path, prev) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot keep the previous checkpoint: %s", prev, strerror(errno));
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot keep the previous checkpoint: %s", prev, strerror(errno));
     if (rename(tmp, path) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot rename checkpoint into place: %s", path, strerror(errno));
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot rename checkpoint into place: %s", path, strerror(errno));
     if (fsync_parent_dir(path) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: fsync of the directory failed: %s", path, strerror(errno));
+        return dermis_message(err, ERR_SIZE, -1, "%s: fsync of the directory failed: %s", path, strerror(errno));
     return 0;
 }
 
@@ -232,10 +225,10 @@ int dermis_checkpoint_write(const char *path, const dermis_checkpoint *c, char e
     dermis_h5_quiet();
     if (description_valid(c, err) != 0)
         return -1;
-    char *tmp = with_suffix(path, ".tmp");
-    char *prev = with_suffix(path, ".prev");
+    char *tmp = dermis_path_with_suffix(path, DERMIS_CHECKPOINT_TMP_SUFFIX);
+    char *prev = dermis_path_with_suffix(path, DERMIS_CHECKPOINT_PREV_SUFFIX);
     int status = tmp && prev ? write_checked(path, tmp, prev, c, err)
-                             : dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
+                             : dermis_message(err, ERR_SIZE, -1, "%s: out of memory", path);
     if (status != 0 && tmp)
         unlink(tmp);
     free(tmp);
@@ -278,23 +271,23 @@ static int verify_file(const char *path, char *err)
 {
     int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
     if (fd < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot read checkpoint: %s", path, strerror(errno));
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot read checkpoint: %s", path, strerror(errno));
     struct stat st;
     int format = 0;
     unsigned long long size = 0, recorded = 0, actual = 0;
     int status = -1;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        dermis_h5_fail(err, ERR_SIZE, "%s: not a regular file", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: not a regular file", path);
     else if (read_header(fd, &format, &size, &recorded) != 0)
-        dermis_h5_fail(err, ERR_SIZE, "%s: not a dermis checkpoint (or its header is damaged)", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: not a dermis checkpoint (or its header is damaged)", path);
     else if (format != DERMIS_CHECKPOINT_FORMAT)
-        dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint format %d; this dermis reads format %d only", path, format,
+        dermis_message(err, ERR_SIZE, -1, "%s: checkpoint format %d; this dermis reads format %d only", path, format,
                        DERMIS_CHECKPOINT_FORMAT);
     else if (size != (unsigned long long)st.st_size)
-        dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is truncated or extended (%lld bytes, written with %llu)", path,
-                       (long long)st.st_size, size);
+        dermis_message(err, ERR_SIZE, -1, "%s: checkpoint is truncated or extended (%lld bytes, written with %llu)",
+                       path, (long long)st.st_size, size);
     else if (hash_body(fd, &actual) != (long long)size || actual != recorded)
-        dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is damaged (its checksum does not match)", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: checkpoint is damaged (its checksum does not match)", path);
     else
         status = 0;
     close(fd);
@@ -324,11 +317,11 @@ static int read_scalar(hid_t g, const char *group, const dermis_checkpoint_scala
 {
     const int is_long = s->type == DERMIS_CHECKPOINT_LONG;
     if (scalar_class(g, s->name) != (is_long ? H5T_INTEGER : H5T_FLOAT))
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks %s.%s (%s)", path, group, s->name,
+        return dermis_message(err, ERR_SIZE, -1, "%s: checkpoint lacks %s.%s (%s)", path, group, s->name,
                               is_long ? "integer" : "f64");
     long long v = 0;
     if (is_long ? dermis_h5_get_int64(g, s->name, &v) : dermis_h5_get_double(g, s->name, (double *)s->value))
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot read %s.%s", path, group, s->name);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot read %s.%s", path, group, s->name);
     if (is_long)
         *(long *)s->value = (long)v;
     return 0;
@@ -338,7 +331,7 @@ static int read_array(hid_t g, const char *group, const dermis_checkpoint_array 
 {
     hid_t d = H5Lexists(g, a->name, H5P_DEFAULT) > 0 ? H5Dopen2(g, a->name, H5P_DEFAULT) : H5I_INVALID_HID;
     if (d < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks %s/%s", path, group, a->name);
+        return dermis_message(err, ERR_SIZE, -1, "%s: checkpoint lacks %s/%s", path, group, a->name);
     hid_t space = H5Dget_space(d), type = H5Dget_type(d);
     hsize_t n = 0;
     int ok = space >= 0 && type >= 0 && H5Tget_class(type) == H5T_FLOAT &&
@@ -352,7 +345,7 @@ static int read_array(hid_t g, const char *group, const dermis_checkpoint_array 
         H5Sclose(space);
     H5Dclose(d);
     if (!ok)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint %s/%s has %llu values, this run %zu", path, group,
+        return dermis_message(err, ERR_SIZE, -1, "%s: checkpoint %s/%s has %llu values, this run %zu", path, group,
                               a->name, (unsigned long long)n, a->length);
     return 0;
 }
@@ -361,7 +354,7 @@ static int read_group(hid_t file, const dermis_checkpoint_group *grp, const char
 {
     hid_t g = H5Lexists(file, grp->name, H5P_DEFAULT) > 0 ? H5Gopen2(file, grp->name, H5P_DEFAULT) : H5I_INVALID_HID;
     if (g < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks the group %s", path, grp->name);
+        return dermis_message(err, ERR_SIZE, -1, "%s: checkpoint lacks the group %s", path, grp->name);
     int status = 0;
     for (size_t i = 0; i < grp->n_scalars && status == 0; i++)
         status = read_scalar(g, grp->name, &grp->scalars[i], path, err);
@@ -377,9 +370,9 @@ static int check_identity(hid_t f, unsigned long long expected_hash, dermis_chec
     unsigned long long hash = 0;
     if (dermis_h5_get_uint64(f, "config_hash", &hash) != 0 ||
         dermis_h5_get_string(f, "run_id", c->run_id, sizeof c->run_id) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint lacks its identity (config_hash, run_id)", path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: checkpoint lacks its identity (config_hash, run_id)", path);
     if (hash != expected_hash)
-        return dermis_h5_fail(err, ERR_SIZE,
+        return dermis_message(err, ERR_SIZE, -1,
                               "%s: checkpoint was written for another configuration (hash %016llx, this run %016llx)",
                               path, hash, expected_hash);
     return 0;
@@ -393,11 +386,11 @@ int dermis_checkpoint_read(const char *path, unsigned long long expected_config_
         return -1;
     hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
     if (f < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint cannot be opened as HDF5", path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: checkpoint cannot be opened as HDF5", path);
     int status = check_identity(f, expected_config_hash, c, path, err);
     for (size_t i = 0; i < c->n_groups && status == 0; i++)
         status = read_group(f, &c->groups[i], path, err);
     if (H5Fclose(f) < 0 && status == 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: checkpoint is damaged", path);
+        status = dermis_message(err, ERR_SIZE, -1, "%s: checkpoint is damaged", path);
     return status;
 }

@@ -66,6 +66,10 @@ typedef struct {
     const dermis_checkpoint_group *groups;
 } dermis_checkpoint;
 
+/* The files dermis_checkpoint_write keeps next to PATH (see above). */
+#define DERMIS_CHECKPOINT_PREV_SUFFIX ".prev"
+#define DERMIS_CHECKPOINT_TMP_SUFFIX ".tmp"
+
 /* Writes c atomically to path (see above). The previous checkpoint survives as path.prev. */
 int dermis_checkpoint_write(const char *path, const dermis_checkpoint *c, char err[DERMIS_CHECKPOINT_ERROR_MAX]);
 

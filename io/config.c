@@ -640,7 +640,7 @@ int dermis_ini_read_file(const char *path, const dermis_ini_client *client, char
 
 /* ---------------------------------------------------------------- --set */
 
-static void trim_into(const char *begin, const char *end, char *buf, size_t len)
+void dermis_config_trim(const char *begin, const char *end, char *buf, size_t len)
 {
     while (begin < end && (*begin == ' ' || *begin == '\t'))
         begin++;
@@ -694,8 +694,8 @@ static int apply_override(dermis_config *cfg, dermis_config_origin *o, const cha
         return DERMIS_CONFIG_EINVAL;
     }
     const char *eq = strchr(assignment, '=');
-    trim_into(assignment, eq, key, sizeof key);
-    trim_into(eq + 1, eq + strlen(eq), value, sizeof value);
+    dermis_config_trim(assignment, eq, key, sizeof key);
+    dermis_config_trim(eq + 1, eq + strlen(eq), value, sizeof value);
     int source = add_source(o, assignment, 1);
     if (source < 0) {
         snprintf(err, DERMIS_CONFIG_ERROR_MAX, "--set %s: out of memory", assignment);

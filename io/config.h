@@ -212,6 +212,15 @@ size_t dermis_schema_position(const dermis_schema_entry *e);
 size_t dermis_schema_suggest(const char *key, char *buf, size_t len);
 /* Like dermis_schema_find, but accepts any index >= 1 (for "index out of range" messages). */
 const dermis_schema_entry *dermis_schema_find_unbounded(const char *key, size_t *index);
+/* The candidate nearest to word by edit distance, found by offering every candidate in turn:
+ * dermis_nearest_offer returns 1 when the candidate is nearer than all offered before (the first
+ * of equals wins) and keeps its distance. Start from {word, SIZE_MAX}. The one nearest-match
+ * loop behind every "did you mean". */
+typedef struct {
+    const char *word;
+    size_t distance;
+} dermis_nearest;
+int dermis_nearest_offer(dermis_nearest *n, const char *candidate);
 /* " (did you mean X?)" for the candidate (NULL-terminated list) nearest to word, if it is close
  * (at most max(2, length/3) edits) and differs from word; else "". Returns 1 if X was found. */
 int dermis_did_you_mean(const char *word, const char *const *candidates, char *hint, size_t len);
@@ -219,6 +228,10 @@ int dermis_did_you_mean(const char *word, const char *const *candidates, char *h
 int dermis_is_near_miss(const char *word, size_t distance);
 /* Levenshtein distance of two strings (compared on their first 127 characters). */
 size_t dermis_edit_distance(const char *a, const char *b);
+/* The comma-separated list element starting at text, without the blanks around it, into buf
+ * (cut to len - 1 bytes); returns its end (the comma or the terminating NUL). The list syntax
+ * of every configuration value, shared by the sweep file's `values = a, b, c`. */
+const char *dermis_config_list_element(const char *text, char *buf, size_t len);
 /* Section part of a key (everything before the last dot) into buf. */
 void dermis_schema_section(const char *key, char *buf, size_t len);
 /* Indexed-pattern group of e (0 .. DERMIS_CONFIG_INDEX_GROUPS_MAX-1 in schema order of first

@@ -27,6 +27,9 @@ int dermis_value_is_unset(const dermis_config *cfg, const dermis_schema_entry *e
 /* The concrete key of e at index ("session.2.depth_mm"), into buf. */
 void dermis_entry_key(const dermis_schema_entry *e, size_t index, char *buf, size_t len);
 
+/* Copies [begin, end) into buf without leading and trailing blanks (cut to len - 1 bytes). */
+void dermis_config_trim(const char *begin, const char *end, char *buf, size_t len);
+
 /* Copies text into buf for quoting in a message, shortened with "..." past a few dozen
  * characters so that the message stays one readable line. */
 void dermis_quote_value(const char *text, char *buf, size_t len);

@@ -110,16 +110,7 @@ int dermis_config_selected_fields(const dermis_config *cfg, int selected[DERMIS_
     for (int f = 0; f < DERMIS_N_FIELDS; f++)
         selected[f] = all;
     while (!all && *p != '\0') {
-        const char *comma = strchr(p, ',');
-        size_t len = comma != NULL ? (size_t)(comma - p) : strlen(p);
-        const char *begin = p;
-        while (len > 0 && (*begin == ' ' || *begin == '\t')) {
-            begin++;
-            len--;
-        }
-        while (len > 0 && (begin[len - 1] == ' ' || begin[len - 1] == '\t'))
-            len--;
-        snprintf(name, sizeof name, "%.*s", (int)len, begin);
+        const char *end = dermis_config_list_element(p, name, sizeof name);
         const int f = dermis_species_find(name);
         if (f < 0) {
             const char *names[DERMIS_N_FIELDS + 1];
@@ -132,7 +123,7 @@ int dermis_config_selected_fields(const dermis_config *cfg, int selected[DERMIS_
             return -1;
         }
         selected[f] = 1;
-        p = comma != NULL ? comma + 1 : p + strlen(p);
+        p = *end == ',' ? end + 1 : end;
     }
     return 0;
 }
@@ -188,9 +179,11 @@ int dermis_config_rule_setup(const dermis_config *cfg, dermis_config_problem *pr
     dermis_grid grid;
     dermis_config_grid(cfg, &grid);
     dermis_session_table table;
-    if (dermis_session_table_build(&table, &cfg->protocol, &grid, cfg->run.seed, reason, sizeof reason) != 0) {
+    const int status =
+        dermis_session_table_build(&table, &cfg->protocol, &skin, &grid, cfg->run.seed, reason, sizeof reason);
+    if (status != 0) {
         dermis_config_problem_set(pr, "device.type", NULL, "%s", reason);
-        pr->out_of_memory = strcmp(reason, "out of memory") == 0;
+        pr->out_of_memory = status == DERMIS_SESSIONS_ENOMEM;
         return -1;
     }
     return 0;

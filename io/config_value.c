@@ -32,28 +32,30 @@ size_t dermis_entry_copies(const dermis_schema_entry *e)
     return strchr(e->key, '#') != NULL && e->index_max > 0 ? e->index_max : 1;
 }
 
+/* Byte offset in the config of the member at `offset` of e's copy `index` (0 or 1-based). */
+static size_t slot_offset(const dermis_schema_entry *e, size_t offset, size_t index)
+{
+    return offset + (index > 0 ? index - 1 : 0) * e->index_stride;
+}
+
 static char *value_slot(dermis_config *cfg, const dermis_schema_entry *e, size_t index)
 {
-    size_t k = index > 0 ? index - 1 : 0;
-    return (char *)cfg + e->offset + k * e->index_stride;
+    return (char *)cfg + slot_offset(e, e->offset, index);
 }
 
 static const char *value_slot_const(const dermis_config *cfg, const dermis_schema_entry *e, size_t index)
 {
-    size_t k = index > 0 ? index - 1 : 0;
-    return (const char *)cfg + e->offset + k * e->index_stride;
+    return (const char *)cfg + slot_offset(e, e->offset, index);
 }
 
 static char *count_slot(dermis_config *cfg, const dermis_schema_entry *e, size_t index)
 {
-    size_t k = index > 0 ? index - 1 : 0;
-    return (char *)cfg + e->count_offset + k * e->index_stride;
+    return (char *)cfg + slot_offset(e, e->count_offset, index);
 }
 
 static const char *count_slot_const(const dermis_config *cfg, const dermis_schema_entry *e, size_t index)
 {
-    size_t k = index > 0 ? index - 1 : 0;
-    return (const char *)cfg + e->count_offset + k * e->index_stride;
+    return (const char *)cfg + slot_offset(e, e->count_offset, index);
 }
 
 void dermis_entry_key(const dermis_schema_entry *e, size_t index, char *buf, size_t len)
@@ -220,19 +222,11 @@ static void bounds_reason(const dermis_schema_entry *e, const char *what, const 
         snprintf(reason, DERMIS_REASON_MAX, "%smust be <= %s (got %s)", what, hi, quoted);
 }
 
-/* Copies the comma-separated element starting at text, trimmed, into buf; returns the end. */
-static const char *next_element(const char *text, char *buf, size_t len)
+const char *dermis_config_list_element(const char *text, char *buf, size_t len)
 {
     const char *comma = strchr(text, ',');
     const char *end = comma != NULL ? comma : text + strlen(text);
-    const char *a = text, *b = end;
-    while (a < b && (*a == ' ' || *a == '\t'))
-        a++;
-    while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
-        b--;
-    size_t n = (size_t)(b - a) < len - 1 ? (size_t)(b - a) : len - 1;
-    memcpy(buf, a, n);
-    buf[n] = '\0';
+    dermis_config_trim(text, end, buf, len);
     return end;
 }
 
@@ -245,7 +239,7 @@ static int parse_list(const dermis_schema_entry *e, const char *text, parsed_val
     size_t capacity = e->max_count < DERMIS_CONFIG_LIST_MAX ? e->max_count : DERMIS_CONFIG_LIST_MAX;
     const char *p = text;
     for (;;) {
-        p = next_element(p, element, sizeof element);
+        p = dermis_config_list_element(p, element, sizeof element);
         if (v->count == capacity) {
             size_t total = 1;
             for (const char *c = text; *c != '\0'; c++)

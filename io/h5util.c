@@ -1,21 +1,9 @@
 /* Small HDF5 helpers shared by output.c and checkpoint.c: see h5util.h. */
 #include "io/h5util.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-int dermis_h5_fail(char *err, size_t err_size, const char *fmt, ...)
-{
-    if (err && err_size > 0) {
-        va_list ap;
-        va_start(ap, fmt);
-        vsnprintf(err, err_size, fmt, ap);
-        va_end(ap);
-    }
-    return -1;
-}
 
 void dermis_h5_quiet(void)
 {

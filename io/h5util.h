@@ -12,9 +12,6 @@
 
 #include <hdf5.h>
 
-/* Formats one line into err (err_size bytes) and returns -1, so callers can `return fail(...)`. */
-int dermis_h5_fail(char *err, size_t err_size, const char *fmt, ...);
-
 /* Turns off HDF5's automatic printing of its error stack: the io layer reports errors itself.
  * Called at every public entry point (HDF5 keeps this setting per thread). */
 void dermis_h5_quiet(void);

@@ -8,14 +8,13 @@
 #include <string.h>
 
 #include "io/output_writer.h"
+#include "model/message.h"
 
 #define ERR_SIZE DERMIS_OUTPUT_ERROR_MAX
 
-/* The registered output formats. The data file comes first: later writers refer to it. */
-static const dermis_output_writer *const writers[] = {
-    &dermis_netcdf_writer,
-    &dermis_xdmf_writer,
-};
+/* The registered output formats (DERMIS_OUTPUT_WRITERS), in call order. */
+#define WRITER_ENTRY(name) &dermis_##name##_writer,
+static const dermis_output_writer *const writers[] = {DERMIS_OUTPUT_WRITERS(WRITER_ENTRY)};
 #define N_WRITERS (sizeof writers / sizeof writers[0])
 
 struct dermis_output {
@@ -29,19 +28,31 @@ struct dermis_output {
     char failure[ERR_SIZE];
 };
 
-char *dermis_output_copy_string(const char *s)
+char *dermis_path_with_suffix(const char *path, const char *suffix)
 {
-    size_t n = strlen(s) + 1;
-    char *c = malloc(n);
-    if (c)
-        memcpy(c, s, n);
-    return c;
+    size_t n = strlen(path), k = strlen(suffix);
+    char *s = malloc(n + k + 1);
+    if (s) {
+        memcpy(s, path, n);
+        memcpy(s + n, suffix, k + 1);
+    }
+    return s;
 }
 
-static int fail(char *err, const char *fmt, const char *arg)
+char *dermis_output_copy_string(const char *s)
 {
-    snprintf(err, ERR_SIZE, fmt, arg);
-    return -1;
+    return dermis_path_with_suffix(s, "");
+}
+
+size_t dermis_output_field_dims(const dermis_grid *g, size_t dims[3])
+{
+    size_t r = 0;
+    dims[r++] = g->nz;
+    if (g->dims == 3)
+        dims[r++] = g->ny;
+    if (g->dims >= 2)
+        dims[r++] = g->nx;
+    return r;
 }
 
 size_t dermis_output_row_length(const dermis_output_spec *spec)
@@ -87,16 +98,14 @@ static void abandon(dermis_output *o, size_t opened)
 static dermis_output *output_alloc(const char *path, size_t n_frames, char *err)
 {
     dermis_output *o = calloc(1, sizeof *o);
-    size_t n = strlen(path) + 1;
     if (o)
-        o->path = malloc(n);
+        o->path = dermis_output_copy_string(path);
     if (!o || !o->path || reserve_times(o, n_frames + 1) != 0) {
         if (o)
             output_free(o);
-        fail(err, "%s: out of memory", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: out of memory", path);
         return NULL;
     }
-    memcpy(o->path, path, n);
     return o;
 }
 
@@ -136,9 +145,9 @@ dermis_output *dermis_output_reopen(const char *path, const dermis_output_spec *
 static int refuse_if_failed(const dermis_output *o, char *err)
 {
     if (!o)
-        return fail(err, "%s", "output: file is not open");
+        return dermis_message(err, ERR_SIZE, -1, "output: file is not open");
     if (o->failed)
-        return fail(err, "%s", o->failure);
+        return dermis_message(err, ERR_SIZE, -1, "%s", o->failure);
     return 0;
 }
 
@@ -153,8 +162,10 @@ int dermis_output_write_frame(dermis_output *o, double t_day, const double *u, c
 {
     if (refuse_if_failed(o, err) != 0)
         return -1;
-    if (reserve_times(o, o->frames + 1) != 0)
-        return record_failure(o, (fail(err, "%s: out of memory", o->path), err));
+    if (reserve_times(o, o->frames + 1) != 0) {
+        dermis_message(err, ERR_SIZE, -1, "%s: out of memory", o->path);
+        return record_failure(o, err);
+    }
     o->frame_times[o->frames] = t_day;
     const dermis_output_history h = {o->path, o->frames + 1, o->frame_times};
     for (size_t k = 0; k < N_WRITERS; k++)
@@ -195,11 +206,9 @@ int dermis_output_rename(dermis_output *o, const char *new_path, char err[DERMIS
 {
     if (refuse_if_failed(o, err) != 0)
         return -1;
-    size_t n = strlen(new_path) + 1;
-    char *p = malloc(n);
+    char *p = dermis_output_copy_string(new_path);
     if (!p)
-        return fail(err, "%s: out of memory", new_path);
-    memcpy(p, new_path, n);
+        return dermis_message(err, ERR_SIZE, -1, "%s: out of memory", new_path);
     const dermis_output_history h = {o->path, o->frames, o->frame_times};
     for (size_t k = 0; k < N_WRITERS; k++)
         if (writers[k]->rename && writers[k]->rename(o->w[k], &h, new_path, err) != 0) {
@@ -221,7 +230,7 @@ int dermis_output_close(dermis_output *o, const char *run_status, const dermis_s
     char msg[ERR_SIZE];
     for (size_t k = 0; k < N_WRITERS; k++)
         if (writers[k]->close(o->w[k], &s, msg) != 0 && status == 0)
-            status = fail(err, "%s", msg);
+            status = dermis_message(err, ERR_SIZE, -1, "%s", msg);
     output_free(o);
     return status;
 }

@@ -104,6 +104,10 @@ size_t dermis_output_observable_rows(const dermis_output *o);
  * malloc'ed (NULL if memory ran out). */
 char *dermis_output_sidecar_path(const char *path);
 
+/* path followed by suffix ("OUT.nc" + ".lock"), malloc'ed (NULL if memory ran out): the one
+ * way the output, the checkpoints and the command name the files next to a path. */
+char *dermis_path_with_suffix(const char *path, const char *suffix);
+
 /* Moves the output (and its companion files) to new_path while it is being written. */
 int dermis_output_rename(dermis_output *o, const char *new_path, char err[DERMIS_OUTPUT_ERROR_MAX]);
 

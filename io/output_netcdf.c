@@ -41,6 +41,7 @@
 
 #include "io/h5util.h"
 #include "io/output_writer.h"
+#include "model/message.h"
 #include "version.h"
 
 #define ERR_SIZE DERMIS_OUTPUT_ERROR_MAX
@@ -124,20 +125,20 @@ static int spec_valid(const dermis_output_spec *spec, char *err)
 {
     const dermis_grid *g = spec->grid;
     if (!g || dermis_grid_validate(g) != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "output: invalid grid");
+        return dermis_message(err, ERR_SIZE, -1, "output: invalid grid");
     if ((g->dims == 1 && (g->nx != 1 || g->ny != 1)) || (g->dims == 2 && g->ny != 1) || g->dims < 1 ||
         g->dims > 3)
-        return dermis_h5_fail(err, ERR_SIZE, "output: grid sizes do not match a %d-D run", g->dims);
+        return dermis_message(err, ERR_SIZE, -1, "output: grid sizes do not match a %d-D run", g->dims);
     if (spec->n_fields > 0 && !spec->fields)
-        return dermis_h5_fail(err, ERR_SIZE, "output: fields metadata missing");
+        return dermis_message(err, ERR_SIZE, -1, "output: fields metadata missing");
     if (spec->n_observables > 0 && !spec->observables)
-        return dermis_h5_fail(err, ERR_SIZE, "output: observables metadata missing");
+        return dermis_message(err, ERR_SIZE, -1, "output: observables metadata missing");
     for (size_t j = 0; j < spec->n_observables; j++)
         if (spec->observables[j].per_region && (spec->n_regions == 0 || !spec->region_names))
-            return dermis_h5_fail(err, ERR_SIZE, "output: observable '%s' is per region but no regions are given",
+            return dermis_message(err, ERR_SIZE, -1, "output: observable '%s' is per region but no regions are given",
                                   spec->observables[j].name);
     if (spec->compression < 0 || spec->compression > 9)
-        return dermis_h5_fail(err, ERR_SIZE, "output: compression level %d is not in 0..9", spec->compression);
+        return dermis_message(err, ERR_SIZE, -1, "output: compression level %d is not in 0..9", spec->compression);
     return 0;
 }
 
@@ -147,7 +148,7 @@ static nc_writer *writer_alloc(const char *path, const dermis_output_spec *spec,
         return NULL;
     nc_writer *w = calloc(1, sizeof *w);
     if (!w) {
-        dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: out of memory", path);
         return NULL;
     }
     w->file = w->obs_group = w->time_dset = w->obs_time_dset = H5I_INVALID_HID;
@@ -169,7 +170,7 @@ static nc_writer *writer_alloc(const char *path, const dermis_output_spec *spec,
         w->n_written = 0; /* arrays incomplete: nothing per-field to close or free */
         w->n_obs = 0;
         writer_free(w);
-        dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: out of memory", path);
         return NULL;
     }
     for (size_t k = 0; k < w->n_written; k++)
@@ -186,7 +187,7 @@ static nc_writer *writer_alloc(const char *path, const dermis_output_spec *spec,
         w->field_names[k] = dermis_output_copy_string(spec->fields[s].name);
         if (!w->field_names[k]) {
             writer_free(w);
-            dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
+            dermis_message(err, ERR_SIZE, -1, "%s: out of memory", path);
             return NULL;
         }
         k++;
@@ -196,16 +197,13 @@ static nc_writer *writer_alloc(const char *path, const dermis_output_spec *spec,
 
 /* ---- shapes ---- */
 
-/* Spatial dims of a field dataset, z first: (z), (z, x) or (z, y, x). Returns the rank. */
+/* Spatial dims of a field dataset (dermis_output_field_dims) as HDF5 sizes. Returns the rank. */
 static int spatial_dims(const dermis_grid *g, hsize_t dims[3])
 {
-    int r = 0;
-    dims[r++] = g->nz;
-    if (g->dims == 3)
-        dims[r++] = g->ny;
-    if (g->dims >= 2)
-        dims[r++] = g->nx;
-    return r;
+    size_t d[3], r = dermis_output_field_dims(g, d);
+    for (size_t a = 0; a < r; a++)
+        dims[a] = d[a];
+    return (int)r;
 }
 
 /* Chunk of one frame, shrunk from the slowest axis on until it fits MAX_CHUNK_BYTES. */
@@ -465,12 +463,12 @@ static int create_observables(nc_writer *w, const dermis_output_spec *spec, char
                                            "have a region; docs/model.md defines each") != 0) {
         if (region >= 0)
             H5Dclose(region);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot create the observables group", w->path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot create the observables group", w->path);
     }
     int status = 0;
     for (size_t j = 0; j < w->n_obs && status == 0; j++)
         if (create_observable(w, j, &spec->observables[j], region, spec->n_regions, spec->expected_observable_rows) != 0)
-            status = dermis_h5_fail(err, ERR_SIZE, "%s: cannot create observable variable '%s'", w->path,
+            status = dermis_message(err, ERR_SIZE, -1, "%s: cannot create observable variable '%s'", w->path,
                                     spec->observables[j].name);
     H5Dclose(region);
     return status;
@@ -483,7 +481,7 @@ static int create_fields(nc_writer *w, const dermis_output_spec *spec, char *err
         if (spec->field_selected && !spec->field_selected[s])
             continue;
         if (create_field(w, k++, &spec->fields[s], spec->compression) != 0)
-            return dermis_h5_fail(err, ERR_SIZE, "%s: cannot create field variable '%s'", w->path,
+            return dermis_message(err, ERR_SIZE, -1, "%s: cannot create field variable '%s'", w->path,
                                   spec->fields[s].name);
     }
     return 0;
@@ -533,7 +531,7 @@ static int write_layer_map(nc_writer *w, const dermis_output_spec *spec, char *e
         H5Sclose(space);
     free(meanings);
     free(codes);
-    return status == 0 ? 0 : dermis_h5_fail(err, ERR_SIZE, "%s: cannot write the layer map", w->path);
+    return status == 0 ? 0 : dermis_message(err, ERR_SIZE, -1, "%s: cannot write the layer map", w->path);
 }
 
 /* ---- sessions table ---- */
@@ -623,7 +621,7 @@ static int write_sessions(nc_writer *w, const dermis_output_spec *spec, char *er
     if (g >= 0 && H5Gclose(g) < 0)
         status = -1;
     free(col);
-    return status == 0 ? 0 : dermis_h5_fail(err, ERR_SIZE, "%s: cannot write the sessions table", w->path);
+    return status == 0 ? 0 : dermis_message(err, ERR_SIZE, -1, "%s: cannot write the sessions table", w->path);
 }
 
 /* ---- provenance ---- */
@@ -711,7 +709,7 @@ static int write_provenance(nc_writer *w, const dermis_output_spec *spec, char *
                                       w->grid.lateral == DERMIS_LATERAL_PERIODIC ? "periodic" : "zero_flux") |
                  dermis_h5_set_int64(root, "output_compression", spec->compression) |
                  write_config_attrs(root, spec);
-    return status == 0 ? 0 : dermis_h5_fail(err, ERR_SIZE, "%s: cannot write provenance attributes", w->path);
+    return status == 0 ? 0 : dermis_message(err, ERR_SIZE, -1, "%s: cannot write provenance attributes", w->path);
 }
 
 /* ---- room on the disk ---- */
@@ -766,7 +764,7 @@ static int ensure_room(const nc_writer *w, off_t bytes, const char *what, char *
 {
     if (reserve_room(w->path, bytes + CLOSE_MARGIN_BYTES) == 0)
         return 0;
-    return dermis_h5_fail(err, ERR_SIZE, "%s: disk full: no room for %s (%s)", w->path, what, strerror(errno));
+    return dermis_message(err, ERR_SIZE, -1, "%s: disk full: no room for %s (%s)", w->path, what, strerror(errno));
 }
 
 /* ---- file open/create ---- */
@@ -783,10 +781,10 @@ static hid_t create_file(const char *path, char *err)
         errno = 0;
         f = H5Fcreate(path, H5F_ACC_TRUNC, fcpl, fapl);
         if (f < 0)
-            dermis_h5_fail(err, ERR_SIZE, "%s: cannot create output file%s%s", path, errno ? ": " : "",
+            dermis_message(err, ERR_SIZE, -1, "%s: cannot create output file%s%s", path, errno ? ": " : "",
                            errno ? strerror(errno) : "");
     } else {
-        dermis_h5_fail(err, ERR_SIZE, "%s: cannot set up HDF5 file properties", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: cannot set up HDF5 file properties", path);
     }
     if (fapl >= 0)
         H5Pclose(fapl);
@@ -798,7 +796,7 @@ static hid_t create_file(const char *path, char *err)
 static int start_swmr(nc_writer *w, char *err)
 {
     if (H5Fstart_swmr_write(w->file) < 0 || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot start SWMR writing", w->path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot start SWMR writing", w->path);
     return 0;
 }
 
@@ -815,9 +813,10 @@ static void *nc_create(const char *path, const dermis_output_spec *spec, char *e
         return NULL;
     }
     if (w->file < 0 || write_provenance(w, spec, err) != 0 ||
-        (create_coordinates(w, spec) != 0 && dermis_h5_fail(err, ERR_SIZE, "%s: cannot create coordinates", path)) ||
-        create_fields(w, spec, err) != 0 || write_layer_map(w, spec, err) != 0 || create_observables(w, spec, err) != 0 ||
-        write_sessions(w, spec, err) != 0 || start_swmr(w, err) != 0) {
+        (create_coordinates(w, spec) != 0 &&
+         dermis_message(err, ERR_SIZE, -1, "%s: cannot create coordinates", path)) ||
+        create_fields(w, spec, err) != 0 || write_layer_map(w, spec, err) != 0 ||
+        create_observables(w, spec, err) != 0 || write_sessions(w, spec, err) != 0 || start_swmr(w, err) != 0) {
         writer_free(w);
         return NULL;
     }
@@ -885,12 +884,12 @@ static int nc_frame(void *wp, const dermis_output_history *h, const double *u, c
     for (size_t k = 0; k < w->n_written; k++)
         if (append_row(w->field_dsets[k], n, u + w->state_index[k] * voxels) != 0) {
             roll_back(w->field_dsets, w->n_written, w->time_dset, w->frames);
-            return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write frame %zu of '%s' (disk full?)", w->path, w->frames,
-                                  w->field_names[k]);
+            return dermis_message(err, ERR_SIZE, -1, "%s: cannot write frame %zu of '%s' (disk full?)", w->path,
+                                  w->frames, w->field_names[k]);
         }
     if (append_row(w->time_dset, n, &t_day) != 0 || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
         roll_back(w->field_dsets, w->n_written, w->time_dset, w->frames);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write frame %zu (disk full?)", w->path, w->frames);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot write frame %zu (disk full?)", w->path, w->frames);
     }
     w->frames = n;
     return 0;
@@ -905,13 +904,14 @@ static int nc_observables(void *wp, double t_day, const double *values, char *er
     for (size_t j = 0; j < w->n_obs; j++) {
         if (append_row(w->obs_dsets[j], n, values + offset) != 0) {
             roll_back(w->obs_dsets, w->n_obs, w->obs_time_dset, w->rows);
-            return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write observable row %zu (disk full?)", w->path, w->rows);
+            return dermis_message(err, ERR_SIZE, -1, "%s: cannot write observable row %zu (disk full?)", w->path,
+                                  w->rows);
         }
         offset += w->obs_width[j];
     }
     if (append_row(w->obs_time_dset, n, &t_day) != 0 || H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0) {
         roll_back(w->obs_dsets, w->n_obs, w->obs_time_dset, w->rows);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write observable row %zu (disk full?)", w->path, w->rows);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot write observable row %zu (disk full?)", w->path, w->rows);
     }
     w->rows = n;
     return 0;
@@ -932,7 +932,7 @@ static hid_t open_rdwr(const char *path, char *err)
         if (f >= 0)
             return f;
     }
-    dermis_h5_fail(err, ERR_SIZE, "%s: cannot reopen output for writing", path);
+    dermis_message(err, ERR_SIZE, -1, "%s: cannot reopen output for writing", path);
     return H5I_INVALID_HID;
 }
 
@@ -960,21 +960,22 @@ static int reopen_datasets(nc_writer *w, size_t n_frames, size_t n_rows, const d
     w->obs_group = H5Lexists(w->file, OBS_GROUP, H5P_DEFAULT) > 0 ? H5Gopen2(w->file, OBS_GROUP, H5P_DEFAULT)
                                                                    : H5I_INVALID_HID;
     if (w->obs_group < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: has no '%s' group (not a dermis output?)", w->path, OBS_GROUP);
+        return dermis_message(err, ERR_SIZE, -1, "%s: has no '%s' group (not a dermis output?)", w->path, OBS_GROUP);
     w->time_dset = open_truncated(w->file, "time", n_frames);
     w->obs_time_dset = open_truncated(w->obs_group, "time", n_rows);
     if (w->time_dset < 0 || w->obs_time_dset < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: has fewer frames or observable rows than the checkpoint", w->path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: has fewer frames or observable rows than the checkpoint",
+                              w->path);
     for (size_t k = 0; k < w->n_written; k++) {
         w->field_dsets[k] = open_truncated(w->file, w->field_names[k], n_frames);
         if (w->field_dsets[k] < 0)
-            return dermis_h5_fail(err, ERR_SIZE, "%s: field '%s' missing or shorter than the checkpoint", w->path,
+            return dermis_message(err, ERR_SIZE, -1, "%s: field '%s' missing or shorter than the checkpoint", w->path,
                                   w->field_names[k]);
     }
     for (size_t j = 0; j < w->n_obs; j++) {
         w->obs_dsets[j] = open_truncated(w->obs_group, spec->observables[j].name, n_rows);
         if (w->obs_dsets[j] < 0)
-            return dermis_h5_fail(err, ERR_SIZE, "%s: observable '%s' missing or shorter than the checkpoint",
+            return dermis_message(err, ERR_SIZE, -1, "%s: observable '%s' missing or shorter than the checkpoint",
                                   w->path, spec->observables[j].name);
     }
     w->frames = n_frames;
@@ -992,9 +993,9 @@ static void *nc_reopen(const char *path, const dermis_output_spec *spec, size_t 
     w->file = open_rdwr(path, err);
     if (w->file < 0 || reopen_datasets(w, n_frames, n_rows, spec, err) != 0 ||
         (n_frames > 0 && H5Dread(w->time_dset, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, frame_times) < 0 &&
-         dermis_h5_fail(err, ERR_SIZE, "%s: cannot read the time coordinate", path)) ||
+         dermis_message(err, ERR_SIZE, -1, "%s: cannot read the time coordinate", path)) ||
         (dermis_h5_set_string(w->file, "run_status", "running") != 0 &&
-         dermis_h5_fail(err, ERR_SIZE, "%s: cannot update run_status", path)) ||
+         dermis_message(err, ERR_SIZE, -1, "%s: cannot update run_status", path)) ||
         start_swmr(w, err) != 0) {
         writer_free(w);
         return NULL;
@@ -1012,7 +1013,7 @@ static int nc_rename(void *wp, const dermis_output_history *h, const char *new_p
     if (!p || rename(w->path, new_path) != 0) {
         int e = errno;
         free(p);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot rename to %s: %s", w->path, new_path, strerror(e));
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot rename to %s: %s", w->path, new_path, strerror(e));
     }
     free(w->path);
     w->path = p;
@@ -1043,7 +1044,7 @@ static int write_final_attrs(const nc_writer *w, const dermis_output_summary *s,
     if (fapl >= 0)
         H5Pclose(fapl);
     if (f < 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot reopen to record the run status", w->path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot reopen to record the run status", w->path);
     char now[64];
     utc_now(now, sizeof now);
     int status = dermis_h5_set_string(f, "run_status", s->run_status);
@@ -1054,7 +1055,7 @@ static int write_final_attrs(const nc_writer *w, const dermis_output_summary *s,
                  dermis_h5_set_int64(f, "frames", (long long)w->frames) |
                  dermis_h5_set_int64(f, "observable_rows", (long long)w->rows) | write_stats(f, s->stats);
     if (H5Fclose(f) < 0 || status != 0)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot record the run status (disk full?)", w->path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot record the run status (disk full?)", w->path);
     return 0;
 }
 
@@ -1064,9 +1065,9 @@ static int nc_close(void *wp, const dermis_output_summary *s, char *err)
     nc_writer *w = wp;
     int status = 0;
     if (w->file >= 0 && H5Fflush(w->file, H5F_SCOPE_GLOBAL) < 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: cannot flush the output (disk full?)", w->path);
+        status = dermis_message(err, ERR_SIZE, -1, "%s: cannot flush the output (disk full?)", w->path);
     if (close_handles(w) != 0 && status == 0)
-        status = dermis_h5_fail(err, ERR_SIZE, "%s: cannot close the output (disk full?)", w->path);
+        status = dermis_message(err, ERR_SIZE, -1, "%s: cannot close the output (disk full?)", w->path);
     if (write_final_attrs(w, s, status == 0 ? err : (char[ERR_SIZE]){0}) != 0 && status == 0)
         status = -1;
     release_room(w->path);

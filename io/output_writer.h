@@ -1,7 +1,7 @@
 /* The output writer interface (internal to io/): one implementation per output format,
- * registered in the table of io/output.c. io/output.c calls every writer in table order and
- * stops at the first failure, so a writer only sees frames that the writers before it have
- * stored (the XDMF sidecar lists only frames the netCDF file holds).
+ * registered by one row of DERMIS_OUTPUT_WRITERS below. io/output.c calls every writer in row
+ * order and stops at the first failure, so a writer only sees frames that the writers before it
+ * have stored (the XDMF sidecar lists only frames the netCDF file holds).
  *
  * Every function returns 0 (or a non-NULL handle) on success and -1 (NULL) with one line in err.
  */
@@ -35,8 +35,21 @@ typedef struct {
     int (*close)(void *w, const dermis_output_summary *s, char *err);
 } dermis_output_writer;
 
-extern const dermis_output_writer dermis_netcdf_writer; /* io/output_netcdf.c */
-extern const dermis_output_writer dermis_xdmf_writer;   /* io/xdmf.c */
+/* The registered output formats, in call order: X(name) registers the writer
+ * `const dermis_output_writer dermis_<name>_writer` defined in its own file. The data file
+ * comes first: later writers refer to it. */
+/* clang-format off */
+#define DERMIS_OUTPUT_WRITERS(X) \
+    X(netcdf) /* io/output_netcdf.c */ \
+    X(xdmf)   /* io/xdmf.c */
+/* clang-format on */
+
+#define DERMIS_OUTPUT_WRITER_DECLARE(name) extern const dermis_output_writer dermis_##name##_writer;
+DERMIS_OUTPUT_WRITERS(DERMIS_OUTPUT_WRITER_DECLARE)
+
+/* The spatial dims of a field as every writer stores it, z first: (z), (z, x) or (z, y, x).
+ * Returns the rank. */
+size_t dermis_output_field_dims(const dermis_grid *g, size_t dims[3]);
 
 /* A malloc'ed copy of s (NULL when out of memory); shared by the writers. */
 char *dermis_output_copy_string(const char *s);

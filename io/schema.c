@@ -181,18 +181,23 @@ int dermis_is_near_miss(const char *word, size_t distance)
     return distance > 0 && distance <= close_enough;
 }
 
+int dermis_nearest_offer(dermis_nearest *n, const char *candidate)
+{
+    size_t d = dermis_edit_distance(n->word, candidate);
+    if (d >= n->distance)
+        return 0;
+    n->distance = d;
+    return 1;
+}
+
 int dermis_did_you_mean(const char *word, const char *const *candidates, char *hint, size_t len)
 {
+    dermis_nearest nearest = {word, SIZE_MAX};
     const char *best = NULL;
-    size_t best_distance = SIZE_MAX;
-    for (size_t i = 0; candidates[i] != NULL; i++) {
-        size_t d = dermis_edit_distance(word, candidates[i]);
-        if (d < best_distance) {
-            best_distance = d;
+    for (size_t i = 0; candidates[i] != NULL; i++)
+        if (dermis_nearest_offer(&nearest, candidates[i]))
             best = candidates[i];
-        }
-    }
-    if (best == NULL || !dermis_is_near_miss(word, best_distance)) {
+    if (best == NULL || !dermis_is_near_miss(word, nearest.distance)) {
         snprintf(hint, len, "%s", "");
         return 0;
     }
@@ -223,7 +228,8 @@ static void concrete_candidate(const char *pattern, const char *key, char *buf, 
 
 size_t dermis_schema_suggest(const char *key, char *buf, size_t len)
 {
-    size_t best = SIZE_MAX, n = dermis_schema_count();
+    dermis_nearest nearest = {key, SIZE_MAX};
+    size_t n = dermis_schema_count();
     char candidate[SUGGEST_KEY_MAX];
     if (len > 0)
         buf[0] = '\0';
@@ -232,13 +238,10 @@ size_t dermis_schema_suggest(const char *key, char *buf, size_t len)
         if (e->key == NULL)
             continue;
         concrete_candidate(e->key, key, candidate, sizeof candidate);
-        size_t d = dermis_edit_distance(key, candidate);
-        if (d < best) {
-            best = d;
+        if (dermis_nearest_offer(&nearest, candidate))
             snprintf(buf, len, "%s", candidate);
-        }
     }
-    return best;
+    return nearest.distance;
 }
 
 const char *dermis_schema_type_name(dermis_value_type type)

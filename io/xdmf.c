@@ -27,6 +27,7 @@
 
 #include "io/h5util.h"
 #include "io/output_writer.h"
+#include "model/message.h"
 
 #define ERR_SIZE DERMIS_OUTPUT_ERROR_MAX
 
@@ -93,7 +94,7 @@ static xdmf_writer *xdmf_alloc(const char *path, const dermis_output_spec *spec,
 {
     xdmf_writer *x = calloc(1, sizeof *x);
     if (!x) {
-        dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: out of memory", path);
         return NULL;
     }
     x->grid = *spec->grid;
@@ -110,7 +111,7 @@ static xdmf_writer *xdmf_alloc(const char *path, const dermis_output_spec *spec,
         if (!x->var_names)
             x->n_vars = 0;
         xdmf_free(x);
-        dermis_h5_fail(err, ERR_SIZE, "%s: cannot set up the XDMF sidecar (out of memory?)", path);
+        dermis_message(err, ERR_SIZE, -1, "%s: cannot set up the XDMF sidecar (out of memory?)", path);
         return NULL;
     }
     return x;
@@ -130,23 +131,11 @@ static void mesh_of(const dermis_grid *g, size_t points[3], double spacing[3])
     }
 }
 
-/* Spatial dims of the dataset, z first; returns the rank. */
-static size_t data_dims(const dermis_grid *g, size_t dims[3])
-{
-    size_t r = 0;
-    dims[r++] = g->nz;
-    if (g->dims == 3)
-        dims[r++] = g->ny;
-    if (g->dims >= 2)
-        dims[r++] = g->nx;
-    return r;
-}
-
 /* "i 0 0 0:1 1 1 1:1 nz ny nx:nt nz ny nx": start, stride, count and full dims of the dataset. */
 static void write_hyperslab(FILE *f, const dermis_grid *g, size_t frame, size_t n_frames)
 {
     size_t dims[3];
-    size_t rank = data_dims(g, dims);
+    size_t rank = dermis_output_field_dims(g, dims);
     fprintf(f, "%zu", frame);
     for (size_t a = 0; a < rank; a++)
         fprintf(f, " 0");
@@ -167,7 +156,7 @@ static void write_frame(FILE *f, const xdmf_writer *x, const dermis_output_histo
     size_t points[3], dims[3];
     double spacing[3];
     mesh_of(&x->grid, points, spacing);
-    size_t rank = data_dims(&x->grid, dims);
+    size_t rank = dermis_output_field_dims(&x->grid, dims);
     fprintf(f, "   <Grid Name=\"frame_%zu\" GridType=\"Uniform\">\n", frame);
     fprintf(f, "    <Time Value=\"%.17g\"/>\n", h->frame_times[frame]);
     fprintf(f, "    <Topology TopologyType=\"3DCoRectMesh\" Dimensions=\"%zu %zu %zu\"/>\n", points[0], points[1],
@@ -199,16 +188,14 @@ static void write_frame(FILE *f, const xdmf_writer *x, const dermis_output_histo
 /* Writes the sidecar atomically (xmf.tmp, then rename), so a reader never sees half a file. */
 static int write_sidecar(const xdmf_writer *x, const dermis_output_history *h, char *err)
 {
-    size_t n = strlen(x->xmf_path) + 5;
-    char *tmp = malloc(n);
+    char *tmp = dermis_path_with_suffix(x->xmf_path, ".tmp");
     if (!tmp)
-        return dermis_h5_fail(err, ERR_SIZE, "%s: out of memory", x->xmf_path);
-    snprintf(tmp, n, "%s.tmp", x->xmf_path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: out of memory", x->xmf_path);
     FILE *f = fopen(tmp, "w");
     if (!f) {
         int e = errno;
         free(tmp);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write XDMF sidecar: %s", x->xmf_path, strerror(e));
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot write XDMF sidecar: %s", x->xmf_path, strerror(e));
     }
     fprintf(f, "<?xml version=\"1.0\" ?>\n<Xdmf Version=\"3.0\">\n <Domain>\n");
     fprintf(f, "  <Grid Name=\"dermis\" GridType=\"Collection\" CollectionType=\"Temporal\">\n");
@@ -221,7 +208,7 @@ static int write_sidecar(const xdmf_writer *x, const dermis_output_history *h, c
         int e = errno ? errno : EIO;
         remove(tmp);
         free(tmp);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot write XDMF sidecar: %s", x->xmf_path, strerror(e));
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot write XDMF sidecar: %s", x->xmf_path, strerror(e));
     }
     free(tmp);
     return 0;
@@ -271,7 +258,7 @@ static int xdmf_rename(void *w, const dermis_output_history *h, const char *new_
     char *old = dermis_output_copy_string(x->xmf_path);
     if (!old || set_paths(x, new_path) != 0) {
         free(old);
-        return dermis_h5_fail(err, ERR_SIZE, "%s: cannot follow the output to its new name", new_path);
+        return dermis_message(err, ERR_SIZE, -1, "%s: cannot follow the output to its new name", new_path);
     }
     int status = write_sidecar(x, h, err);
     if (status == 0 && strcmp(old, x->xmf_path) != 0)

@@ -7,6 +7,7 @@
 #include "model/species.h"
 #include "model/topical.h"
 #include "model/units.h"
+#include "solver/detmath.h"
 
 dermis_barrier *dermis_barrier_alloc(const dermis_grid *g, const dermis_protocol_params *p,
                                      const dermis_skin_profile *skin)
@@ -56,7 +57,7 @@ double dermis_barrier_openness(const dermis_barrier *b, size_t cell, double t_da
     double openness = 0.0;
     for (size_t k = 0; k < DERMIS_MAX_SESSIONS; ++k) {
         if (!b->recorded[k] || t_day < b->t_session_day[k]) continue;
-        const double decay = exp2(-(t_day - b->t_session_day[k]) / b->half_life_day);
+        const double decay = dermis_det_exp2(-(t_day - b->t_session_day[k]) / b->half_life_day);
         openness = fmax(openness, b->open_fraction[k * b->cells + cell] * decay);
     }
     return openness;

@@ -1,5 +1,5 @@
 /* Device kinematics -> channel density and depth (see device.h for the formulas and sources).
- * Each device is one row of `devices` below. */
+ * Each device is one row of DERMIS_DEVICES (device.h), expanded into `devices` below. */
 #include "model/device.h"
 
 #include <math.h>
@@ -44,15 +44,21 @@ static long single_pass(const dermis_device_params *d)
     return 1;
 }
 
-static const dermis_device_kind devices[DERMIS_N_DEVICES] = {
-    [DERMIS_DEVICE_DERMAROLLER] = {"dermaroller", roller_density, roller_passes, roller_lattice},
-    [DERMIS_DEVICE_DERMAPEN] = {"dermapen", pen_density, pen_passes, NULL},
-    [DERMIS_DEVICE_CHANNELS] = {"channels", channels_density, single_pass, NULL},
-};
+#define DEVICE_NAME(id, name, ...) name,
+const char *const dermis_device_names[] = {DERMIS_DEVICES(DEVICE_NAME) NULL};
+
+#define DEVICE_ROW(id, name, density, passes, lattice) [DERMIS_DEVICE_##id] = {name, density, passes, lattice},
+static const dermis_device_kind devices[DERMIS_N_DEVICES] = {DERMIS_DEVICES(DEVICE_ROW)};
 
 const dermis_device_kind *dermis_device_kind_of(int type)
 {
     return type >= 0 && type < DERMIS_N_DEVICES ? &devices[type] : NULL;
+}
+
+const char *dermis_device_name(int type)
+{
+    const dermis_device_kind *k = dermis_device_kind_of(type);
+    return k ? k->name : "unknown";
 }
 
 double dermis_device_density_per_pass_cm2(const dermis_device_params *d, int type)

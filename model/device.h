@@ -16,9 +16,28 @@
 
 #include "model/protocol.h"
 
-/* A device kind (the GSL step-type pattern): one const row per dermis_device_type in device.c.
- * Adding a device is one row there plus its density function (and, for a regular needle
- * arrangement other than a square lattice, its lattice function). */
+/* The devices, one row each (the GSL step-type pattern):
+ *   X(ID, name, density_per_pass, passes, lattice)
+ *   ID                enum suffix: DERMIS_DEVICE_<ID> of dermis_device_type
+ *   name              the configuration choice (device.type, session.N.device)
+ *   density_per_pass  function of device.c: channels per cm^2 laid by one pass
+ *   passes            function of device.c: passes per session
+ *   lattice           function of device.c: needle spacing of one pass along x and y, mm, for a
+ *                     regular arrangement other than a square lattice; NULL: a square lattice
+ *                     of the pass density
+ * The rows expand into the enum below, the choice names (dermis_device_names) and the table of
+ * device.c, so adding a device is one row here plus its functions in device.c. */
+/* clang-format off */
+#define DERMIS_DEVICES(X) \
+    X(DERMAROLLER, "dermaroller", roller_density, roller_passes, roller_lattice) /* drum with rows of needles */ \
+    X(DERMAPEN, "dermapen", pen_density, pen_passes, NULL) /* oscillating needle cartridge glided over the skin */ \
+    X(CHANNELS, "channels", channels_density, single_pass, NULL) /* explicit density, no device kinematics */
+/* clang-format on */
+
+#define DERMIS_DEVICE_ENUM(id, ...) DERMIS_DEVICE_##id,
+typedef enum { DERMIS_DEVICES(DERMIS_DEVICE_ENUM) DERMIS_N_DEVICES } dermis_device_type;
+
+/* A device kind: one row of DERMIS_DEVICES. */
 typedef struct {
     const char *name;                                              /* the configuration choice */
     double (*density_per_pass_cm2)(const dermis_device_params *d); /* channels per cm^2 per pass */
@@ -30,6 +49,9 @@ typedef struct {
 
 /* The row of a dermis_device_type, or NULL for an unknown type. */
 const dermis_device_kind *dermis_device_kind_of(int type);
+
+/* The configuration name of a dermis_device_type, or "unknown". */
+const char *dermis_device_name(int type);
 
 /* Channels per cm^2 laid by one pass of device `type` (a dermis_device_type; for "channels"
  * the whole session's density). Returns 0 for an unknown type. */

@@ -9,6 +9,7 @@
 #include <gsl/gsl_rng.h>
 
 #include "model/protocol.h"
+#include "solver/detmath.h"
 
 #define PI 3.14159265358979323846
 /* Sub-samples per voxel edge for partial volumes: 4^3 = 64 points keep the volume error of a
@@ -232,7 +233,7 @@ static void profile_1d(const dermis_grid *g, double density, const dermis_channe
         double area = 0.0;
         for (int a = 0; a < SUBSAMPLES; ++a)
             area += dermis_channel_injured_area_mm2(s, ((double)iz + (a + 0.5) / SUBSAMPLES) * g->dx_mm);
-        damage[iz] = 1.0 - exp(-density * area / SUBSAMPLES);
+        damage[iz] = 1.0 - dermis_det_exp(-density * area / SUBSAMPLES);
     }
 }
 
@@ -284,7 +285,7 @@ void dermis_injury_surface_open(const dermis_grid *g, const dermis_channel_set *
 {
     const size_t cells = g->nx * g->ny;
     if (g->dims == 1) {
-        open_fraction[0] = 1.0 - exp(-density_per_mm2 * PI * shape->radius_mm * shape->radius_mm);
+        open_fraction[0] = 1.0 - dermis_det_exp(-density_per_mm2 * PI * shape->radius_mm * shape->radius_mm);
         return;
     }
     for (size_t i = 0; i < cells; ++i) open_fraction[i] = 1.0;

@@ -11,7 +11,6 @@
 #include "model/device.h"
 
 const char *const dermis_site_names[] = {"face_cheek", "forehead", "neck", "hand_dorsum", "abdomen", "back", NULL};
-const char *const dermis_device_names[] = {"dermaroller", "dermapen", "channels", NULL};
 const char *const dermis_tip_names[] = {"cone", "cylinder", NULL};
 const char *const dermis_placement_names[] = {"random", "pattern", "stratified", NULL};
 const char *const dermis_molecule_names[] = {"small", "peptide", "protein", NULL};

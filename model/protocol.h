@@ -197,7 +197,8 @@
 #define DERMIS_PROTOCOL_CTYPE_ENUM int
 #define DERMIS_PROTOCOL_FIELD(field, type, ...) DERMIS_PROTOCOL_CTYPE_##type field;
 
-/* Choice lists. The enum order is the order of the schema's choice names. */
+/* Choice lists. The enum order is the order of the schema's choice names. The device types
+ * (dermis_device_type) are generated from the rows of DERMIS_DEVICES in model/device.h. */
 typedef enum {
     DERMIS_SITE_FACE_CHEEK = 0,
     DERMIS_SITE_FOREHEAD,
@@ -207,13 +208,6 @@ typedef enum {
     DERMIS_SITE_BACK,
     DERMIS_N_SITES
 } dermis_site;
-
-typedef enum {
-    DERMIS_DEVICE_DERMAROLLER = 0, /* drum with rows of needles rolled over the skin */
-    DERMIS_DEVICE_DERMAPEN,        /* oscillating needle cartridge glided over the skin */
-    DERMIS_DEVICE_CHANNELS,        /* explicit channel density, no device kinematics */
-    DERMIS_N_DEVICES
-} dermis_device_type;
 
 typedef enum { DERMIS_TIP_CONE = 0, DERMIS_TIP_CYLINDER, DERMIS_N_TIPS } dermis_tip_shape;
 typedef enum { DERMIS_PLACEMENT_RANDOM = 0, DERMIS_PLACEMENT_PATTERN, DERMIS_PLACEMENT_STRATIFIED, DERMIS_N_PLACEMENTS } dermis_placement;
@@ -251,7 +245,7 @@ typedef struct {
 
 /* [session.N]: per-session overrides (index N-1). */
 typedef struct {
-    int device;      /* dermis_device_type, -1 = [device] type */
+    int device;      /* dermis_device_type (model/device.h), -1 = [device] type */
     double depth_mm; /* NaN = device.depth_mm */
 } dermis_session_override;
 
@@ -282,7 +276,7 @@ typedef struct {
 
 /* Choice names (NULL-terminated), in enum order; used by the schema and for messages. */
 extern const char *const dermis_site_names[];
-extern const char *const dermis_device_names[];
+extern const char *const dermis_device_names[]; /* model/device.c, from DERMIS_DEVICES */
 extern const char *const dermis_tip_names[];
 extern const char *const dermis_placement_names[];
 extern const char *const dermis_molecule_names[];

@@ -2,21 +2,15 @@
 #include "model/sessions.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include "model/barrier.h"
 #include "model/device.h"
+#include "model/message.h"
 #include "model/model.h"
 #include "model/sites.h"
 
 #define MM2_PER_CM2 100.0
-
-static int fail(char *msg, size_t len, const char *text)
-{
-    if (msg && len) snprintf(msg, len, "%s", text);
-    return -1;
-}
 
 static void describe_session(dermis_session_info *s, const dermis_protocol_params *p, size_t k,
                              double capillary_depth_mm, long run_seed)
@@ -57,24 +51,23 @@ static int count_channels(dermis_session_table *t, const dermis_grid *g)
     return 0;
 }
 
-int dermis_session_table_build(dermis_session_table *t, const dermis_protocol_params *p, const dermis_grid *g,
-                               long run_seed, char *msg, size_t msg_len)
+int dermis_session_table_build(dermis_session_table *t, const dermis_protocol_params *p,
+                               const dermis_skin_profile *skin, const dermis_grid *g, long run_seed, char *msg,
+                               size_t msg_len)
 {
-    dermis_skin_profile skin;
-    if (dermis_skin_profile_from_params(&p->skin, &skin))
-        return fail(msg, msg_len, "skin.site is unknown or a skin.*_mm thickness is not positive");
-    if (dermis_protocol_check(p, (double)g->nz * g->dx_mm, msg, msg_len)) return -1;
     t->grid = *g;
-    t->capillary_depth_mm = dermis_skin_capillary_depth_mm(&p->skin, &skin);
+    t->capillary_depth_mm = dermis_skin_capillary_depth_mm(&p->skin, skin);
     t->n = dermis_protocol_session_count(&p->treatment);
     for (size_t k = 0; k < t->n; ++k) {
         describe_session(&t->session[k], p, k, t->capillary_depth_mm, run_seed);
         t->session_days[k] = t->session[k].t_day;
         if (!(t->session[k].channels_per_cm2 > 0.0))
-            return fail(msg, msg_len, "device.*: the device settings lay no channels (check needles, passes, "
-                                      "speed and density)");
+            return dermis_message(msg, msg_len, DERMIS_SESSIONS_EINVAL,
+                                  "device.*: the device settings lay no channels (check needles, passes, speed "
+                                  "and density)");
     }
-    if (count_channels(t, g)) return fail(msg, msg_len, "out of memory");
+    if (count_channels(t, g))
+        return dermis_message(msg, msg_len, DERMIS_SESSIONS_ENOMEM, "out of memory");
     return 0;
 }
 

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 
+#include "model/device.h"
 #include "model/injury.h"
 #include "model/protocol.h"
 #include "model/skin.h"
@@ -42,12 +43,17 @@ typedef struct {
     dermis_grid grid;
 } dermis_session_table;
 
-/* Builds the table for grid g, skin profile `skin` and run seed. Places every session's
- * channels once to count them. Returns 0; -1 with a message naming the keys in msg (the
- * checks of dermis_protocol_check, an unknown site, a device laying no channels), or -1 with
- * "out of memory". */
-int dermis_session_table_build(dermis_session_table *t, const dermis_protocol_params *p, const dermis_grid *g,
-                               long run_seed, char *msg, size_t msg_len);
+/* Returns of dermis_session_table_build. */
+#define DERMIS_SESSIONS_EINVAL (-1) /* a device lays no channels */
+#define DERMIS_SESSIONS_ENOMEM (-2)
+
+/* Builds the table of a protocol that passed dermis_protocol_validate (the table checks none of
+ * its keys again) for grid g, the skin profile built from p->skin and the run seed. Places
+ * every session's channels once to count them. Returns 0, DERMIS_SESSIONS_EINVAL with a message
+ * naming the keys in msg, or DERMIS_SESSIONS_ENOMEM with "out of memory". */
+int dermis_session_table_build(dermis_session_table *t, const dermis_protocol_params *p,
+                               const dermis_skin_profile *skin, const dermis_grid *g, long run_seed, char *msg,
+                               size_t msg_len);
 
 /* Scratch memory for applying sessions: the per-voxel injury map and the channel list.
  * Allocated once per run. */

@@ -3,8 +3,10 @@
 middle): the top row in absolute units, with the colour range of the dermis (the layers are
 outlined, so a collagen-free epidermis does not take the whole colour scale); the bottom row
 as the change from the untreated baseline (frame 0) in percent, on a diverging map centred on
-0. A 1-D run gives depth-time maps instead."""
+0. A 1-D run gives depth-time maps instead. `--field collagen_I+collagen_III` plots a sum of
+fields in the same units (all collagen: a channel refills with type III first)."""
 import argparse
+import sys
 
 import dermis_io as dio
 import matplotlib.pyplot as plt
@@ -53,7 +55,15 @@ def symmetric_limit(values, mask):
     return lim if lim > 0 else 1.0
 
 
+def frame_title(day, sessions):
+    """'day 28' and, for a frame written at a session's time (the state just after its needles),
+    'day 28, session 2 just applied', so fresh channels are not read as unhealed old ones."""
+    hits = [i + 1 for i, s in enumerate(sessions) if abs(s - day) < 1e-9]
+    return f"day {day:g}" + (f", session {hits[0]} just applied" if hits else "")
+
+
 def sections(ds, name, days, y_index, path, out):
+    sessions = dio.session_times(path)
     var = dio.section(ds[name], y_index)
     t = ds["time"].values
     frames = dio.nearest_frames(ds, days)
@@ -71,7 +81,7 @@ def sections(ds, name, days, y_index, path, out):
     for j, k in enumerate(frames):
         top = axes[0, j].pcolormesh(x, z, data[j], cmap="viridis", vmin=vmin, vmax=vmax, **extent)
         bottom = axes[1, j].pcolormesh(x, z, change[j], cmap="RdBu_r", vmin=-lim, vmax=lim, **extent)
-        axes[0, j].set_title(f"day {t[k]:g}", fontsize=9)
+        axes[0, j].set_title(frame_title(t[k], sessions), fontsize=9)
         for ax in axes[:, j]:
             dio.draw_layer_contours(ax, ds, x, z, y_index)
             ax.set_aspect("equal")
@@ -109,16 +119,33 @@ def depth_time(ds, name, path, out):
     dio.save(fig, out)
 
 
+def summed_field(ds, spec):
+    """Adds the field `A+B+...` (fields in the same units) to ds and returns its name."""
+    names = [n.strip() for n in spec.split("+")]
+    for n in names:
+        dio.require_field(ds, n)
+    units = {ds[n].attrs.get("units") for n in names}
+    if len(units) != 1:
+        sys.exit(f"dermis: --field {spec}: the fields have different units ({', '.join(map(str, units))})")
+    total = sum(ds[n] for n in names)
+    total.attrs = {"long_name": " + ".join(ds[n].attrs.get("long_name", n) for n in names), "units": units.pop()}
+    ds[spec] = total
+    return spec
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__)
     p.add_argument("file", help="dermis output (.nc)")
-    p.add_argument("--field", required=True, help="field name, e.g. collagen_I")
+    p.add_argument("--field", required=True, help="field name, e.g. collagen_I, or a sum such as collagen_I+collagen_III")
     p.add_argument("--days", default="", help="comma-separated days (default: first and last frame)")
     p.add_argument("--y-index", type=int, default=None, help="3-D runs: y index of the slice (default: middle)")
     dio.add_common_arguments(p)
     a = p.parse_args(argv)
     ds = dio.open_dataset(a.file, a.live)
-    dio.require_field(ds, a.field)
+    if "+" in a.field:
+        summed_field(ds, a.field)
+    else:
+        dio.require_field(ds, a.field)
     if "x" not in ds[a.field].dims:
         depth_time(ds, a.field, a.file, a.output)
         return

@@ -415,12 +415,12 @@ static void transport_sweeps(dermis_solver *s, double *u, double dt, const doubl
     }
 }
 
-int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay)
+int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay, int drift)
 {
     if (!s->any_mobile) return DERMIS_SOLVER_OK;
     int rc = prepare_step(s, t_end, dt, decay);
     if (rc != DERMIS_SOLVER_OK) return rc;
-    if (s->problem.n_chemotaxis > 0) {
+    if (drift && s->problem.n_chemotaxis > 0) {
         double t0 = omp_get_wtime();
         dermis_chemotaxis_drift(s, u);
         s->stats.wall_chemotaxis_s += omp_get_wtime() - t0;

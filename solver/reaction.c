@@ -20,7 +20,13 @@
  *
  * Reuse: a rejected substep is retried from the same (t, u), so R(t, u), the Jacobian and its
  * block structure are kept and only the two factorisations are redone; R(t0, u) of the rest
- * test is the first substep's R(t, u).
+ * test is the first substep's R(t, u). After an accepted substep the voxel's next substep keeps
+ * the Jacobian (and its factorisations if the substep length is the same): linearly implicit
+ * Euler with any fixed matrix A in place of J still has an error expansion in powers of h
+ * (it is a W-method), so the extrapolation stays second order and the error estimate still
+ * measures the step actually taken; only stability relies on A being close to J. A substep that
+ * fails with such an older Jacobian is retried at the same length with a fresh one (not counted
+ * as a failure), so reuse never makes a voxel take smaller substeps than before.
  *
  * Linear algebra: I - cJ is solved block-triangularly (blocklu.c): one pattern per Jacobian,
  * shared by the factorisations of I - hJ and I - (h/2)J; a component whose residual and
@@ -48,7 +54,10 @@ struct dermis_reaction_ws {
     dermis_blu a, b;           /* Richardson: I - hJ and I - (h/2)J */
     dermis_blu d;              /* damped Newton: I - hJ(v) of the current iterate */
     double *k1, *k2, *y1, *f0; /* damped Newton scratch; R(t, u) of the substep */
-    int have_f0, have_jac;     /* f0 / jac (and pattern) hold R and J at the current (t, u) */
+    int have_f0;               /* f0 holds R at the current (t, u) */
+    int have_jac;              /* jac (and pattern) hold a Jacobian of this voxel's integration */
+    int jac_old;               /* ... taken at an earlier substep, not at the current (t, u) */
+    double lu_h;               /* a and b factorise I - lu_h J and I - (lu_h/2) J; 0 = neither */
 };
 
 int dermis_reaction_ws_alloc(dermis_solver *s, dermis_thread_ws *w)
@@ -102,6 +111,8 @@ static int jacobian(const voxel_ctx *c, double t, const double *u)
     size_t n = c->n;
     double *J = c->ws->rx->jac, *r0 = c->ws->rx->r, *r1 = c->ws->rx->g, *up = c->ws->rx->tmp;
     c->ws->jac_evals++;
+    c->ws->rx->lu_h = 0.0; /* the factorisations belong to the previous J and pattern */
+    c->ws->rx->jac_old = 0;
     if (pb->jac) {
         int rc = pb->jac(t, c->voxel, u, J, pb->user);
         if (rc == 0) dermis_btf_analyse(&c->ws->rx->pattern, J);
@@ -234,8 +245,12 @@ static int richardson_step(const voxel_ctx *c, double t, double h, const double 
         if (rc != 0) return rc;
         x->have_jac = 1;
     }
-    if (dermis_blu_factor(mc, &x->pattern, x->jac, h) != 0 || dermis_blu_factor(mf, &x->pattern, x->jac, 0.5 * h) != 0)
-        return SUBSTEP_RETRY;
+    if (x->lu_h != h) {
+        x->lu_h = 0.0;
+        if (dermis_blu_factor(mc, &x->pattern, x->jac, h) != 0 || dermis_blu_factor(mf, &x->pattern, x->jac, 0.5 * h) != 0)
+            return SUBSTEP_RETRY;
+        x->lu_h = h;
+    }
     if (!x->have_f0) {
         rc = eval_rhs(c, t, u, r0);
         if (rc != 0) return rc;
@@ -292,7 +307,7 @@ static int be_fallback_step(const voxel_ctx *c, double t, double h, const double
 static int at_rest(const voxel_ctx *c, double t0, double h, const double *u, int *rc)
 {
     struct dermis_reaction_ws *x = c->ws->rx;
-    x->have_jac = 0;
+    x->have_jac = x->jac_old = 0;
     x->have_f0 = 0;
     *rc = eval_rhs(c, t0, u, x->f0);
     if (*rc != 0) return 0;
@@ -318,6 +333,7 @@ static int at_rest(const voxel_ctx *c, double t0, double h, const double *u, int
 
 static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
 {
+    struct dermis_reaction_ws *x = c->ws->rx;
     int rc = 0;
     if (at_rest(c, t0, h, u, &rc)) return 0;
     if (rc < 0) return rc;
@@ -326,7 +342,7 @@ static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
         rc = richardson_step(c, t0, h, u, &err);
         if (rc < 0) return rc;
         if (rc != 0) return SUBSTEP_RETRY;
-        memcpy(u, c->ws->rx->v, c->n * sizeof *u);
+        memcpy(u, x->v, c->n * sizeof *u);
         return 0;
     }
     double t = t0, t_end = t0 + h, hs = h;
@@ -338,12 +354,17 @@ static int integrate_voxel(const voxel_ctx *c, double *u, double t0, double h)
         rc = fallback ? be_fallback_step(c, t, hs, u, &err) : richardson_step(c, t, hs, u, &err);
         if (rc < 0) return rc;
         if (rc == 0 && err <= 1.0) {
-            memcpy(u, c->ws->rx->v, c->n * sizeof *u);
-            c->ws->rx->have_f0 = c->ws->rx->have_jac = 0; /* a new (t, u) */
+            memcpy(u, x->v, c->n * sizeof *u);
+            x->have_f0 = 0;              /* a new (t, u) */
+            x->jac_old = x->have_jac;    /* the next substep reuses this Jacobian */
             t = last ? t_end : t + hs;
             hs *= err > 0.0 ? fmin(SUB_GROW_MAX, SUB_SAFETY / sqrt(err)) : SUB_GROW_MAX;
             streak = 0;
             fallback = 0; /* back to the second-order scheme */
+            continue;
+        }
+        if (x->jac_old && !fallback) { /* retry at the same length with a fresh Jacobian */
+            x->have_jac = 0;
             continue;
         }
         if (++failures > SUB_MAX_FAILURES || hs < hs_min) return SUBSTEP_RETRY;

@@ -15,7 +15,9 @@
  * Units: the solver is unit-agnostic; dermis passes mm and days.
  *
  * Scheme (second order in space and time; verified in tests/solver/test_mms.c):
- *   Strang splitting  R(dt/2) T(dt) R(dt/2).
+ *   Strang splitting  R(dt/2) T(dt) R(dt/2); between the steps of one advance call the two
+ *      adjacent reaction halves are integrated as one, R((dt1 + dt2)/2) (same splitting, half
+ *      the reaction integrations; the caller always gets the complete step).
  *   T: cell-centred finite volumes, harmonic-mean face diffusivities, chemotaxis flux central
  *      where the cell Peclet number allows and upwind-blended beyond (always an M-matrix);
  *      locally one-dimensional implicit Euler (x, y, z Thomas sweeps; Sherman-Morrison for
@@ -160,7 +162,7 @@ typedef struct {
     X(double, dt_min_used_day, "day", "smallest accepted step")                                   \
     X(double, dt_max_used_day, "day", "largest accepted step")                                    \
     X(long, jacobian_evaluations, "1", "reaction Jacobian evaluations, one voxel each")           \
-    X(long, reaction_voxel_steps, "1", "voxel reaction half steps, voxels at rest included")
+    X(long, reaction_voxel_steps, "1", "voxel reaction integrations (half steps, two adjacent halves merged count once), voxels at rest included")
 
 #define DERMIS_SOLVER_STATS_MEMBER(type, name, units, doc) type name;
 typedef struct { DERMIS_SOLVER_STATS(DERMIS_SOLVER_STATS_MEMBER) } dermis_solver_stats;
@@ -205,7 +207,10 @@ void dermis_solver_free(dermis_solver *s);
 /* Advances u from *t_day to exactly t_stop_day with adaptive, error-controlled steps,
  * landing exactly on t_stop_day. On success *t_day == t_stop_day. The step size proposed at
  * the end is kept for the next call (a short last step to land on an event does not shrink
- * the following steps). Returns a dermis_solver_status. */
+ * the following steps). On any other return u is the solution at *t_day, the last accepted
+ * step, with one exception: DERMIS_SOLVER_ESTEP because the reaction half that the last step
+ * had left owed (to merge it with the next step's) could not be integrated, even in pieces;
+ * then u lacks that half. Returns a dermis_solver_status. */
 int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_stop_day);
 
 /* Optional stop request: stop(user) is asked before every step attempt; nonzero makes

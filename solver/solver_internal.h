@@ -145,8 +145,10 @@ static inline void dermis_face_coefficients(double g, double w, double *a, doubl
 int dermis_transport_alloc(dermis_solver *s);
 void dermis_transport_free(dermis_solver *s);
 /* One LOD implicit-Euler step x, y, z of every active field (s->active) over dt, boundary data at t_end;
- * decay (per field, may be NULL) is a linear loss folded into the implicit solves. */
-int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay);
+ * decay (per field, may be NULL) is a linear loss folded into the implicit solves. drift = 1
+ * computes the chemotactic drift rates from u; drift = 0 keeps those of the previous call, for a
+ * u whose signal fields are bitwise those that call started from. */
+int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay, int drift);
 /* Applies (I - dt A)^-1 to a difference vector v (n_fields * n_vox, active fields only), where A
  * is the transport operator of the last dermis_transport_lod_ie call (its chemotactic drift kept)
  * with homogeneous boundary data. Used to filter the step's error estimate (stepper.c). */

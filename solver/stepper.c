@@ -24,6 +24,7 @@
 
 #include <omp.h>
 
+#include "solver/detmath.h"
 #include "solver/solver_internal.h"
 
 #define DERMIS_SOLVER_MSG_ITEM(name, msg) msg,
@@ -378,9 +379,12 @@ static int transport_second_order(dermis_solver *s, double *u, double t, double 
 static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err)
 {
     copy_state(s, s->u_coarse, u, 1);
-    int rc = dermis_transport_lod_ie(s, s->u_coarse, t + dt, dt, NULL);
-    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + 0.5 * dt, 0.5 * dt, NULL);
-    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + dt, 0.5 * dt, NULL);
+    /* The first fine half and the coarse step start from the same state, so they share one
+     * computation of the chemotactic drift rates, made from u: u_coarse holds copies of the
+     * active fields only, and a signal field that is inert in this step is not among them. */
+    int rc = dermis_transport_lod_ie(s, u, t + 0.5 * dt, 0.5 * dt, NULL, 1);
+    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, s->u_coarse, t + dt, dt, NULL, 0);
+    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + dt, 0.5 * dt, NULL, 1);
     if (rc != DERMIS_SOLVER_OK) return rc;
     extrapolate(s, u, s->u_coarse);
     /* Shampine's filter (as in RADAU5 and Rosenbrock codes): the raw difference is dominated by
@@ -407,15 +411,52 @@ static int reaction_half(dermis_solver *s, double *u, double t, double h)
     return rc;
 }
 
-/* Attempts one Strang step; returns a status or DERMIS_SOLVER_RETRY, and the error estimate. */
-static int attempt_step(dermis_solver *s, double *u, double t, double dt, double *err)
+/* Reaction owed to the state: the second reaction half of the last accepted step, held back so
+ * that it is integrated together with the next step's first half (see dermis_solver_advance). */
+typedef struct {
+    double t_day; /* where the owed reaction starts */
+    double h_day; /* its length; 0 = nothing owed, u is the Strang solution at the current time */
+} owed_reaction;
+
+/* Attempts one Strang step from t with the reaction `owed` merged into its first half; with
+ * `finish` the step integrates its own second half, otherwise it leaves it owed (*owed_next).
+ * Returns a status or DERMIS_SOLVER_RETRY, and the error estimate. */
+static int attempt_step(dermis_solver *s, double *u, double t, double dt, const owed_reaction *owed, int finish,
+                        owed_reaction *owed_next, double *err)
 {
     *err = 0.0;
     copy_state(s, s->u_start, u, 0);
-    int rc = reaction_half(s, u, t, 0.5 * dt);
+    const double r0 = owed->h_day > 0.0 ? owed->t_day : t;
+    int rc = reaction_half(s, u, r0, owed->h_day + 0.5 * dt);
     if (rc == DERMIS_SOLVER_OK && s->any_mobile) rc = transport_second_order(s, u, t, dt, err);
-    if (rc == DERMIS_SOLVER_OK) rc = reaction_half(s, u, t + 0.5 * dt, 0.5 * dt);
+    *owed_next = (owed_reaction){t + 0.5 * dt, finish ? 0.0 : 0.5 * dt};
+    if (rc == DERMIS_SOLVER_OK && finish) rc = reaction_half(s, u, t + 0.5 * dt, 0.5 * dt);
     return rc;
+}
+
+/* Pieces the owed reaction may be cut into when a voxel cannot integrate it in one (a shorter
+ * interval starts with shorter substeps and a fresh failure budget): 1, 4, ..., SETTLE_PIECES_MAX. */
+#define SETTLE_PIECES_MAX 256
+
+/* Integrates the owed reaction into u, so u is the Strang solution at the last accepted time.
+ * The owed half belongs to a step already accepted, which cannot be retried smaller, so where
+ * the integration fails it is repeated from the same state in more, shorter pieces (the shrink
+ * the unmerged scheme would have made). Uses s->u_start. */
+static int settle(dermis_solver *s, double *u, owed_reaction *owed)
+{
+    if (!(owed->h_day > 0.0)) return DERMIS_SOLVER_OK;
+    const double t0 = owed->t_day, h = owed->h_day;
+    owed->h_day = 0.0;
+    copy_state(s, s->u_start, u, 0);
+    int rc = DERMIS_SOLVER_RETRY;
+    for (int pieces = 1; rc == DERMIS_SOLVER_RETRY && pieces <= SETTLE_PIECES_MAX; pieces *= 4) {
+        if (pieces > 1) copy_state(s, u, s->u_start, 0);
+        rc = DERMIS_SOLVER_OK;
+        for (int k = 0; k < pieces && rc == DERMIS_SOLVER_OK; k++)
+            rc = reaction_half(s, u, t0 + h * k / pieces, h / pieces);
+    }
+    if (rc != DERMIS_SOLVER_OK) copy_state(s, u, s->u_start, 0);
+    return rc == DERMIS_SOLVER_RETRY ? DERMIS_SOLVER_ESTEP : rc;
 }
 
 /* ---- controller --------------------------------------------------------------------------- */
@@ -435,7 +476,7 @@ static void on_accept(dermis_solver *s, double dt, double err, int landed)
     s->stats.dt_max_used_day = fmax(s->stats.dt_max_used_day, dt);
     if (s->opt.fixed_step) return;
     double e = fmax(err, CTL_ERR_FLOOR);
-    double fac = CTL_SAFETY * pow(e, -CTL_KI) * pow(c->err_prev, CTL_KP);
+    double fac = CTL_SAFETY * dermis_det_pow(e, -CTL_KI) * dermis_det_pow(c->err_prev, CTL_KP);
     fac = clamp(fac, CTL_SHRINK_MIN, CTL_GROW_MAX);
     double proposal = fmin(dt * fac, s->opt.dt_max_day);
     /* A step shortened to land on a stop time says nothing against the longer step planned. */
@@ -457,34 +498,55 @@ static int on_reject(dermis_solver *s, double dt, double err, int recoverable)
     return DERMIS_SOLVER_OK;
 }
 
+/* Consecutive reaction halves are merged: the second half of an accepted step is left owed
+ * and integrated with the first half of the next step, R(dt1/2) R(dt2/2) = R((dt1 + dt2)/2)
+ * for the exact reaction flow, so the answer changes only within the reactions' own error
+ * control while the reactions are integrated once per step instead of twice (each integration
+ * costs an rhs evaluation, a Jacobian and two factorisations per voxel however short it is).
+ * The owed half is settled (integrated on its own) before a rejected step is retried, before
+ * any return, and the last step of a call finishes its own half, so the caller always gets the
+ * Strang solution at *t_day, and a restart from it continues bitwise identically. */
 int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_stop_day)
 {
     if (!s || !u || !t_day || !(t_stop_day >= *t_day) || !isfinite(t_stop_day))
         return DERMIS_SOLVER_EINVAL;
     long steps = 0;
+    owed_reaction owed = {*t_day, 0.0};
+    int rc = DERMIS_SOLVER_OK;
     while (*t_day < t_stop_day) {
-        if (steps >= s->opt.max_steps) return DERMIS_SOLVER_ETOO_MANY_STEPS;
-        if (s->stop && s->stop(s->stop_user)) return DERMIS_SOLVER_ESTOPPED;
+        if (steps >= s->opt.max_steps) {
+            rc = DERMIS_SOLVER_ETOO_MANY_STEPS;
+            break;
+        }
+        if (s->stop && s->stop(s->stop_user)) {
+            rc = DERMIS_SOLVER_ESTOPPED;
+            break;
+        }
         double planned = s->opt.fixed_step ? s->opt.dt_initial_day : s->ctl.dt_next_day;
         double dt = planned, err = 0.0;
         int landed = dt >= t_stop_day - *t_day;
         if (landed) dt = t_stop_day - *t_day;
-        int rc = attempt_step(s, u, *t_day, dt, &err);
+        owed_reaction owed_next;
+        rc = attempt_step(s, u, *t_day, dt, &owed, landed, &owed_next, &err);
         steps++;
         if (rc != DERMIS_SOLVER_OK && rc != DERMIS_SOLVER_RETRY) {
             copy_state(s, u, s->u_start, 0);
-            return rc;
+            break;
         }
         if (rc == DERMIS_SOLVER_RETRY || (err > 1.0 && !s->opt.fixed_step)) {
+            const int recoverable = rc == DERMIS_SOLVER_RETRY;
             copy_state(s, u, s->u_start, 0);
-            rc = on_reject(s, dt, err, rc == DERMIS_SOLVER_RETRY);
-            if (rc != DERMIS_SOLVER_OK) return rc;
+            rc = settle(s, u, &owed); /* the retry starts from the Strang solution, as unmerged */
+            if (rc == DERMIS_SOLVER_OK) rc = on_reject(s, dt, err, recoverable);
+            if (rc != DERMIS_SOLVER_OK) break;
             continue;
         }
+        owed = owed_next;
         *t_day = landed ? t_stop_day : *t_day + dt;
         on_accept(s, dt, err, landed);
     }
-    return DERMIS_SOLVER_OK;
+    const int settled = settle(s, u, &owed);
+    return rc != DERMIS_SOLVER_OK ? rc : settled;
 }
 
 /* ---- the rest of the API ------------------------------------------------------------------ */
@@ -495,7 +557,7 @@ int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, doub
     if (!s || !u || !(dt_day > 0.0)) return DERMIS_SOLVER_EINVAL;
     double t0 = omp_get_wtime(), chemotaxis0 = s->stats.wall_chemotaxis_s;
     for (size_t f = 0; f < s->problem.n_fields; f++) s->active[f] = s->tr[f].mobile;
-    int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day);
+    int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day, 1);
     s->stats.wall_diffusion_s += omp_get_wtime() - t0 - (s->stats.wall_chemotaxis_s - chemotaxis0);
     return rc;
 }

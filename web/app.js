@@ -33,14 +33,30 @@ const B_CHANGES = {depth: "0.5"};
 
 const $ = (sel) => document.querySelector(sel);
 const SUPERSCRIPT = {"-": "⁻", 0: "⁰", 1: "¹", 2: "²", 3: "³", 4: "⁴", 5: "⁵", 6: "⁶", 7: "⁷", 8: "⁸", 9: "⁹"};
-/* UDUNITS text as read: "mg cm-3" -> "mg cm⁻³"; "1" (a ratio) -> "relative". */
-const unitText = (u) => (u === "1" ? "relative" : u.replace(/([a-zA-Z])(-?\d+)/g,
-  (m, a, e) => a + [...e].map((c) => SUPERSCRIPT[c]).join("")));
+/* UDUNITS text as a class reads it: negative powers as a division ("ng mL-1" -> "ng/mL",
+ * "mg cm-3" -> "mg/cm³"); "mm-3" is a cell density in this model (cells per mm³); "1" (a
+ * ratio) -> "relative", or what the ratio means for the fields in DIMENSIONLESS. */
+const DIMENSIONLESS = {damage: "injured fraction (0 to 1)", vessels: "× normal skin"};
+function unitText(u, field) {
+  if (u === "1") return DIMENSIONLESS[field] || "relative";
+  if (u === "mm-3") return "cells/mm³";
+  const power = (e) => (e === 1 ? "" : [...String(e)].map((c) => SUPERSCRIPT[c]).join(""));
+  const num = [], den = [];
+  for (const part of u.split(" ")) {
+    const m = part.match(/^([^\d-]+)(-?\d+)?$/);
+    if (!m) return u;
+    const e = m[2] ? Number(m[2]) : 1;
+    (e < 0 ? den : num).push(m[1] + power(Math.abs(e)));
+  }
+  return (num.join(" ") || "1") + (den.length ? "/" + den.join(" ") : "");
+}
+/* A field's description with "mm^3" written as "mm³". */
+const describe = (text) => text.replace(/\^(\d)/g, (m, e) => SUPERSCRIPT[e]);
 const pretty = (name) => name.replace(/_/g, " ").replace(/\btgf beta(\d)/, "TGF-β$1");
 
 const page = {
   baseIni: null, schema: null, protocols: {}, field: "collagen_I", view: 0, playing: true,
-  speed: 10, lastFrameMs: null, charts: [], firstFrameMs: null,
+  speed: 10, lastFrameMs: null, charts: [], firstFrameMs: null, drawnKey: null, sectionBoxes: [],
 };
 
 /* ------------------------------------------------------------------ protocols and workers */
@@ -119,6 +135,7 @@ function buildControls() {
       p.inputs[c.id] = {control: c, input, err};
       input.addEventListener("change", () => clearErrors(p));
     }
+    p.inputs.sessions.input.addEventListener("input", () => syncSpacing(p));
     loadControls(p, name === "B" ? B_CHANGES : {});
   }
 }
@@ -137,6 +154,12 @@ function loadControls(p, changes) {
     if (c.kind === "check") input.checked = value === "true";
     else input.value = value;
   }
+  syncSpacing(p);
+}
+
+/* The spacing of sessions means nothing for a single session: greyed out then (still saved). */
+function syncSpacing(p) {
+  p.inputs.spacing.input.disabled = p.inputs.sessions.input.value.trim() === "1";
 }
 
 function sessionList(ini) {
@@ -235,7 +258,9 @@ function describeField() {
   const p = page.protocols.A;
   if (!p.meta) return;
   const f = fieldInfo(p);
-  $("#field-desc").textContent = `${f.longName}, ${unitText(f.units)}`;
+  /* The long name, with the unit unless the name gives it already ("cells per mm³"). */
+  const unit = f.units === "1" || /\bper\b/.test(f.longName) ? "" : `, in ${unitText(f.units, f.name)}`;
+  $("#field-desc").textContent = describe(f.longName) + unit;
   $("#section-caption").textContent = `A cut through the skin, ${(p.meta.nx * p.meta.dx).toFixed(1)} mm wide: ` +
     `each square is ${Math.round(p.meta.dx * 1000)} µm. Dashed lines separate the skin layers; grey marks ` +
     "layers where this field is absent. Needle channels are the narrow vertical marks.";
@@ -305,6 +330,11 @@ function sharedRange() {
   return [lo, hi];
 }
 
+/* A day as the slider shows it: 1.25 -> "1.25", 7 -> "7.0". */
+const fmtDay = (t) => (Number.isInteger(t * 10) ? t.toFixed(1) : t.toFixed(2));
+/* The day on view: on a quarter day (slider, keys) exactly, else (playing) to 0.1 day. */
+const fmtView = (t) => (Number.isInteger(t * 4) ? fmtDay(t) : t.toFixed(1));
+
 function fmt(v) {
   const a = Math.abs(v);
   if (a === 0) return "0";
@@ -313,25 +343,44 @@ function fmt(v) {
   return v.toPrecision(3).replace(/\.?0+$/, "");
 }
 
-const SECTION = {left: 74, right: 118, top: 40, bottom: 14, width: 360};
+/* Margins of a section canvas in CSS pixels: the depth axis on the left (axis) or a narrow
+ * margin, the colour bar with its unit on the right (bar) or a narrow margin, two title lines
+ * and the names of the thin top layers above, the width in mm below. Two sections share one depth axis (left) and one colour bar
+ * (right), as they share the colour range, so their images stay wide. Text is never smaller than
+ * 15 px, so the labels stay readable on a projector. */
+const SECTION = {axis: 84, bar: 124, narrow: 14, top: 86, bottom: 34, minWidth: 150};
+const FONT = "system-ui, sans-serif";
 
-function drawSection(p, canvas) {
-  const ctx = canvas.getContext("2d");
+/* Draws protocol p's section into canvas with an image w CSS pixels wide (sharp on high-DPI
+ * screens), with the depth axis and/or the colour bar; returns the image area {x, y, w, h} in
+ * CSS pixels of the canvas. */
+function drawSection(p, canvas, w, {axis, bar}) {
   const m = p.meta;
-  const scale = SECTION.width / m.nx;
+  const left = axis ? SECTION.axis : SECTION.narrow, right = bar ? SECTION.bar : SECTION.narrow;
+  const scale = w / m.nx;
   const h = Math.round(scale * m.nz);
-  canvas.width = SECTION.left + SECTION.width + SECTION.right;
-  canvas.height = SECTION.top + h + SECTION.bottom;
+  const dpr = window.devicePixelRatio || 1;
+  const cssW = left + w + right, cssH = SECTION.top + h + SECTION.bottom;
+  canvas.width = Math.round(cssW * dpr);
+  canvas.height = Math.round(cssH * dpr);
+  canvas.style.width = `${cssW}px`;
+  canvas.style.height = `${cssH}px`;
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = "#fff";
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  ctx.fillStyle = "#111";
-  ctx.font = "bold 18px system-ui, sans-serif";
-  const s = m.sessions[0];
-  const title = s ? `${p.name}: ${s.device}, ${s.depth} mm, ${m.sessions.length} session${m.sessions.length > 1 ? "s" : ""}`
-    : `${p.name}: no treatment`;
-  ctx.fillText(title, SECTION.left, 24);
-  const frame = frameAt(p, page.view);
+  ctx.fillRect(0, 0, cssW, cssH);
   const f = fieldInfo(p);
+  /* Two title lines: what is shown and when, then the protocol. */
+  ctx.fillStyle = "#111";
+  ctx.font = `bold 19px ${FONT}`;
+  const frame = frameAt(p, page.view);
+  ctx.fillText(`${p.name}: ${pretty(f.name)}, day ${frame ? fmtDay(frame.t) : "-"}`, left, 22);
+  const s = m.sessions[0];
+  const days = m.sessions.map((x) => x.day);
+  const spacing = days.length > 1 ? `, every ${days[1] - days[0]} days` : "";
+  ctx.font = `16px ${FONT}`;
+  ctx.fillText(s ? `${s.device}, ${s.depth} mm needles, ${days.length} session${days.length > 1 ? "s" : ""}${spacing}`
+    : "no treatment", left, 44);
   const [lo, hi] = sharedRange();
   if (frame) {
     const img = ctx.createImageData(m.nx, m.nz);
@@ -345,101 +394,139 @@ function drawSection(p, canvas) {
     tmp.height = m.nz;
     tmp.getContext("2d").putImageData(img, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(tmp, SECTION.left, SECTION.top, SECTION.width, h);
+    ctx.drawImage(tmp, left, SECTION.top, w, h);
     if (page.firstFrameMs === null) page.firstFrameMs = performance.now();
   }
-  drawLayers(ctx, m, scale, h);
-  drawDepthAxis(ctx, m, scale, h);
-  drawColourBar(ctx, lo, hi, f.units, h);
+  drawLayers(ctx, m, left, scale, w, h);
+  if (axis) drawDepthAxis(ctx, m, left, scale, h);
+  drawWidth(ctx, m, left, w, h);
+  if (bar) drawColourBar(ctx, lo, hi, unitText(f.units, f.name), left, w, h);
+  return {x: left, y: SECTION.top, w, h};
 }
 
-function drawLayers(ctx, m, scale, h) {
+function drawLayers(ctx, m, left, scale, w, h) {
   const depth = m.nz * m.dx;
-  ctx.font = "14px system-ui, sans-serif";
+  ctx.font = `bold 15px ${FONT}`;
+  const label = (text, x, y) => {
+    ctx.fillStyle = "#fff";
+    ctx.strokeStyle = "rgba(0,0,0,0.8)";
+    ctx.lineWidth = 3.5;
+    ctx.lineJoin = "round";
+    ctx.strokeText(text, x, y);
+    ctx.fillText(text, x, y);
+  };
+  const thin = [];
   m.layers.forEach((layer, i) => {
     const next = m.layers[i + 1];
     const bottom = next ? next.top : depth;
     if (layer.top >= depth) return;
     const y = SECTION.top + (layer.top / m.dx) * scale;
     if (layer.top > 0) {
-      ctx.strokeStyle = "rgba(255,255,255,0.85)";
+      ctx.strokeStyle = "rgba(255,255,255,0.9)";
+      ctx.lineWidth = 1.5;
       ctx.setLineDash([6, 4]);
       ctx.beginPath();
-      ctx.moveTo(SECTION.left, y);
-      ctx.lineTo(SECTION.left + SECTION.width, y);
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + w, y);
       ctx.stroke();
       ctx.setLineDash([]);
     }
-    /* Label thin layers only if there is room. */
+    /* Name the layer inside its band if the band is tall enough for the text; the thin ones
+     * (stratum corneum, epidermis) together above the image, pointing down at them. */
     const yb = SECTION.top + (Math.min(bottom, depth) / m.dx) * scale;
-    if (yb - y >= 16) {
-      ctx.fillStyle = "rgba(255,255,255,0.95)";
-      ctx.strokeStyle = "rgba(0,0,0,0.6)";
-      ctx.lineWidth = 3;
-      const text = pretty(layer.name);
-      ctx.strokeText(text, SECTION.left + 6, y + 15);
-      ctx.fillText(text, SECTION.left + 6, y + 15);
-      ctx.lineWidth = 1;
-    }
+    if (yb - y >= 17) label(pretty(layer.name), left + 6, y + 16);
+    else thin.push({name: pretty(layer.name), yb});
+    ctx.lineWidth = 1;
   });
+  if (thin.length) {
+    ctx.fillStyle = "#111";
+    ctx.textAlign = "right";
+    ctx.fillText(`${thin.map((l) => l.name).join(" + ")} ↓`, left + w, SECTION.top - 7);
+    ctx.textAlign = "left";
+  }
+  ctx.lineWidth = 1;
   ctx.strokeStyle = "#111";
-  ctx.strokeRect(SECTION.left, SECTION.top, SECTION.width, h);
+  ctx.strokeRect(left, SECTION.top, w, h);
 }
 
-function drawDepthAxis(ctx, m, scale, h) {
+function drawDepthAxis(ctx, m, left, scale, h) {
   const depth = m.nz * m.dx;
   const step = depth > 2 ? 0.5 : depth > 0.8 ? 0.2 : 0.1;
   ctx.fillStyle = "#111";
-  ctx.font = "14px system-ui, sans-serif";
+  ctx.font = `15px ${FONT}`;
   ctx.textAlign = "right";
   for (let d = 0; d <= depth + 1e-9; d += step) {
     const y = SECTION.top + (d / m.dx) * scale;
-    ctx.fillRect(SECTION.left - 6, y, 6, 1);
-    ctx.fillText(d.toFixed(1), SECTION.left - 9, y + 5);
+    ctx.fillRect(left - 6, y, 6, 1);
+    ctx.fillText(d.toFixed(1), left - 9, y + 5);
   }
   ctx.save();
-  ctx.translate(16, SECTION.top + h / 2);
+  ctx.translate(20, SECTION.top + h / 2);
   ctx.rotate(-Math.PI / 2);
   ctx.textAlign = "center";
-  ctx.fillText("depth below the surface (mm)", 0, 0);
+  ctx.fillText("depth below the skin surface (mm)", 0, 0);
   ctx.restore();
   ctx.textAlign = "left";
 }
 
-function drawColourBar(ctx, lo, hi, units, h) {
-  const x = SECTION.left + SECTION.width + 18, w = 18;
+/* The section's width as a bar under it: both directions are in mm. */
+function drawWidth(ctx, m, left, w, h) {
+  const y = SECTION.top + h + 12;
+  ctx.fillStyle = "#111";
+  ctx.fillRect(left, y, w, 2);
+  ctx.fillRect(left, y - 4, 2, 10);
+  ctx.fillRect(left + w - 2, y - 4, 2, 10);
+  ctx.font = `15px ${FONT}`;
+  ctx.textAlign = "center";
+  ctx.fillText(`${(m.nx * m.dx).toFixed(1)} mm`, left + w / 2, y + 18);
+  ctx.textAlign = "left";
+}
+
+function drawColourBar(ctx, lo, hi, units, left, w, h) {
+  const x = left + w + 20, bw = 20;
   for (let i = 0; i < h; i++) {
     const [r, g, b] = viridis(1 - i / (h - 1));
     ctx.fillStyle = `rgb(${r},${g},${b})`;
-    ctx.fillRect(x, SECTION.top + i, w, 1);
+    ctx.fillRect(x, SECTION.top + i, bw, 1.5);
   }
   ctx.strokeStyle = "#111";
-  ctx.strokeRect(x, SECTION.top, w, h);
+  ctx.strokeRect(x, SECTION.top, bw, h);
   ctx.fillStyle = "#111";
-  ctx.font = "14px system-ui, sans-serif";
+  ctx.font = `15px ${FONT}`;
   for (let k = 0; k <= 4; k++) {
     const v = hi - (k / 4) * (hi - lo), y = SECTION.top + (k / 4) * h;
-    ctx.fillRect(x + w, y, 4, 1);
-    ctx.fillText(fmt(v), x + w + 6, y + 5);
+    ctx.fillRect(x + bw, y, 5, 1);
+    ctx.fillText(fmt(v), x + bw + 8, y + 5);
   }
-  ctx.font = "bold 14px system-ui, sans-serif";
-  ctx.fillText(unitText(units), x - 4, SECTION.top - 8);
+  /* The unit along the bar, right of its numbers (room for long units such as "injured fraction"). */
+  ctx.save();
+  ctx.translate(left + w + SECTION.bar - 8, SECTION.top + h / 2);
+  ctx.rotate(-Math.PI / 2);
+  ctx.font = `bold 15px ${FONT}`;
+  ctx.textAlign = "center";
+  ctx.fillText(units, 0, 0);
+  ctx.restore();
 }
 
 function drawSections() {
   const box = $("#sections");
   const list = active().filter((p) => p.meta);
-  box.classList.toggle("two", list.length > 1);
   while (box.children.length > list.length) box.lastChild.remove();
   while (box.children.length < list.length) {
     const c = document.createElement("canvas");
     c.setAttribute("role", "img");
     box.append(c);
   }
-  list.forEach((p, i) => {
+  /* One section: up to 640 px wide; two: side by side in the space there is, the first with the
+   * depth axis, the last with the colour bar, images of equal width. */
+  const gap = 12, room = box.clientWidth || 640, n = list.length;
+  /* (+ 2 px of border per canvas) */
+  const margins = (n > 1 ? SECTION.axis + SECTION.bar + 2 * SECTION.narrow + gap : SECTION.axis + SECTION.bar) + 2 * n;
+  const w = Math.max(SECTION.minWidth, Math.floor((Math.min(room, n > 1 ? room : 640) - margins) / n));
+  page.sectionBoxes = list.map((p, i) => {
     const c = box.children[i];
-    c.setAttribute("aria-label", `${pretty(page.field)} in protocol ${p.name} at day ${page.view.toFixed(1)}`);
-    drawSection(p, c);
+    c.setAttribute("aria-label", `${pretty(page.field)} in protocol ${p.name} at day ${fmtView(page.view)}`);
+    return drawSection(p, c, w, {axis: i === 0, bar: i === n - 1});
   });
 }
 
@@ -496,9 +583,12 @@ function markSessions(u, list) {
     p.meta.sessions.forEach((s, k) => {
       const x = u.valToPos(s.day, "x", true);
       ctx.beginPath(); ctx.moveTo(x, y0); ctx.lineTo(x, y1); ctx.stroke();
-      const label = `session ${k + 1}${list.length > 1 ? " " + p.name : ""}`;
-      const ly = y0 + 16 * devicePixelRatio * (p.name === "B" ? 2 : 1);
-      ctx.font = `${13 * devicePixelRatio}px system-ui`;
+      /* A session both protocols have on the same day is labelled once. */
+      const shared = list.every((q) => q.meta.sessions[k] && q.meta.sessions[k].day === s.day);
+      if (shared && p !== list[0]) return;
+      const label = `session ${k + 1}${list.length > 1 && !shared ? " " + p.name : ""}`;
+      const ly = y0 + 16 * devicePixelRatio * (p.name === "B" && !shared ? 2 : 1);
+      ctx.font = `${14 * devicePixelRatio}px system-ui`;
       ctx.fillStyle = "#222";
       ctx.fillText(label, x + 5, ly);
     });
@@ -549,7 +639,7 @@ function drawPhase() {
   if (lines.length === 0) return;
   const multi = lines.length > 1;
   $("#phase .phase-name").textContent = lines.map(({p, phase}) => (multi ? `${p.name}: ` : "") + phase.name).join("   ·   ") +
-    `  —  day ${page.view.toFixed(1)}`;
+    `  —  day ${fmtView(page.view)}`;
   const texts = [...new Set(lines.map((l) => l.phase.text))];
   $("#phase .phase-text").textContent = texts.join(" ");
   $("#phase").dataset.phase = lines[0].phase.id;
@@ -559,6 +649,17 @@ function drawPhase() {
 function computedUntil() {
   const list = active().filter((p) => p.meta);
   return list.length ? Math.min(...list.map((p) => (p.done ? p.meta.tEnd : p.t))) : 0;
+}
+
+/* What the section, charts and phase line show: they are redrawn when this changes. */
+function viewKey(list) {
+  const parts = [page.field, $("#scale").value, page.charts.length, $("#view").clientWidth];
+  for (const p of list) {
+    const frame = frameAt(p, page.view);
+    parts.push(p.name, p.frames.indexOf(frame), rowAt(p, page.view), p.error || "",
+               $("#scale").value === "run" ? p.frames.length : 0);
+  }
+  return parts.join("|");
 }
 
 let drawPending = false;
@@ -575,15 +676,21 @@ function tick(now) {
   }
   page.lastFrameMs = now;
   $("#time").value = page.view;
-  $("#time-label").textContent = page.view.toFixed(1);
+  $("#time-label").textContent = fmtView(page.view);
   const list = active().filter((p) => p.meta);
   const status = list.map((p) => p.error ? `${p.name}: error` :
     p.done ? `${p.name}: computed ${p.meta.tEnd} days (${p.rate.toFixed(1)} days/s)` :
     `${p.name}: computing day ${p.t.toFixed(1)}…`);
   $("#compute-label").textContent = status.join("  ");
-  drawSections();
-  updateCharts();
-  drawPhase();
+  /* The section changes once per frame of the run (a day) and the charts once per observables
+   * row: redraw only then, so the page's own drawing leaves the cores to the simulation. */
+  const key = viewKey(list);
+  if (key !== page.drawnKey) {
+    page.drawnKey = key;
+    drawSections();
+    updateCharts();
+    drawPhase();
+  }
   const allDone = list.every((p) => p.done || p.error);
   if (page.playing && !(allDone && page.view >= until)) requestDraw();
 }
@@ -609,9 +716,19 @@ function exportIni() {
 /* The figure as one PNG: phase line, sections, charts. */
 function figureCanvas() {
   const parts = [...$("#sections").children, ...page.charts.map((c) => c.plot.ctx.canvas)];
-  const gap = 12, head = 70;
+  const gap = 12;
   const secW = parts.filter((c) => c.parentNode === $("#sections")).reduce((s, c) => s + c.width + gap, 0);
   const width = Math.max(secW, ...page.charts.map((c) => c.plot.ctx.canvas.width + 230)) + 2 * gap;
+  /* The phase's explanation, wrapped to the figure's width. */
+  const measure = document.createElement("canvas").getContext("2d");
+  measure.font = "16px system-ui, sans-serif";
+  const lines = [""];
+  for (const word of $("#phase .phase-text").textContent.split(" ")) {
+    const line = lines[lines.length - 1] ? `${lines[lines.length - 1]} ${word}` : word;
+    if (measure.measureText(line).width > width - 2 * gap && lines[lines.length - 1]) lines.push(word);
+    else lines[lines.length - 1] = line;
+  }
+  const head = 48 + 22 * lines.length;
   const secH = Math.max(0, ...[...$("#sections").children].map((c) => c.height));
   const height = head + secH + page.charts.reduce((s, c) => s + c.plot.ctx.canvas.height + gap, 0) + 2 * gap;
   const out = document.createElement("canvas");
@@ -624,7 +741,7 @@ function figureCanvas() {
   ctx.font = "bold 22px system-ui, sans-serif";
   ctx.fillText($("#phase .phase-name").textContent, gap, 30);
   ctx.font = "16px system-ui, sans-serif";
-  ctx.fillText(`${pretty(page.field)} section; ${$("#phase .phase-text").textContent}`.slice(0, 160), gap, 56);
+  lines.forEach((line, i) => ctx.fillText(line, gap, 56 + 22 * i));
   let x = gap;
   for (const c of $("#sections").children) { ctx.drawImage(c, x, head); x += c.width + gap; }
   let y = head + secH + gap;
@@ -665,6 +782,11 @@ window.dermisPage = {
   ini: (name) => iniOf(page.protocols[name]).toString(),
   rate: (name) => page.protocols[name].rate,
   firstFrameMs: () => page.firstFrameMs,
+  /* The image area of section i in viewport CSS pixels: [x, y, width, height]. */
+  sectionBox: (i) => {
+    const r = $("#sections").children[i].getBoundingClientRect(), b = page.sectionBoxes[i];
+    return [r.x + b.x, r.y + b.y, b.w, b.h];
+  },
   figure: () => figureCanvas().toDataURL("image/png"),
 };
 

@@ -41,7 +41,7 @@ c_sources=("$root"/solver/*.c "$root"/model/*.c "$root"/io/config*.c "$root"/io/
 # Same floating-point discipline as the native build: no contraction into FMA (wasm has none
 # anyway), no fast-math; -O2 like the native -O3 never reassociates.
 cflags=(-O3 -std=c11 -ffp-contract=off -D_POSIX_C_SOURCE=200809L -Wall -Wextra -Wno-unknown-pragmas
-        -I"$root" -I"$root/web/compat" -I"$tp/gsl/include")
+        -I"$root" -I"$root/web/compat" -I"$tp/gsl/include" ${DERMIS_WEB_CFLAGS:-})
 objs=()
 for f in "${gsl_sources[@]}"; do
   o=$out/obj/gsl_$(echo "$f" | tr '/' '_').o
@@ -56,8 +56,8 @@ done
 # Exported: every dermis_web_* function and every dermis_sim_* read-out of app/sim.h.
 exports=$(cat "$root/web/dermis_web.c" "$root/app/sim.h" | grep -o '\bdermis_\(web\|sim\)_[a-z_]*(' |
           sort -u | sed 's/\(.*\)(/"_\1"/' | paste -sd,)
-emcc -O3 "${objs[@]}" -o "$site/dermis.js" \
-  -sMODULARIZE=1 -sEXPORT_NAME=createDermis -sENVIRONMENT=worker -sALLOW_MEMORY_GROWTH=1 \
+emcc -O3 ${DERMIS_WEB_CFLAGS:-} "${objs[@]}" -o "$site/dermis.js" \
+  -sMODULARIZE=1 -sEXPORT_NAME=createDermis -sENVIRONMENT=worker,node -sALLOW_MEMORY_GROWTH=1 \
   -sFILESYSTEM=0 -sEXPORTED_FUNCTIONS="[$exports,\"_malloc\",\"_free\"]" \
   -sEXPORTED_RUNTIME_METHODS='["ccall","cwrap","UTF8ToString","HEAPF64"]'
 
@@ -68,7 +68,7 @@ if [ ! -d "$out/node_modules/uplot" ] || [ "$root/web/package-lock.json" -nt "$o
   touch "$out/node_modules/.stamp"
 fi
 cp "$out/node_modules/uplot/dist/uPlot.iife.min.js" "$out/node_modules/uplot/dist/uPlot.min.css" "$site/"
-cp "$root"/web/*.html "$root"/web/*.css "$root"/web/*.js "$site/"
+cp "$root"/web/*.html "$root"/web/*.css "$root"/web/{app,ini,phases,worker}.js "$site/"
 # The page's registry of field names, units and phases comes from the model at run time; the
 # example configurations are copied so the page can start from the same files as `dermis run`.
 mkdir -p "$site/configs" && cp "$root"/configs/demo.ini "$site/configs/"

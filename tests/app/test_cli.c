@@ -144,7 +144,20 @@ static void test_usage_errors(void **state)
     run_cli(*state, "params --format html", r);
     assert_usage_error(r, "params: --format must be text, ini or markdown (got 'html')");
     run_cli(*state, "check", r);
-    assert_usage_error(r, "check: missing CONFIG");
+    assert_usage_error(r, "check: missing CONFIG; usage: dermis check CONFIG [OPTION]...");
+    /* The operand and integer-option errors of every command come from one table and parser. */
+    run_cli(*state, "check a.ini b.ini", r);
+    assert_usage_error(r, "check: more than one CONFIG ('a.ini' and 'b.ini'); see `dermis check --help`");
+    run_cli(*state, "sweep a.ini b.ini", r);
+    assert_usage_error(r, "sweep: more than one SWEEP.ini ('a.ini' and 'b.ini')");
+    run_cli(*state, "sweep", r);
+    assert_usage_error(r, "sweep: missing SWEEP.ini; usage: dermis sweep SWEEP.ini");
+    run_cli(*state, "params extra", r);
+    assert_usage_error(r, "params: unexpected argument 'extra'; see `dermis params --help`");
+    run_cli(*state, "sweep a.ini --jobs 2x", r);
+    assert_usage_error(r, "sweep: --jobs must be an integer from 1 to 4096 (got '2x')");
+    run_cli(*state, "sweep a.ini --point -1", r);
+    assert_usage_error(r, "sweep: --point must be an integer from 0 to 1000000000 (got '-1')");
     free(r);
 }
 

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "io/config.h"
+#include "io/load_config.h"
 
 typedef struct {
     const char *file;     /* in tests/data/config */
@@ -45,23 +46,6 @@ static const error_case cases[] = {
     {"bad_field.ini", ":4: output.fields: unknown field 'fibroblast' (did you mean fibroblasts?)"},
 };
 
-/* Reads path the way `dermis check` does; returns the status and leaves the message in err. */
-static int load(const char *path, char err[DERMIS_CONFIG_ERROR_MAX])
-{
-    dermis_config *cfg = malloc(sizeof *cfg);
-    dermis_config_origin *origin = dermis_config_origin_alloc();
-    assert_non_null(cfg);
-    assert_non_null(origin);
-    dermis_config_defaults(cfg);
-    err[0] = '\0';
-    int rc = dermis_config_read_file(cfg, origin, path, err);
-    if (rc == 0)
-        rc = dermis_config_finish(cfg, origin, err);
-    dermis_config_origin_free(origin);
-    free(cfg);
-    return rc;
-}
-
 static void test_each_error_class_gives_one_line(void **state)
 {
     (void)state;
@@ -69,7 +53,7 @@ static void test_each_error_class_gives_one_line(void **state)
         char path[512], expected[DERMIS_CONFIG_ERROR_MAX + 512], err[DERMIS_CONFIG_ERROR_MAX];
         snprintf(path, sizeof path, "%s/config/%s", DERMIS_TEST_DATA, cases[i].file);
         snprintf(expected, sizeof expected, "%s%s", path, cases[i].expected);
-        int rc = load(path, err);
+        int rc = load_config(path, NULL, err);
         if (rc != DERMIS_CONFIG_EINVAL || strcmp(err, expected) != 0)
             print_error("case %s:\n  expected rc -1: %s\n  got rc %d:      %s\n", cases[i].file, expected, rc, err);
         assert_int_equal(rc, DERMIS_CONFIG_EINVAL);
@@ -83,14 +67,14 @@ static void test_valid_file_passes(void **state)
     (void)state;
     char path[512], err[DERMIS_CONFIG_ERROR_MAX];
     snprintf(path, sizeof path, "%s/config/valid.ini", DERMIS_TEST_DATA);
-    assert_int_equal(load(path, err), 0);
+    assert_int_equal(load_config(path, NULL, err), 0);
 }
 
 static void test_missing_file(void **state)
 {
     (void)state;
     char err[DERMIS_CONFIG_ERROR_MAX];
-    assert_int_equal(load("/nonexistent/dermis.ini", err), DERMIS_CONFIG_EINVAL);
+    assert_int_equal(load_config("/nonexistent/dermis.ini", NULL, err), DERMIS_CONFIG_EINVAL);
     assert_string_equal(err, "/nonexistent/dermis.ini: cannot open: No such file or directory");
 }
 

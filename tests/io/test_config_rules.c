@@ -14,34 +14,15 @@
 #include <cmocka.h>
 
 #include "io/config.h"
+#include "io/load_config.h"
 
 #define DEMO DERMIS_SOURCE_DIR "/configs/demo.ini"
-
-/* Loads path and the overrides (NULL-terminated) like `dermis check`; returns the status and
- * leaves the message in err. */
-static int load(const char *path, const char *const *sets, char err[DERMIS_CONFIG_ERROR_MAX])
-{
-    dermis_config *cfg = malloc(sizeof *cfg);
-    dermis_config_origin *origin = dermis_config_origin_alloc();
-    assert_non_null(cfg);
-    assert_non_null(origin);
-    dermis_config_defaults(cfg);
-    err[0] = '\0';
-    int rc = dermis_config_read_file(cfg, origin, path, err);
-    for (size_t i = 0; rc == 0 && sets != NULL && sets[i] != NULL; i++)
-        rc = dermis_config_apply_override(cfg, origin, sets[i], err);
-    if (rc == 0)
-        rc = dermis_config_finish(cfg, origin, err);
-    dermis_config_origin_free(origin);
-    free(cfg);
-    return rc;
-}
 
 /* The demo with the overrides is refused with exactly the message expected. */
 static void assert_refused(const char *const *sets, const char *expected)
 {
     char err[DERMIS_CONFIG_ERROR_MAX];
-    int rc = load(DEMO, sets, err);
+    int rc = load_config(DEMO, sets, err);
     if (rc == 0 || strcmp(err, expected) != 0)
         print_error("rc %d\n  got:      %s\n  expected: %s\n", rc, err, expected);
     assert_int_not_equal(rc, 0);
@@ -54,17 +35,17 @@ static void test_special_files_are_refused_not_read(void **state)
     (void)state;
     char err[DERMIS_CONFIG_ERROR_MAX], fifo[64] = "/tmp/dermis_fifo_XXXXXX";
     /* /dev/zero used to spin forever, a FIFO to block forever. */
-    assert_int_not_equal(load("/dev/zero", NULL, err), 0);
+    assert_int_not_equal(load_config("/dev/zero", NULL, err), 0);
     assert_string_equal(err, "/dev/zero: not a regular file (a configuration is an INI file)");
     int fd = mkstemp(fifo);
     assert_true(fd >= 0);
     close(fd);
     unlink(fifo);
     assert_int_equal(mkfifo(fifo, 0600), 0);
-    assert_int_not_equal(load(fifo, NULL, err), 0);
+    assert_int_not_equal(load_config(fifo, NULL, err), 0);
     assert_non_null(strstr(err, ": not a regular file"));
     unlink(fifo);
-    assert_int_not_equal(load(DERMIS_SOURCE_DIR "/configs", NULL, err), 0);
+    assert_int_not_equal(load_config(DERMIS_SOURCE_DIR "/configs", NULL, err), 0);
     assert_non_null(strstr(err, "configs: not a regular file"));
 }
 
@@ -127,10 +108,11 @@ static void test_step_limit_that_cannot_be_met_is_refused(void **state)
                    "outputs 0.25 days apart, more than solver.max_steps = 100000: the run would fail");
     char err[DERMIS_CONFIG_ERROR_MAX];
     /* A fine 2-D grid: a stuck solver would grind for days before the default limit stops it. */
-    assert_int_not_equal(load(DEMO, (const char *const[]){"run.dx_mm=0.002", NULL}, err), 0);
+    assert_int_not_equal(load_config(DEMO, (const char *const[]){"run.dx_mm=0.002", NULL}, err), 0);
     assert_non_null(strstr(err, "--set run.dx_mm=0.002: with 3e+05 voxels"));
     assert_non_null(strstr(err, "lower solver.max_steps"));
-    assert_int_equal(load(DEMO, (const char *const[]){"run.dx_mm=0.002", "solver.max_steps=1000", NULL}, err), 0);
+    assert_int_equal(load_config(DEMO, (const char *const[]){"run.dx_mm=0.002", "solver.max_steps=1000", NULL}, err),
+                     0);
 }
 
 static void test_messages_stay_on_one_line(void **state)
@@ -144,7 +126,7 @@ static void test_messages_stay_on_one_line(void **state)
     const char text[] = "[run]\ndepth_mm = 1\n[session.99]\n";
     assert_int_equal(write(fd, text, sizeof text - 1), (ssize_t)(sizeof text - 1));
     close(fd);
-    assert_int_not_equal(load(path, NULL, err), 0);
+    assert_int_not_equal(load_config(path, NULL, err), 0);
     unlink(path);
     /* Was "unknown section [session.99] (did you mean [session.99]?)". */
     assert_non_null(strstr(err, ":3: section [session.99]: index 99 is out of range (1 to 32)"));

@@ -144,7 +144,7 @@ static void test_baseline_is_linearly_stable(void **state)
         gsl_vector_complex *eval = gsl_vector_complex_alloc(NF);
         gsl_eigen_nonsymm_workspace *w = gsl_eigen_nonsymm_alloc(NF);
         assert_int_equal(gsl_eigen_nonsymm(&A.matrix, eval, w), 0);
-        for (int i = 0; i < NF; ++i) assert_true(GSL_REAL(gsl_vector_complex_get(eval, i)) < 0.0);
+        for (size_t i = 0; i < NF; ++i) assert_true(GSL_REAL(gsl_vector_complex_get(eval, i)) < 0.0);
         gsl_eigen_nonsymm_free(w);
         gsl_vector_complex_free(eval);
     }

@@ -72,8 +72,8 @@ static void deeper_needles_injure_deeper(void **state)
     const dermis_channel_shape shallow = shape_of(0.125), deep = shape_of(0.75);
     double *a = injury(&g, &spec, &shallow, 11), *b = injury(&g, &spec, &deep, 11);
     assert_true(deepest_injured(&g, b) > deepest_injured(&g, a));
-    assert_true(deepest_injured(&g, a) * g.dx_mm < 0.125 + 1e-9);
-    assert_true(deepest_injured(&g, b) * g.dx_mm > 0.5);
+    assert_true((double)deepest_injured(&g, a) * g.dx_mm < 0.125 + 1e-9);
+    assert_true((double)deepest_injured(&g, b) * g.dx_mm > 0.5);
     free(a);
     free(b);
 }

@@ -89,8 +89,10 @@ static void rolling_is_shallow_at_its_edges(void **state)
     assert_true(factor_at(&boxcar, 1.2, top + 0.3) < 1.0);
     size_t n_rolling = 0, n_boxcar = 0;
     for (size_t v = 0; v < dermis_grid_voxels(&rolling.grid); ++v) {
-        n_rolling += dermis_lesion_contains(&rolling.tissue, v);
-        n_boxcar += dermis_lesion_contains(&boxcar.tissue, v);
+        if (dermis_lesion_contains(&rolling.tissue, v))
+            n_rolling++;
+        if (dermis_lesion_contains(&boxcar.tissue, v))
+            n_boxcar++;
     }
     assert_true(n_rolling > 0 && n_rolling < n_boxcar);
     dermis_tissue_free(&rolling.tissue);

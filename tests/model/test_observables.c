@@ -254,7 +254,7 @@ static void a_session_through_the_model_hook(void **state)
     dermis_model *m = dermis_model_alloc(&mp, &tissue, &status, NULL, 0);
     assert_non_null(m);
     dermis_session_table t;
-    assert_int_equal(dermis_session_table_build(&t, &p, &g, 1, NULL, 0), 0);
+    assert_int_equal(dermis_session_table_build(&t, &p, &skin, &g, 1, NULL, 0), 0);
     const size_t n = dermis_grid_voxels(&g);
     double *u = malloc(DERMIS_N_FIELDS * n * sizeof *u);
     dermis_model_homeostasis(m, u);

@@ -12,6 +12,15 @@
 #include "model/sites.h"
 #include "needling_fixtures.h"
 
+/* The session table of p on g, with the skin profile of p (as a run builds it once). */
+static int build_table(dermis_session_table *t, const dermis_protocol_params *p, const dermis_grid *g, long seed,
+                       char *msg, size_t len)
+{
+    dermis_skin_profile skin;
+    assert_int_equal(dermis_skin_profile_from_params(&p->skin, &skin), 0);
+    return dermis_session_table_build(t, p, &skin, g, seed, msg, len);
+}
+
 static void count_and_interval_give_the_days(void **state)
 {
     (void)state;
@@ -22,7 +31,7 @@ static void count_and_interval_give_the_days(void **state)
     const dermis_grid g = fixture_grid(2, 1.0, 2.0, 0.02);
     dermis_session_table t;
     char msg[256];
-    assert_int_equal(dermis_session_table_build(&t, &p, &g, 1, msg, sizeof msg), 0);
+    assert_int_equal(build_table(&t, &p, &g, 1, msg, sizeof msg), 0);
     assert_int_equal(t.n, 3);
     assert_true(t.session_days[0] == 7.0 && t.session_days[1] == 35.0 && t.session_days[2] == 63.0);
 }
@@ -33,7 +42,7 @@ static void no_sessions_means_an_empty_table(void **state)
     dermis_protocol_params p = fixture_protocol(NULL, 0);
     const dermis_grid g = fixture_grid(2, 1.0, 2.0, 0.02);
     dermis_session_table t;
-    assert_int_equal(dermis_session_table_build(&t, &p, &g, 1, NULL, 0), 0);
+    assert_int_equal(build_table(&t, &p, &g, 1, NULL, 0), 0);
     assert_int_equal(t.n, 0);
     assert_int_equal(dermis_session_latest(&t, 100.0), -1);
 }
@@ -47,7 +56,7 @@ static void overrides_change_device_and_depth(void **state)
     p.session[2].depth_mm = 0.25;
     const dermis_grid g = fixture_grid(2, 2.0, 2.0, 0.02);
     dermis_session_table t;
-    assert_int_equal(dermis_session_table_build(&t, &p, &g, 1, NULL, 0), 0);
+    assert_int_equal(build_table(&t, &p, &g, 1, NULL, 0), 0);
     assert_int_equal(t.session[0].device, DERMIS_DEVICE_DERMAPEN);
     assert_int_equal(t.session[1].device, DERMIS_DEVICE_DERMAROLLER);
     assert_true(fabs(t.session[0].channels_per_cm2 - 2400.0) < 1e-9);
@@ -65,21 +74,35 @@ static void one_d_places_no_channels(void **state)
     dermis_protocol_params p = fixture_protocol(days, 1);
     const dermis_grid g = fixture_grid(1, 1.0, 2.0, 0.02);
     dermis_session_table t;
-    assert_int_equal(dermis_session_table_build(&t, &p, &g, 1, NULL, 0), 0);
+    assert_int_equal(build_table(&t, &p, &g, 1, NULL, 0), 0);
     assert_int_equal(t.session[0].channels_placed, 0);
 }
 
-static void too_deep_fails_the_build(void **state)
+static void too_deep_is_refused_before_the_build(void **state)
 {
     (void)state;
     const double days[] = {0.0};
     dermis_protocol_params p = fixture_protocol(days, 1);
     p.device.depth_mm = 2.5;
-    const dermis_grid g = fixture_grid(2, 1.0, 1.0, 0.02); /* 1.25 mm effective > 1 mm */
+    char msg[256];
+    /* 1.25 mm effective > 1 mm: the protocol check (which the configuration runs once, before
+     * any table is built) refuses it. */
+    assert_int_equal(dermis_protocol_check(&p, 1.0, msg, sizeof msg), -1);
+    assert_non_null(strstr(msg, "device.depth_mm"));
+}
+
+static void a_device_laying_no_channels_fails_the_build(void **state)
+{
+    (void)state;
+    const double days[] = {0.0};
+    dermis_protocol_params p = fixture_protocol(days, 1);
+    p.device.type = DERMIS_DEVICE_CHANNELS;
+    p.device.channels_per_cm2 = 0.0;
+    const dermis_grid g = fixture_grid(2, 1.0, 2.0, 0.02);
     dermis_session_table t;
     char msg[256];
-    assert_int_equal(dermis_session_table_build(&t, &p, &g, 1, msg, sizeof msg), -1);
-    assert_non_null(strstr(msg, "device.depth_mm"));
+    assert_int_equal(build_table(&t, &p, &g, 1, msg, sizeof msg), DERMIS_SESSIONS_EINVAL);
+    assert_non_null(strstr(msg, "lay no channels"));
 }
 
 typedef struct {
@@ -105,7 +128,7 @@ static recorder apply_one(double nominal_depth_mm, dermis_barrier **barrier_out)
     p.device.depth_mm = nominal_depth_mm;
     const dermis_grid g = fixture_grid(2, 2.0, 2.0, 0.02);
     dermis_session_table t;
-    assert_int_equal(dermis_session_table_build(&t, &p, &g, 3, NULL, 0), 0);
+    assert_int_equal(build_table(&t, &p, &g, 3, NULL, 0), 0);
     dermis_injury_workspace ws;
     assert_int_equal(dermis_injury_workspace_alloc(&ws, &g), 0);
     dermis_skin_profile skin;
@@ -150,7 +173,8 @@ int main(void)
         cmocka_unit_test(no_sessions_means_an_empty_table),
         cmocka_unit_test(overrides_change_device_and_depth),
         cmocka_unit_test(one_d_places_no_channels),
-        cmocka_unit_test(too_deep_fails_the_build),
+        cmocka_unit_test(too_deep_is_refused_before_the_build),
+        cmocka_unit_test(a_device_laying_no_channels_fails_the_build),
         cmocka_unit_test(bleeding_only_when_reaching_capillaries),
         cmocka_unit_test(apply_records_the_barrier_opening),
     };

@@ -5,9 +5,11 @@ In a scratch copy of the source tree this test adds, by editing ONLY the files t
 section's "Files:" line names,
   - a field (probe_cells: dermal cells with a diffusivity, chemotaxis towards the alarmins,
     destroyed by injury, a baseline and a first-order return to it),
-  - a device (probe_stamp: twice the explicit channel density in one pass),
+  - a device (probe_stamp: twice the explicit channel density in one pass; one row of
+    DERMIS_DEVICES and its density function),
   - an observable (probe_time_days: the simulated time),
-  - an output format (extension_points/output_probe.c: the observable rows as CSV, OUT.nc.csv),
+  - an output format (extension_points/output_probe.c: the observable rows as CSV, OUT.nc.csv;
+    the new file and one row of DERMIS_OUTPUT_WRITERS),
 then builds the copy as CI does (cmake --preset ci) and checks
   - that the edited files are exactly the doc's lists (a stale list fails the test),
   - tests/scripts/extension_points/probe.c (copied in as a model test): each addition reaches
@@ -163,21 +165,18 @@ def add_field(tree):
 
 
 def add_device(tree):
-    edit(tree, "model/protocol.h", lambda t: before(t, "DERMIS_N_DEVICES", "DERMIS_DEVICE_PROBE_STAMP,\n    "))
-    edit(tree, "model/protocol.c", lambda t: before_closing(t, "dermis_device_names[] = {", '"probe_stamp", ', "NULL"))
-    edit(tree, "model/device.c", lambda t: table_row(
-        t, "static const dermis_device_kind devices",
+    edit(tree, "model/device.h", lambda t: append_to_macro(
+        t, "DERMIS_DEVICES", 'X(PROBE_STAMP, "probe_stamp", probe_stamp_density, single_pass, NULL)'))
+    edit(tree, "model/device.c", lambda t: before(
+        t, "#define DEVICE_NAME(",
         "/* Probe stamp: twice the explicit channel density in one press. */\n"
-        "static double probe_stamp_density(const dermis_device_params *d) { return 2.0 * d->channels_per_cm2; }\n\n",
-        '[DERMIS_DEVICE_PROBE_STAMP] = {"probe_stamp", probe_stamp_density, single_pass, NULL},'))
+        "static double probe_stamp_density(const dermis_device_params *d) { return 2.0 * d->channels_per_cm2; }\n\n"))
 
 
 def add_output_format(tree):
     shutil.copy2(os.path.join(HERE, "output_probe.c"), os.path.join(tree, "io", "output_probe.c"))
-    edit(tree, "io/output.c", lambda t: before_closing(t, "static const dermis_output_writer *const writers[]",
-                                                       "    &dermis_probe_csv_writer,\n"))
-    edit(tree, "io/output_writer.h", lambda t: before(
-        t, "\n#endif", "extern const dermis_output_writer dermis_probe_csv_writer; /* io/output_probe.c */\n"))
+    edit(tree, "io/output_writer.h", lambda t: append_to_macro(
+        t, "DERMIS_OUTPUT_WRITERS", "X(probe_csv) /* io/output_probe.c */"))
 
 
 def add_observable(tree):
@@ -284,6 +283,9 @@ def main():
         for key in ("species.probe_cells.baseline_per_mm3", "species.probe_cells.turnover_per_day"):
             if key not in params:
                 fail("`dermis params` does not list %s" % key)
+        # The device row alone made it a choice of device.type and session.N.device.
+        if params.count("probe_stamp") < 2:
+            fail("`dermis params` does not offer probe_stamp for device.type and session.N.device")
         docs = os.path.join(tree, "docs")
         os.makedirs(docs, exist_ok=True)
         run(["bash", os.path.join(tree, "scripts", "make_docs.sh"), dermis], tree)

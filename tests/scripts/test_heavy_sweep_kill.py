@@ -1,7 +1,9 @@
 """`dermis sweep` survives kills: a point killed with SIGKILL is recorded as failed with its error
 line while the sweep goes on; SIGTERM to the sweep stops it cleanly (running point interrupted,
-summary written, exit 1); the re-run completes exactly the missing points. The points are made
-long enough (weeks of a 1-D column at 20 um) to be caught while they run."""
+summary written, exit 1); the re-run completes exactly the missing points. A second sweep of the
+same directory is refused while the first runs, and kill -9 of the sweep itself leaves no orphan
+point running. The points are made long enough (weeks of a 1-D column at 20 um) to be caught
+while they run."""
 import os
 import signal
 import subprocess
@@ -77,9 +79,42 @@ def test_killed_point_and_killed_sweep():
     print("ok: killed point, killed sweep, resume")
 
 
+def test_second_sweep_refused_and_no_orphans():
+    """While a sweep runs, a second `dermis sweep` of the same DIR exits 1 with one line saying the
+    directory is in use (it would run the same points); kill -9 of the first sweep stops its
+    running point within seconds (no orphan keeps computing and holding the point's lock)."""
+    # Points of ~10 s (small steps forced), so one still running after the 5 s allowed is an orphan.
+    sets = (FAST_SET.replace("run.t_end_days = 6", "run.t_end_days = 60").replace("run.dx_mm = 0.05", "run.dx_mm = 0.02")
+            + "solver.dt_max_days = 0.002\n")
+    spec = write_sweep("orphan", "design = grid\n[vary.device.depth_mm]\nvalues = 0.5, 1\n", sets=sets)
+    out = os.path.join(WORK, "orphan")
+    proc = subprocess.Popen([DERMIS, "sweep", spec, "-o", out, "--jobs", "1", "--threads", "1", "-q"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        point = os.path.join(out, "points", "p000000.ini")
+        child = wait_for(lambda: find_child(point), 120)
+        check(child is not None, "point 0 never started")
+        second = subprocess.run([DERMIS, "sweep", spec, "-o", out, "--jobs", "1", "-q"],
+                                capture_output=True, text=True, timeout=60)
+        lines = second.stderr.strip().splitlines()
+        check(second.returncode == 1 and len(lines) == 1 and "in use by another `dermis sweep`" in lines[0],
+              f"a second sweep of a running DIR must be refused in one line: {second.returncode} {second.stderr}")
+        proc.kill()
+        proc.communicate(timeout=60)
+        check(wait_for(lambda: find_child(point) is None, 5), "kill -9 of the sweep left its point running")
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    # The directory is free again: the re-run completes both points.
+    sweep(spec, "-o", out, "--jobs", "2", "--threads", "1")
+    check(all(r["status"] == "completed" for r in summary_rows(out)), "resume after kill -9 must complete")
+    print("ok: second sweep refused, no orphan after kill -9, resume")
+
 
 if __name__ == "__main__":
     try:
         test_killed_point_and_killed_sweep()
+        test_second_sweep_refused_and_no_orphans()
     finally:
         shutil.rmtree(WORK, ignore_errors=True)

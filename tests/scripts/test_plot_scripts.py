@@ -42,6 +42,18 @@ def check_png(path, min_kb=5):
     assert os.path.getsize(path) > min_kb * 1024, f"{path}: suspiciously small"
 
 
+def check_summed_section(tmp, nc):
+    """--field collagen_I+collagen_III plots all collagen: the sum, titled with both names; fields
+    in different units are refused with one line naming them."""
+    png = os.path.join(tmp, "sum.png")
+    ds.run_script("plot_section.py", nc, "--field", "collagen_I+collagen_III", "--days", "0,7", "-o", png)
+    check_png(png)
+    bad = subprocess.run([ds.PYTHON, os.path.join(ds.SCRIPTS, "plot_section.py"), nc, "--field",
+                          "collagen_I+fibroblasts", "-o", os.path.join(tmp, "bad.png")], capture_output=True, text=True)
+    assert bad.returncode != 0 and "different units" in bad.stderr and len(bad.stderr.strip().splitlines()) == 1, \
+        bad.stderr
+
+
 def main():
     tmp = tempfile.mkdtemp(prefix="dermis_scripts_")
     files = {d: ds.make(os.path.join(tmp, f"run{d}d.nc"), d) for d in (1, 2, 3)}
@@ -62,6 +74,7 @@ def main():
         check_png(png("prof"))
         ds.run_script("plot_section.py", nc, "--field", "fibroblasts", "--days", "7,28", "-o", png("sec"))
         check_png(png("sec"))
+    check_summed_section(tmp, files[2])
     gif = os.path.join(tmp, "anim.gif")
     ds.run_script("animate.py", files[2], "--field", "damage", "-o", gif)
     assert open(gif, "rb").read(6) in (b"GIF89a", b"GIF87a") and os.path.getsize(gif) > 5 * 1024

@@ -272,4 +272,16 @@ static inline double mms_fitted_order(const double *h, const double *err, int k)
     return (k * sxy - sx * sy) / (k * sxx - sx * sx);
 }
 
+/* Compensated (Kahan) sum of u[0..n-1], for mass-conservation checks: shared by the solver tests. */
+static inline double kahan_total(const double *u, size_t n)
+{
+    double sum = 0.0, c = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double y = u[i] - c, t = sum + y;
+        c = (t - sum) - y;
+        sum = t;
+    }
+    return sum;
+}
+
 #endif

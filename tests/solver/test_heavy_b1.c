@@ -67,17 +67,6 @@ static void solver_run(double *u, int threads)
     dermis_solver_free(s);
 }
 
-static double kahan_total(const double *u, size_t n)
-{
-    double sum = 0.0, c = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double y = u[i] - c, t = sum + y;
-        c = (t - sum) - y;
-        sum = t;
-    }
-    return sum;
-}
-
 static void test_b1_small_against_gsl(void **state)
 {
     (void)state;

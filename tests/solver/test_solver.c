@@ -59,23 +59,44 @@ static void test_uniform_decay_exact(void **state)
     double u[120], t = 0.0;
     for (int i = 0; i < 120; i++) u[i] = 2.0;
     assert_int_equal(dermis_solver_advance(s, u, &t, 1.0), DERMIS_SOLVER_OK);
-    /* Amplification of one step: two Richardson-extrapolated backward-Euler half steps. */
-    double z = d.k * dt / 2.0;
-    double a = 2.0 / ((1.0 + z / 2.0) * (1.0 + z / 2.0)) - 1.0 / (1.0 + z);
-    double expect = 2.0 * pow(a * a, 20.0);
+    /* 20 steps: a reaction half of dt/2 first and last, and the 19 halves in between merged in
+     * pairs into one reaction integration over dt; each one Richardson-extrapolated
+     * linearly implicit Euler step, amplification 2/(1 + z/2)^2 - 1/(1 + z) for z = k h. */
+    const double zh = d.k * dt / 2.0, zf = d.k * dt;
+    double ah = 2.0 / ((1.0 + zh / 2.0) * (1.0 + zh / 2.0)) - 1.0 / (1.0 + zh);
+    double af = 2.0 / ((1.0 + zf / 2.0) * (1.0 + zf / 2.0)) - 1.0 / (1.0 + zf);
+    double expect = 2.0 * ah * ah * pow(af, 19.0);
     for (int i = 0; i < 120; i++) assert_true(fabs(u[i] - expect) <= 1e-12 * expect);
     dermis_solver_free(s);
 }
 
-static double kahan_total(const double *u, size_t n)
+static int stop_after(void *user)
 {
-    double sum = 0.0, c = 0.0;
-    for (size_t i = 0; i < n; i++) {
-        double y = u[i] - c, t = sum + y;
-        c = (t - sum) - y;
-        sum = t;
-    }
-    return sum;
+    long *calls = user;
+    return ++*calls > 5;
+}
+
+/* A run stopped between steps returns the complete Strang solution at its time: the reaction
+ * half held back for merging into the next step is integrated before the return. Missing it
+ * would leave u a factor exp(-k dt/2) ~ 0.86 off. */
+static void test_stop_settles_merged_half(void **state)
+{
+    (void)state;
+    dermis_grid g = {1, 1, 1, 4, 0.1, DERMIS_LATERAL_ZERO_FLUX};
+    dermis_field_spec f = field(0.0, 1e-12);
+    decay_user d = {3.0, 0, 0};
+    dermis_problem pb = {1, &f, 0, NULL, decay_rhs, decay_jac, NULL, &d};
+    dermis_solver_options opt = {1e-8, 0.1, 1e-9, 0.1, 100000, 1, 0, 0};
+    int st;
+    dermis_solver *s = dermis_solver_alloc(&g, &pb, &opt, &st);
+    assert_non_null(s);
+    long calls = 0;
+    dermis_solver_set_stop(s, stop_after, &calls);
+    double u[4] = {2, 2, 2, 2}, t = 0.0;
+    assert_int_equal(dermis_solver_advance(s, u, &t, 10.0), DERMIS_SOLVER_ESTOPPED);
+    assert_true(t > 0.0 && t < 10.0);
+    for (int i = 0; i < 4; i++) assert_true(fabs(u[i] - 2.0 * exp(-d.k * t)) <= 1e-6 * 2.0 * exp(-d.k * t));
+    dermis_solver_free(s);
 }
 
 static void test_mass_conservation_and_positivity(void **state)
@@ -305,6 +326,39 @@ static void test_recoverable_retry(void **state)
     dermis_solver_free(s);
 }
 
+/* u' = -k u whose rhs refuses (recoverable) a window of 300 calls in mid-run: a step is
+ * rejected while a merged reaction half is owed; the retry must neither lose nor repeat it, and
+ * the owed half itself (of a step already accepted) must get through the window by being
+ * integrated in shorter pieces (with one piece only the run stops with ESTEP). */
+static int window_rhs(double t, size_t p, const double *u, double *dudt, void *user)
+{
+    decay_user *d = user;
+    (void)t, (void)p;
+    long call = d->calls++;
+    if (call >= d->fail_first && call < d->fail_first + 300) return 1;
+    dudt[0] = -d->k * u[0];
+    return 0;
+}
+
+static void test_rejection_with_owed_half(void **state)
+{
+    (void)state;
+    dermis_grid g = {1, 1, 1, 4, 0.1, DERMIS_LATERAL_ZERO_FLUX};
+    dermis_field_spec f = field(0.0, 1e-12);
+    decay_user d = {3.0, 0, 60000};
+    dermis_problem pb = {1, &f, 0, NULL, window_rhs, decay_jac, NULL, &d};
+    dermis_solver_options opt = {1e-8, 0.02, 1e-9, 0.05, 100000, 1, 0, 0};
+    int st;
+    dermis_solver *s = dermis_solver_alloc(&g, &pb, &opt, &st);
+    assert_non_null(s);
+    double u[4] = {2, 2, 2, 2}, t = 0.0;
+    assert_int_equal(dermis_solver_advance(s, u, &t, 1.0), DERMIS_SOLVER_OK);
+    assert_true(dermis_solver_get_stats(s)->steps_rejected >= 1);
+    assert_true(d.calls > 100); /* the window was passed in mid-run */
+    for (int i = 0; i < 4; i++) assert_true(fabs(u[i] - 2.0 * exp(-3.0)) <= 1e-6 * 2.0 * exp(-3.0));
+    dermis_solver_free(s);
+}
+
 static void test_landing_and_restart(void **state)
 {
     (void)state;
@@ -341,6 +395,47 @@ static void test_landing_and_restart(void **state)
     assert_memory_equal(a, b, sizeof a);
     dermis_solver_free(s);
     mms_free(&m);
+}
+
+/* Cells (field 0) drifting up a signal (field 1) that the caller has just made uniform: the
+ * drift must vanish, so the cells move exactly as with chi0 = 0. The signal is then inert (out
+ * of the step), so the coarse transport step's copy of the state does not hold it; the drift
+ * must come from the state itself, not from that copy's values of an earlier step. */
+static void run_uniform_signal(double chi0, int earlier_gradient, double *out)
+{
+    dermis_grid g = {2, 12, 1, 6, 0.1, DERMIS_LATERAL_ZERO_FLUX};
+    size_t nv = 72;
+    dermis_field_spec f[2] = {field(0.02, 1e-9), field(0.05, 1e-9)};
+    dermis_chemotaxis_spec ch = {0, 1, chi0, INFINITY};
+    dermis_problem pb = {2, f, 1, &ch, NULL, NULL, NULL, NULL};
+    dermis_solver_options opt = {1e-3, 0.05, 0.05, 0.05, 100000, 1, 1, 0};
+    int st;
+    dermis_solver *s = dermis_solver_alloc(&g, &pb, &opt, &st);
+    assert_non_null(s);
+    double u[144], t = 0.0;
+    for (size_t p = 0; p < nv; p++) {
+        u[p] = 1.0 + 0.5 * sin(0.7 * (double)p);
+        u[nv + p] = 2.0 + (double)(p % 12); /* a gradient along x */
+    }
+    if (earlier_gradient) assert_int_equal(dermis_solver_advance(s, u, &t, 0.2), DERMIS_SOLVER_OK);
+    t = 0.2; /* both runs then take the same steps */
+    for (size_t p = 0; p < nv; p++) {
+        u[p] = 1.0 + 0.5 * sin(0.7 * (double)p);
+        u[nv + p] = 3.0; /* now uniform */
+    }
+    dermis_solver_reset_step(s);
+    assert_int_equal(dermis_solver_advance(s, u, &t, 0.4), DERMIS_SOLVER_OK);
+    memcpy(out, u, sizeof u);
+    dermis_solver_free(s);
+}
+
+static void test_uniform_signal_no_drift(void **state)
+{
+    (void)state;
+    double with[144], without[144];
+    run_uniform_signal(5.0, 1, with);
+    run_uniform_signal(0.0, 0, without);
+    assert_memory_equal(with, without, sizeof with);
 }
 
 static int failing_rhs(double t, size_t p, const double *u, double *dudt, void *user)
@@ -403,6 +498,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_uniform_decay_exact),
+        cmocka_unit_test(test_stop_settles_merged_half),
         cmocka_unit_test(test_mass_conservation_and_positivity),
         cmocka_unit_test(test_periodic_mode),
         cmocka_unit_test(test_gaussian_adaptive),
@@ -411,7 +507,9 @@ int main(void)
         cmocka_unit_test(test_stats_list),
         cmocka_unit_test(test_subnormals_flushed),
         cmocka_unit_test(test_recoverable_retry),
+        cmocka_unit_test(test_rejection_with_owed_half),
         cmocka_unit_test(test_landing_and_restart),
+        cmocka_unit_test(test_uniform_signal_no_drift),
         cmocka_unit_test(test_error_returns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
