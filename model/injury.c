@@ -96,9 +96,10 @@ static int place_stratified(dermis_channel_set *set, const centre_region *r, dou
     if (reserve(set, set->n + count)) return -1;
     const size_t first = set->n;
     const double wx = (r->x1 - r->x0) / (double)count, wy = (r->y1 - r->y0) / (double)count;
+    const double uy = gsl_rng_uniform(rng); /* one offset for every y stratum: systematic sampling */
     for (size_t i = 0; i < count; ++i) {
         const double x = r->x0 + wx * ((double)i + gsl_rng_uniform(rng));
-        const double y = r->y0 + wy * ((double)i + gsl_rng_uniform(rng));
+        const double y = r->y0 + wy * ((double)i + uy);
         if (push(set, x, y)) return -1;
     }
     for (size_t i = count; i > 1; --i) {

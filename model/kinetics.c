@@ -55,6 +55,23 @@ static response provisional_response(const dermis_kinetics *k, const double *u)
     return saturating(u[DERMIS_F_PROVISIONAL_MATRIX], k->p.provisional_matrix_half_saturation_mg_per_cm3);
 }
 
+/* Wound context g in [0, 1]: the share of a voxel that is granulation tissue rather than intact
+ * matrix, g = 1 - (1 - sPm)(1 - dd): provisional matrix present (sPm) or mature matrix missing
+ * (dd = d/(K_d + d), d = (1 - (C1 + C3)/C0)_+). Zero in intact skin and in an untreated lesion at
+ * its set point. Slopes with respect to Pm and to either collagen. */
+typedef struct {
+    double value, d_pm, d_collagen;
+} context;
+
+static context wound_context(const dermis_kinetics *k, const dermis_kinetics_site *s, const double *u)
+{
+    const response pm = provisional_response(k, u);
+    const response dd = deficit_response(u[DERMIS_F_COLLAGEN_I] + u[DERMIS_F_COLLAGEN_III],
+                                         s->baseline[DERMIS_F_COLLAGEN_I] + s->baseline[DERMIS_F_COLLAGEN_III],
+                                         k->p.collagen_deficit_half_saturation);
+    return (context){1.0 - (1.0 - pm.value) * (1.0 - dd.value), (1.0 - dd.value) * pm.slope, (1.0 - pm.value) * dd.slope};
+}
+
 static void jset(double *J, int i, int j, double v)
 {
     if (J) J[i * NF + j] += v;
@@ -125,12 +142,16 @@ static void repair_macrophage_eq(const dermis_kinetics *k, const double *u, doub
 }
 
 /* (6) Fibroblasts: contact-inhibited basal proliferation (capacity K_b near F0), proliferation
- *     stimulated by PDGF and TGF-beta1 excess up to the granulation capacity F_max, apoptosis, and
- *     TGF-beta1-driven differentiation into myofibroblasts:
- *     dF/dt = r_F q F (1 - (F+Mf)/K_b) + r_F [a_P sP + a_T s1 + a_Pm sPm] F (1 - (F+Mf)/F_max)
- *             - delta_F F - k_m sm F,
- *     sPm = Pm/(K_Pm + Pm): the provisional matrix is a substrate for proliferation (granulation). */
-static void fibroblast_eq(const dermis_kinetics *k, const double *u, double *R, double *J)
+ *     stimulated by PDGF and TGF-beta1 excess up to a capacity K_g that is the granulation
+ *     capacity F_max in wound tissue and K_b in intact matrix, apoptosis, and TGF-beta1-driven
+ *     differentiation into myofibroblasts where there is wound tissue:
+ *     dF/dt = r_F q F (1 - (F+Mf)/K_b) + r_F [a_P sP + a_T s1 + a_Pm sPm] F (1 - (F+Mf)/K_g)_+
+ *             - delta_F F - k_m sm g F,     K_g = K_b + (F_max - K_b) g,
+ *     sPm = Pm/(K_Pm + Pm): the provisional matrix is a substrate for proliferation (granulation);
+ *     g: wound context (wound_context). Fibroblasts embedded in intact, mature matrix stay
+ *     quiescent (Grinnell 2003), and myofibroblasts need the wound's fibronectin and tension
+ *     besides TGF-beta1 (Serini et al. 1998; Tomasek et al. 2002; Hinz 2007). */
+static void fibroblast_eq(const dermis_kinetics *k, const dermis_kinetics_site *s, const double *u, double *R, double *J)
 {
     const dermis_model_params *p = &k->p;
     const int i = DERMIS_F_FIBROBLASTS;
@@ -141,26 +162,38 @@ static void fibroblast_eq(const dermis_kinetics *k, const double *u, double *R, 
     const response sm = excess_response(u[DERMIS_F_TGF_BETA1], p->tgf_beta1_baseline_ng_per_ml,
                                         p->myofibroblast_tgf_half_saturation_ng_per_ml);
     const response sPm = provisional_response(k, u);
+    const context g = wound_context(k, s, u);
     const double r = p->fibroblast_proliferation_per_day;
     const double basal = r * k->fibroblast_quiescent_factor;
     const double stimulated = r * (p->fibroblast_pdgf_mitogenic_gain * sP.value + p->fibroblast_tgf_mitogenic_gain * s1.value +
                                    p->fibroblast_provisional_matrix_mitogenic_gain * sPm.value);
-    const double crowd_basal = 1.0 - (F + Mf) / k->fibroblast_basal_max_per_mm3;
-    const double crowd = 1.0 - (F + Mf) / k->fibroblast_max_per_mm3;
-    const double differentiation = p->myofibroblast_differentiation_per_day * sm.value;
+    const double Kb = k->fibroblast_basal_max_per_mm3, Kspan = k->fibroblast_max_per_mm3 - Kb;
+    const double Kg = Kb + Kspan * g.value;
+    const double crowd_basal = 1.0 - (F + Mf) / Kb;
+    const double crowd_raw = 1.0 - (F + Mf) / Kg;
+    const double crowd = crowd_raw > 0.0 ? crowd_raw : 0.0; /* growth factors never add death */
+    const double differentiation = p->myofibroblast_differentiation_per_day * sm.value * g.value;
     R[i] = basal * F * crowd_basal + stimulated * F * crowd - p->fibroblast_death_per_day * F - differentiation * F;
-    const double d_crowd = -basal * F / k->fibroblast_basal_max_per_mm3 - stimulated * F / k->fibroblast_max_per_mm3;
+    if (!J) return;
+    const double dcrowd_dcells = crowd_raw > 0.0 ? -1.0 / Kg : 0.0;
+    const double dcrowd_dg = crowd_raw > 0.0 ? (F + Mf) / (Kg * Kg) * Kspan : 0.0;
+    const double dR_dg = stimulated * F * dcrowd_dg - p->myofibroblast_differentiation_per_day * sm.value * F;
+    const double d_crowd = -basal * F / Kb + stimulated * F * dcrowd_dcells;
     jset(J, i, i, basal * crowd_basal + stimulated * crowd + d_crowd - p->fibroblast_death_per_day - differentiation);
     jset(J, i, DERMIS_F_MYOFIBROBLASTS, d_crowd);
     jset(J, i, DERMIS_F_PDGF, r * p->fibroblast_pdgf_mitogenic_gain * sP.slope * F * crowd);
-    jset(J, i, DERMIS_F_PROVISIONAL_MATRIX, r * p->fibroblast_provisional_matrix_mitogenic_gain * sPm.slope * F * crowd);
+    jset(J, i, DERMIS_F_PROVISIONAL_MATRIX,
+         r * p->fibroblast_provisional_matrix_mitogenic_gain * sPm.slope * F * crowd + dR_dg * g.d_pm);
     jset(J, i, DERMIS_F_TGF_BETA1,
-         r * p->fibroblast_tgf_mitogenic_gain * s1.slope * F * crowd - p->myofibroblast_differentiation_per_day * sm.slope * F);
+         r * p->fibroblast_tgf_mitogenic_gain * s1.slope * F * crowd -
+             p->myofibroblast_differentiation_per_day * sm.slope * g.value * F);
+    jset(J, i, DERMIS_F_COLLAGEN_I, dR_dg * g.d_collagen);
+    jset(J, i, DERMIS_F_COLLAGEN_III, dR_dg * g.d_collagen);
 }
 
-/* (7) Myofibroblasts arise from fibroblasts and undergo apoptosis, suppressed by TGF-beta1:
- *     dMf/dt = k_m sm F - delta_m K_s/(K_s + x1) Mf. */
-static void myofibroblast_eq(const dermis_kinetics *k, const double *u, double *R, double *J)
+/* (7) Myofibroblasts arise from fibroblasts in wound tissue and undergo apoptosis, suppressed by
+ *     TGF-beta1:  dMf/dt = k_m sm g F - delta_m K_s/(K_s + x1) Mf. */
+static void myofibroblast_eq(const dermis_kinetics *k, const dermis_kinetics_site *s, const double *u, double *R, double *J)
 {
     const dermis_model_params *p = &k->p;
     const int i = DERMIS_F_MYOFIBROBLASTS;
@@ -170,12 +203,16 @@ static void myofibroblast_eq(const dermis_kinetics *k, const double *u, double *
     /* K_s/(K_s + x) = 1 - x/(K_s + x): reuse the excess response. */
     const response survival = excess_response(u[DERMIS_F_TGF_BETA1], p->tgf_beta1_baseline_ng_per_ml,
                                               p->myofibroblast_survival_half_saturation_ng_per_ml);
+    const context g = wound_context(k, s, u);
+    const double km = p->myofibroblast_differentiation_per_day;
     const double apoptosis = p->myofibroblast_apoptosis_per_day * (1.0 - survival.value);
-    R[i] = p->myofibroblast_differentiation_per_day * sm.value * F - apoptosis * Mf;
-    jset(J, i, DERMIS_F_FIBROBLASTS, p->myofibroblast_differentiation_per_day * sm.value);
+    R[i] = km * sm.value * g.value * F - apoptosis * Mf;
+    jset(J, i, DERMIS_F_FIBROBLASTS, km * sm.value * g.value);
     jset(J, i, i, -apoptosis);
-    jset(J, i, DERMIS_F_TGF_BETA1,
-         p->myofibroblast_differentiation_per_day * sm.slope * F + p->myofibroblast_apoptosis_per_day * survival.slope * Mf);
+    jset(J, i, DERMIS_F_TGF_BETA1, km * sm.slope * g.value * F + p->myofibroblast_apoptosis_per_day * survival.slope * Mf);
+    jset(J, i, DERMIS_F_PROVISIONAL_MATRIX, km * sm.value * F * g.d_pm);
+    jset(J, i, DERMIS_F_COLLAGEN_I, km * sm.value * F * g.d_collagen);
+    jset(J, i, DERMIS_F_COLLAGEN_III, km * sm.value * F * g.d_collagen);
 }
 
 /* A solute made by cells and a constitutive source, lost first-order:
@@ -509,8 +546,8 @@ void dermis_kinetics_eval(const dermis_kinetics *k, const dermis_kinetics_site *
     neutrophil_eq(k, site, u, R, J);
     macrophage_eq(k, site, u, R, J);
     repair_macrophage_eq(k, u, R, J);
-    fibroblast_eq(k, u, R, J);
-    myofibroblast_eq(k, u, R, J);
+    fibroblast_eq(k, site, u, R, J);
+    myofibroblast_eq(k, site, u, R, J);
     growth_factor_eqs(k, site, u, R, J);
     protease_eqs(k, site, u, R, J);
     collagen_eqs(k, site, u, R, J);

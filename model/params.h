@@ -112,21 +112,21 @@
     X(fibroblast_death_per_day, "species.fibroblasts.death_per_day", "d-1", 0.12, 0.01, 1, 1, \
       "Fibroblast apoptosis.", \
       "Olsen et al. 1995 / Jin et al. 2011 (0.12 d-1)") \
-    X(fibroblast_capacity_factor, "species.fibroblasts.capacity_factor", "1", 3, 1.2, 10, 1, \
-      "Carrying capacity of growth-factor-stimulated (myo)fibroblast proliferation, multiple of baseline.", \
-      "Granulation-tissue hypercellularity 2-5 x baseline (assumption)") \
+    X(fibroblast_capacity_factor, "species.fibroblasts.capacity_factor", "1", 5, 1.2, 10, 1, \
+      "Carrying capacity of growth-factor-stimulated (myo)fibroblast proliferation in wound tissue, multiple of baseline (intact matrix: the basal capacity).", \
+      "Granulation-tissue hypercellularity 2-5 x baseline (assumption); upper end, calibrated to granulation_index 1.5-3 in resolved micro-channels") \
     X(fibroblast_basal_capacity_factor, "species.fibroblasts.basal_capacity_factor", "1", 1.2, 1.05, 3, 1, \
       "Density (multiple of baseline) at which contact inhibition stops unstimulated proliferation.", \
       "Assumption: contact inhibition holds resident density; must be >= 1 / (1 - death/proliferation)") \
-    X(fibroblast_pdgf_mitogenic_gain, "species.fibroblasts.pdgf_mitogenic_gain", "1", 3, 0, 20, 0, \
+    X(fibroblast_pdgf_mitogenic_gain, "species.fibroblasts.pdgf_mitogenic_gain", "1", 7, 0, 20, 0, \
       "Maximal PDGF-driven increase of the proliferation factor.", \
-      "Calibrated; PDGF is the main fibroblast mitogen (Olsen 1995 enhancement form)") \
+      "Calibrated (granulation_index 1.5-3 at days 4-14 in resolved micro-channels); PDGF is the main fibroblast mitogen (Olsen 1995 enhancement form)") \
     X(fibroblast_tgf_mitogenic_gain, "species.fibroblasts.tgf_mitogenic_gain", "1", 0.5, 0, 20, 0, \
       "Maximal TGF-beta1-driven increase of the proliferation factor.", \
       "Olsen et al. 1995 enhancement r_max; calibrated") \
-    X(fibroblast_provisional_matrix_mitogenic_gain, "species.fibroblasts.provisional_matrix_mitogenic_gain", "1", 1.0, 0, 20, 0, \
+    X(fibroblast_provisional_matrix_mitogenic_gain, "species.fibroblasts.provisional_matrix_mitogenic_gain", "1", 0, 0, 20, 0, \
       "Maximal increase of the proliferation factor by the provisional matrix (fibronectin/fibrin substrate).", \
-      "Fibronectin-rich provisional matrix supports fibroblast migration and proliferation into the clot (Clark 1996; Greiling & Clark 1997); calibrated to granulation 1.5-3 x baseline at days 4-14") \
+      "Fibronectin-rich provisional matrix supports fibroblast migration and proliferation into the clot (Clark 1996; Greiling & Clark 1997); calibrated default 0: with the wound-context capacity a positive gain moves the well-mixed lineage peak before day 4 (docs/model.md, Calibration)") \
     X(pdgf_half_saturation_ng_per_ml, "species.pdgf.half_saturation_ng_per_ml", "ng mL-1", 4, 0.01, 100, 1, \
       "PDGF excess over baseline giving half-maximal fibroblast response.", \
       "Calibrated") \
@@ -148,7 +148,7 @@
     X(myofibroblast_tgf_half_saturation_ng_per_ml, "species.myofibroblasts.tgf_half_saturation_ng_per_ml", "ng mL-1", 6, 0.01, 100, 1, \
       "TGF-beta1 excess giving half-maximal differentiation.", \
       "Calibrated") \
-    X(myofibroblast_apoptosis_per_day, "species.myofibroblasts.apoptosis_per_day", "d-1", 0.2, 0.01, 2, 1, \
+    X(myofibroblast_apoptosis_per_day, "species.myofibroblasts.apoptosis_per_day", "d-1", 0.14, 0.01, 2, 1, \
       "Myofibroblast apoptosis once TGF-beta1 has fallen to baseline.", \
       "Skin ABM 0.14 d-1 (Desmouliere 1995); Adler et al. 2020 0.3 d-1") \
     X(myofibroblast_survival_half_saturation_ng_per_ml, "species.myofibroblasts.survival_half_saturation_ng_per_ml", "ng mL-1", 1, 0.001, 100, 1, \

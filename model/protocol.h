@@ -181,7 +181,7 @@
     X(vasodilation_half_saturation_ng_per_ml, NUMBER, "outcome.vasodilation_half_saturation_ng_per_ml", "ng mL-1", "2", 0, 1e4, 1, NULL, \
       "Alarmin level giving half-maximal dilation of the dermal vessels (the erythema_index).", \
       "assumption: equal to species.alarmins.half_saturation_ng_per_ml (one endothelial activation by the early danger signals dilates vessels and recruits leukocytes; Sjogren & Anderson 2009)") \
-    X(erythema_threshold_mm, NUMBER, "outcome.erythema_threshold_mm", "mm", "0.015", 0, 10, 1, NULL, \
+    X(erythema_threshold_mm, NUMBER, "outcome.erythema_threshold_mm", "mm", "0.03", 0, 10, 1, NULL, \
       "erythema_index (dilated vascular dermis per skin area) below which redness is no longer visible: the end of downtime_days.", \
       "calibrated: erythema 24-48 h after a 1.5 mm pen session (Harris 2015); shorter for shorter needles (Bal 2008, Hackethal 2021)") \
     X(stiffness_collagen_weight, NUMBER, "outcome.stiffness_collagen_weight", "1", "0.8", 0, 1, 0, NULL, \

@@ -18,6 +18,21 @@ def seeds_of(text):
     return list(range(int(a), int(b or a) + 1))
 
 
+def final_value(f, name):
+    """Last value of an observable given by its flat name: a scalar series of the observables group
+    (downtime_days) or one region of a per-region one (collagen_change_pct_dermis = region
+    'dermis' of collagen_change_pct; docs/output.md)."""
+    g = f["observables"]
+    if name in g and name not in ("time", "region"):
+        return float(g[name][-1])
+    regions = [r.decode() if isinstance(r, bytes) else str(r) for r in g["region"][:]]
+    for i, region in enumerate(regions):
+        stem = name[:-len(region) - 1]
+        if name.endswith("_" + region) and stem in g and g[stem].ndim == 2:
+            return float(g[stem][-1, i])
+    raise SystemExit(f"dermis: {name}: no such observable in the output")
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("config")
@@ -38,7 +53,7 @@ def main(argv=None):
         subprocess.run(cmd, check=True)
         with h5py.File(out, "r") as f:
             for n in names:
-                finals[n].append(float(f[n][-1]))
+                finals[n].append(final_value(f, n))
         print(f"seed {seed}: " + ", ".join(f"{n} {finals[n][-1]:.3f}" for n in names), flush=True)
     for n in names:
         v = np.array(finals[n])

@@ -6,9 +6,10 @@ visible threshold (docs/model.md, "Downtime and erythema").
 Targets: erythema 24-48 h after a 1.5 mm pen session (Harris 2015, the clinical series it
 reviews), and redness that lasts longer the deeper the needles go (Bal 2008: more redness and
 blood flow at 400 than at 200 um; Hackethal 2021: raised red-cell concentration for up to 24 h,
-depending on needle length). One session on the 2-D demo section of cheek skin with stratified
-placement (the expected channel count, so the outcome does not hinge on where the few channels
-of a narrow section land), followed for 4 days: seconds per run."""
+depending on needle length). One session on the 2-D demo section of cheek skin, widened to 4 mm
+with stratified placement so that it holds the mean injury of the treated surface (the 1 mm demo
+section holds one or two channels, and the redness per skin area with them), followed for 4
+days."""
 import unittest
 
 from dermis_e2e import config, observables, run
@@ -22,7 +23,7 @@ class Downtime(unittest.TestCase):
         cls.downtime = {}
         for depth in DEPTHS_MM:
             out = run(config("demo.ini"), f"downtime_{depth}.nc", f"device.depth_mm={depth}", "run.t_end_days=4",
-                      "device.placement=stratified", "output.interval_days=4")
+                      "device.placement=stratified", "run.width_mm=4", "output.interval_days=4")
             t, obs = observables(out)
             cls.downtime[depth] = float(obs["downtime_days"][-1])
             cls.erythema = obs["erythema_index"] if depth == 1.5 else getattr(cls, "erythema", None)
