@@ -9,6 +9,10 @@ const HAEMOSTASIS_DAYS = 0.25;
 /* Fibroblast lineage (fibroblasts + myofibroblasts, dermis mean) above this multiple of its
  * value before treatment: granulation tissue still forming, the proliferation phase. */
 const PROLIFERATION_FACTOR = 1.1;
+/* Inflammation index (excess neutrophils + inflammatory macrophages over the reference density)
+ * above this: leukocytes are still clearing the wound. Visible redness (downtime_days) ends
+ * sooner, in 1-2 days, so it does not mark the end of this phase. */
+const INFLAMMATION_THRESHOLD = 0.02;
 
 const PHASES = [
   {id: "homeostasis", name: "Healthy skin",
@@ -32,11 +36,8 @@ function phaseAt(rows, names, sessionDays, row) {
   if (latest.length === 0) return PHASES[0];
   const since = t - latest[latest.length - 1];
   if (since < HAEMOSTASIS_DAYS) return PHASES[1];
-  /* downtime_days equals the time since the session while the inflammation index is still above
-   * outcome.downtime_threshold (the model's own definition of "still inflamed"); before the index
-   * first crosses it, the early hours count as inflammation too. */
-  const downtime = r[col("downtime_days")];
-  if (Math.abs(downtime - since) < 1e-9 || (downtime === 0 && since < 1)) return PHASES[2];
+  /* The first day counts as inflammation even before the index has risen above the threshold. */
+  if (r[col("inflammation_index")] > INFLAMMATION_THRESHOLD || since < 1) return PHASES[2];
   const lineage = (x) => x[col("fibroblasts_mean_dermis")] + x[col("myofibroblasts_mean_dermis")];
   if (lineage(r) > PROLIFERATION_FACTOR * lineage(rows[0])) return PHASES[3];
   return PHASES[4];
