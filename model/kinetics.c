@@ -169,7 +169,8 @@ static void fibroblast_eq(const dermis_kinetics *k, const dermis_kinetics_site *
                                    p->fibroblast_provisional_matrix_mitogenic_gain * sPm.value);
     const double Kb = k->fibroblast_basal_max_per_mm3, Kspan = k->fibroblast_max_per_mm3 - Kb;
     const double Kg = Kb + Kspan * g.value;
-    const double crowd_basal = 1.0 - (F + Mf) / Kb;
+    const double crowd_basal_raw = 1.0 - (F + Mf) / Kb;
+    const double crowd_basal = crowd_basal_raw > 0.0 ? crowd_basal_raw : 0.0; /* contact inhibition arrests, never kills */
     const double crowd_raw = 1.0 - (F + Mf) / Kg;
     const double crowd = crowd_raw > 0.0 ? crowd_raw : 0.0; /* growth factors never add death */
     const double differentiation = p->myofibroblast_differentiation_per_day * sm.value * g.value;
@@ -178,7 +179,8 @@ static void fibroblast_eq(const dermis_kinetics *k, const dermis_kinetics_site *
     const double dcrowd_dcells = crowd_raw > 0.0 ? -1.0 / Kg : 0.0;
     const double dcrowd_dg = crowd_raw > 0.0 ? (F + Mf) / (Kg * Kg) * Kspan : 0.0;
     const double dR_dg = stimulated * F * dcrowd_dg - p->myofibroblast_differentiation_per_day * sm.value * F;
-    const double d_crowd = -basal * F / Kb + stimulated * F * dcrowd_dcells;
+    const double dbasal_dcells = crowd_basal_raw > 0.0 ? -1.0 / Kb : 0.0;
+    const double d_crowd = basal * F * dbasal_dcells + stimulated * F * dcrowd_dcells;
     jset(J, i, i, basal * crowd_basal + stimulated * crowd + d_crowd - p->fibroblast_death_per_day - differentiation);
     jset(J, i, DERMIS_F_MYOFIBROBLASTS, d_crowd);
     jset(J, i, DERMIS_F_PDGF, r * p->fibroblast_pdgf_mitogenic_gain * sP.slope * F * crowd);

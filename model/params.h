@@ -118,9 +118,9 @@
     X(fibroblast_basal_capacity_factor, "species.fibroblasts.basal_capacity_factor", "1", 1.2, 1.05, 3, 1, \
       "Density (multiple of baseline) at which contact inhibition stops unstimulated proliferation.", \
       "Assumption: contact inhibition holds resident density; must be >= 1 / (1 - death/proliferation)") \
-    X(fibroblast_pdgf_mitogenic_gain, "species.fibroblasts.pdgf_mitogenic_gain", "1", 7, 0, 20, 0, \
+    X(fibroblast_pdgf_mitogenic_gain, "species.fibroblasts.pdgf_mitogenic_gain", "1", 4.5, 0, 20, 0, \
       "Maximal PDGF-driven increase of the proliferation factor.", \
-      "Calibrated (granulation_index 1.5-3 at days 4-14 in resolved micro-channels); PDGF is the main fibroblast mitogen (Olsen 1995 enhancement form)") \
+      "Calibrated (granulation_index 1.5-3 at days 4-14 in resolved micro-channels, random and stratified placement; well-mixed lineage peak >= day 4); PDGF is the main fibroblast mitogen (Olsen 1995 enhancement form)") \
     X(fibroblast_tgf_mitogenic_gain, "species.fibroblasts.tgf_mitogenic_gain", "1", 0.5, 0, 20, 0, \
       "Maximal TGF-beta1-driven increase of the proliferation factor.", \
       "Olsen et al. 1995 enhancement r_max; calibrated") \
@@ -133,9 +133,9 @@
     X(tgf_beta1_half_saturation_ng_per_ml, "species.tgf_beta1.half_saturation_ng_per_ml", "ng mL-1", 3, 0.01, 100, 1, \
       "TGF-beta1 excess over baseline giving half-maximal fibroblast activation (proliferation, matrix synthesis).", \
       "Calibrated (Olsen et al. 1995 C_1/2 form)") \
-    X(fibroblast_diffusivity_mm2_per_day, "species.fibroblasts.diffusivity_mm2_per_day", "mm2 d-1", 0.024, 0, 2, 0, \
-      "Random motility of fibroblasts (1e-3 mm2 h-1).", \
-      "Speed 20-40 um/h, persistence 1-2 h (D = v^2 P / 2)") \
+    X(fibroblast_diffusivity_mm2_per_day, "species.fibroblasts.diffusivity_mm2_per_day", "mm2 d-1", 0.005, 0, 2, 0, \
+      "Random motility of fibroblasts (2e-4 mm2 h-1).", \
+      "Speed 20-40 um/h, persistence 1-2 h (D = v^2 P / 2 = 0.005-0.038 mm2 d-1); lower end (20 um/h, 1 h), calibrated: faster motility spreads a narrow channel's granulation tissue into intact dermis") \
     X(fibroblast_chemotaxis_mm2_per_day_per_ng_per_ml, "species.fibroblasts.chemotaxis_to_pdgf_mm2_per_day_per_ng_per_ml", "mm2 d-1 mL ng-1", 0.005, 0, 1, 0, \
       "Chemotactic sensitivity of (myo)fibroblasts to PDGF.", \
       "PDGF, not TGF-beta, attracts dermal fibroblasts (Perez-Rodriguez et al. 2018); drift kept below 20 um/h") \
@@ -154,7 +154,7 @@
     X(myofibroblast_survival_half_saturation_ng_per_ml, "species.myofibroblasts.survival_half_saturation_ng_per_ml", "ng mL-1", 1, 0.001, 100, 1, \
       "TGF-beta1 excess that halves myofibroblast apoptosis (TGF-beta as survival factor).", \
       "Calibrated (Zhang & Phan 1999 mechanism)") \
-    X(myofibroblast_diffusivity_mm2_per_day, "species.myofibroblasts.diffusivity_mm2_per_day", "mm2 d-1", 0.012, 0, 2, 0, \
+    X(myofibroblast_diffusivity_mm2_per_day, "species.myofibroblasts.diffusivity_mm2_per_day", "mm2 d-1", 0.0025, 0, 2, 0, \
       "Random motility of myofibroblasts (half that of fibroblasts).", \
       "Assumption: contractile cells migrate less") \
     /* ---- growth factors ---- */ \
@@ -191,9 +191,9 @@
     X(pdgf_decay_per_day, "species.pdgf.decay_per_day", "d-1", 4, 0.1, 1000, 1, \
       "PDGF loss.", \
       "Waugh & Sherratt 2007 (4 d-1)") \
-    X(pdgf_diffusivity_mm2_per_day, "species.pdgf.diffusivity_mm2_per_day", "mm2 d-1", 0.29, 1e-4, 20, 0, \
-      "Effective tissue diffusivity of PDGF.", \
-      "Taken equal to TGF-beta (similar size, Murphy et al. 2012)") \
+    X(pdgf_diffusivity_mm2_per_day, "species.pdgf.diffusivity_mm2_per_day", "mm2 d-1", 0.05, 1e-4, 20, 0, \
+      "Effective tissue diffusivity of PDGF (matrix-retained).", \
+      "PDGF-B binds heparan sulfate through its C-terminal retention motif (Ostman et al. 1991; Abramsson et al. 2007), so it spreads less than TGF-beta (0.29, Murphy et al. 2012); value assumed within the TGF-beta range 0.002-12 mm2 d-1, calibrated (reach sqrt(D/delta) 0.11 mm)") \
     X(vegf_macrophage_secretion_pg_per_cell_per_day, "species.vegf.macrophage_secretion_pg_per_cell_per_day", "pg d-1", 0.0019, 0, 1, 0, \
       "VEGF secretion per inflammatory macrophage.", \
       "Bianchi et al. 2015 (0.0019 pg cell-1 d-1)") \
