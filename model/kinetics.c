@@ -141,11 +141,12 @@ static void repair_macrophage_eq(const dermis_kinetics *k, const double *u, doub
     jset(J, i, i, -p->macrophage_switch_per_day - p->macrophage_removal_per_day);
 }
 
-/* (6) Fibroblasts: contact-inhibited basal proliferation (capacity K_b near F0), proliferation
+/* (6) Fibroblasts: contact-inhibited basal proliferation (capacity K_b near F0; above K_b contact
+ *     inhibition arrests proliferation but does not kill, so the term is clipped at 0), proliferation
  *     stimulated by PDGF and TGF-beta1 excess up to a capacity K_g that is the granulation
  *     capacity F_max in wound tissue and K_b in intact matrix, apoptosis, and TGF-beta1-driven
  *     differentiation into myofibroblasts where there is wound tissue:
- *     dF/dt = r_F q F (1 - (F+Mf)/K_b) + r_F [a_P sP + a_T s1 + a_Pm sPm] F (1 - (F+Mf)/K_g)_+
+ *     dF/dt = r_F q F (1 - (F+Mf)/K_b)_+ + r_F [a_P sP + a_T s1 + a_Pm sPm] F (1 - (F+Mf)/K_g)_+
  *             - delta_F F - k_m sm g F,     K_g = K_b + (F_max - K_b) g,
  *     sPm = Pm/(K_Pm + Pm): the provisional matrix is a substrate for proliferation (granulation);
  *     g: wound context (wound_context). Fibroblasts embedded in intact, mature matrix stay
