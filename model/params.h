@@ -118,7 +118,7 @@
     X(fibroblast_basal_capacity_factor, "species.fibroblasts.basal_capacity_factor", "1", 1.2, 1.05, 3, 1, \
       "Density (multiple of baseline) at which contact inhibition stops unstimulated proliferation.", \
       "Assumption: contact inhibition holds resident density; must be >= 1 / (1 - death/proliferation)") \
-    X(fibroblast_pdgf_mitogenic_gain, "species.fibroblasts.pdgf_mitogenic_gain", "1", 4.5, 0, 20, 0, \
+    X(fibroblast_pdgf_mitogenic_gain, "species.fibroblasts.pdgf_mitogenic_gain", "1", 5, 0, 20, 0, \
       "Maximal PDGF-driven increase of the proliferation factor.", \
       "Calibrated (granulation_index 1.5-3 at days 4-14 in resolved micro-channels, random and stratified placement; well-mixed lineage peak >= day 4); PDGF is the main fibroblast mitogen (Olsen 1995 enhancement form)") \
     X(fibroblast_tgf_mitogenic_gain, "species.fibroblasts.tgf_mitogenic_gain", "1", 0.5, 0, 20, 0, \
