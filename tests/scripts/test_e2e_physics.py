@@ -70,7 +70,7 @@ class HealingCascade(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        out = run(config("demo.ini"), f"cascade{len(cls.PLACEMENT)}.nc", "device.depth_mm=1.5", "run.t_end_days=42",
+        out = run(config("demo.ini"), f"{cls.__name__}.nc", "device.depth_mm=1.5", "run.t_end_days=42",
                   *cls.PLACEMENT)
         cls.t, cls.obs = observables(out)
 
