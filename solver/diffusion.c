@@ -394,34 +394,38 @@ static void solve_factored_lines(const line_coefs *c, const line_set *ls, double
 
 /* ---- sweeps ------------------------------------------------------------------------------- */
 
-static void sweep_x(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *plane, size_t iz,
+/* x lines l0 .. l1-1 of field uf (line l = iz*ny + iy starts at voxel l*nx, so the x lines of
+ * consecutive planes follow each other): blocks of DERMIS_X_BLOCK lines solved side by side.
+ * In 2-D a plane holds one x line, so the plane pass gives this several planes at once. */
+static void sweep_x(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *uf, size_t l0, size_t l1,
                     const lod_solve *sv, double decay_dt)
 {
     const dermis_field_transport *t = &s->tr[f];
-    size_t nx = s->grid.nx, ny = s->grid.ny;
+    size_t nx = s->grid.nx, m = l1 - l0;
+    double *d = uf + l0 * nx;
     if (flux_form_axis(s, t, 0)) {
-        dermis_thomas_flux_cols(plane, nx, nx, ny, ws->lo, t->inv[sv->cslot][0]);
+        dermis_thomas_flux_cols(d, nx, nx, m, ws->lo, t->inv[sv->cslot][0]);
         return;
     }
     if (t->constant_axis[0]) {
-        dermis_thomas_const_cols(plane, nx, nx, ny, t->inv[sv->cslot][0], t->mlo[sv->cslot][0], t->mup[sv->cslot][0]);
+        dermis_thomas_const_cols(d, nx, nx, m, t->inv[sv->cslot][0], t->mlo[sv->cslot][0], t->mup[sv->cslot][0]);
         if (s->periodic[0])
-            dermis_thomas_cyclic_correct(plane, 1, nx, nx, ny, t->smz[sv->cslot][0], 1, 0,
+            dermis_thomas_cyclic_correct(d, 1, nx, nx, m, t->smz[sv->cslot][0], 1, 0,
                                          &t->sm_beta_over_gamma[sv->cslot][0], &t->sm_inv_den[sv->cslot][0], 0);
         return;
     }
     fac_mode mode = factor_mode(s, f, 0, sv->role);
-    for (size_t j0 = 0; j0 < ny; j0 += DERMIS_X_BLOCK) {
-        size_t mb = ny - j0 < DERMIS_X_BLOCK ? ny - j0 : DERMIS_X_BLOCK;
+    for (size_t j0 = 0; j0 < m; j0 += DERMIS_X_BLOCK) {
+        size_t mb = m - j0 < DERMIS_X_BLOCK ? m - j0 : DERMIS_X_BLOCK;
         line_set ls = {sv->dt, decay_dt, nx, mb, s->periodic[0]};
-        line_coefs c = coef_target(t, ws, 0, mode, iz * ny + j0, nx);
+        line_coefs c = coef_target(t, ws, 0, mode, l0 + j0, nx);
         if (mode != FAC_USE) {
-            size_t p0 = (iz * ny + j0) * nx;
+            size_t p0 = (l0 + j0) * nx;
             for (size_t j = 0; j < mb; j++)
                 for (size_t k = 0; k < nx; k++) row_coefficients(t, 0, 1, &ls, p0 + j * nx + k, k, j, &c);
             factor_variable_lines(&c, &ls);
         }
-        solve_factored_lines(&c, &ls, plane + j0 * nx, 1, nx);
+        solve_factored_lines(&c, &ls, d + j0 * nx, 1, nx);
     }
 }
 
@@ -513,15 +517,20 @@ static double field_decay_dt(const dermis_solver *s, const lod_solve *sv, size_t
     return sv->decay ? sv->dt * sv->decay[f] / (double)s->grid.dims : 0.0;
 }
 
-/* Plane pass (x and y) of field f over planes iz0 .. iz1-1; uf is the field's array. */
+/* Plane pass (x and y) of field f over planes iz0 .. iz1-1; uf is the field's array. Without a
+ * y axis the x lines of all these planes are solved together (sweep_x). */
 static void field_planes(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *uf, const lod_solve *sv,
                          size_t iz0, size_t iz1)
 {
-    size_t plane = s->grid.nx * s->grid.ny;
+    size_t ny = s->grid.ny, plane = s->grid.nx * ny;
     double dd = field_decay_dt(s, sv, f);
+    if (!s->axis_active[1]) {
+        if (s->axis_active[0]) sweep_x(s, f, ws, uf, iz0 * ny, iz1 * ny, sv, dd);
+        return;
+    }
     for (size_t iz = iz0; iz < iz1; iz++) {
-        if (s->axis_active[0]) sweep_x(s, f, ws, uf + iz * plane, iz, sv, dd);
-        if (s->axis_active[1]) sweep_y(s, f, ws, uf + iz * plane, iz, sv, dd);
+        if (s->axis_active[0]) sweep_x(s, f, ws, uf, iz * ny, (iz + 1) * ny, sv, dd);
+        sweep_y(s, f, ws, uf + iz * plane, iz, sv, dd);
     }
 }
 
@@ -546,6 +555,8 @@ static void split_solve(dermis_solver *s, double *u, const lod_solve *sv)
 {
     size_t ny = s->grid.ny, nz = s->grid.nz, nf = s->problem.n_fields, nv = s->n_vox;
     int lateral = s->axis_active[0] || s->axis_active[1];
+    /* Planes per work item: in 2-D (one x line per plane) a block of x lines. */
+    const size_t group = s->axis_active[1] ? 1 : DERMIS_X_BLOCK;
 #pragma omp parallel num_threads(s->nthreads)
     {
         unsigned saved = dermis_fpenv_flush_denormals();
@@ -556,7 +567,8 @@ static void split_solve(dermis_solver *s, double *u, const lod_solve *sv)
             if (!s->active[f]) continue;
             if (lateral) {
 #pragma omp for schedule(static)
-                for (size_t iz = 0; iz < nz; iz++) field_planes(s, f, ws, u + f * nv, sv, iz, iz + 1);
+                for (size_t iz = 0; iz < nz; iz += group)
+                    field_planes(s, f, ws, u + f * nv, sv, iz, iz + group < nz ? iz + group : nz);
             }
             /* No barrier needed after z: the next field's plane pass touches other data. */
 #pragma omp for schedule(static) nowait
