@@ -163,6 +163,10 @@ int dermis_transport_alloc(dermis_solver *s)
         alloc_field(s, f, &fail);
         if (s->tr[f].mobile) s->any_mobile = 1;
     }
+    for (size_t c = 0; c < s->problem.n_chemotaxis; c++) s->tr[s->chemotaxis[c].signal].signal = 1;
+    /* The first fine half's state (richardson_by_field); like the stepper's workspaces, its pages
+     * become resident only when dermis_solver_advance runs. */
+    if (!s->transport_split && s->any_mobile) s->u_fine = alloc_doubles(s->problem.n_fields * s->n_vox, &fail);
     return fail ? DERMIS_SOLVER_ENOMEM : DERMIS_SOLVER_OK;
 }
 
@@ -190,6 +194,8 @@ void dermis_transport_free(dermis_solver *s)
     }
     free(s->tr);
     s->tr = NULL;
+    free(s->u_fine);
+    s->u_fine = NULL;
 }
 
 /* ---- boundary data ---------------------------------------------------------------------- */
@@ -693,52 +699,45 @@ static void richardson_split(dermis_solver *s, double *u, double *v, const lod_s
     }
 }
 
-/* Small grids: whole fields dealt out, two parallel regions. Region 1: the drift rates from u
- * (before any sweep overwrites a signal) and the coarse copy, then the coarse step and the
- * first fine half of every field as independent items. Region 2: the drift rates of the second
- * half, then per field the second half, the extrapolation, the filter and the weights. */
+/* Drift of field f inside a work item; its time adds to the thread's drift_s. */
+static void timed_field_drift(const dermis_solver *s, dermis_thread_ws *ws, const double *u, size_t f)
+{
+    double t0 = omp_get_wtime();
+    dermis_chemotaxis_field_drift(s, u, f);
+    ws->drift_s += omp_get_wtime() - t0;
+}
+
+/* Small grids: whole fields dealt out, one parallel region with one barrier. The first fine half
+ * runs on a copy x of the state, so u keeps the start values while other fields are being
+ * solved, and the second half writes u from x, so x keeps the first half's values: each field's
+ * drift rates are computed from those inside the field's own work item. Loop 1, per field: drift
+ * from u, coarse step on v, first half on x. Loop 2 (after the barrier: x complete), per field:
+ * drift from x, second half into u, extrapolation, filter, weights. Inert fields are not solved;
+ * those that are signals are copied into x, so the second drift reads their (unchanged) values. */
 static void richardson_by_field(dermis_solver *s, double *u, double *v, const lod_solve sv[4])
 {
     const size_t nv = s->n_vox, nf = s->problem.n_fields;
-    const int chemo = s->problem.n_chemotaxis > 0;
-    double t0 = omp_get_wtime(), t_drift = 0.0;
+    double *x = s->u_fine;
 #pragma omp parallel num_threads(s->nthreads)
     {
         unsigned saved = dermis_fpenv_flush_denormals();
         dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
         for (size_t f = 0; f < nf; f++) {
+            const dermis_field_transport *t = &s->tr[f];
+            if (s->active[f] || t->signal) memcpy(x + f * nv, u + f * nv, nv * sizeof *x);
             if (!s->active[f]) continue;
+            if (t->chemotactic) timed_field_drift(s, ws, u, f);
             memcpy(v + f * nv, u + f * nv, nv * sizeof *v);
-            if (s->tr[f].chemotactic) dermis_chemotaxis_field_drift(s, u, f);
-        }
-#pragma omp master
-        t_drift += omp_get_wtime() - t0;
-#pragma omp for schedule(dynamic, 1) nowait
-        for (size_t i = 0; i < 2 * nf; i++) {
-            const size_t f = i / 2;
-            if (!s->active[f]) continue;
-            if (i % 2 == 0) field_solve(s, f, ws, v + f * nv, &sv[1]);
-            else field_solve(s, f, ws, u + f * nv, &sv[0]);
-        }
-        dermis_fpenv_restore(saved);
-    }
-    t0 = omp_get_wtime();
-#pragma omp parallel num_threads(s->nthreads)
-    {
-        unsigned saved = dermis_fpenv_flush_denormals();
-        dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
-        if (chemo) {
-#pragma omp for schedule(dynamic, 1)
-            for (size_t f = 0; f < nf; f++)
-                if (s->active[f] && s->tr[f].chemotactic) dermis_chemotaxis_field_drift(s, u, f);
-#pragma omp master
-            t_drift += omp_get_wtime() - t0;
+            field_solve(s, f, ws, v + f * nv, &sv[1]);
+            field_solve(s, f, ws, x + f * nv, &sv[0]);
         }
 #pragma omp for schedule(dynamic, 1) nowait
         for (size_t f = 0; f < nf; f++) {
             if (!s->active[f]) continue;
             double *uf = u + f * nv, *vf = v + f * nv;
+            if (s->tr[f].chemotactic) timed_field_drift(s, ws, x, f);
+            memcpy(uf, x + f * nv, nv * sizeof *uf);
             field_solve(s, f, ws, uf, &sv[2]);
             extrapolate_range(uf, vf, 0, nv);
             field_solve(s, f, ws, vf, &sv[3]);
@@ -746,8 +745,6 @@ static void richardson_by_field(dermis_solver *s, double *u, double *v, const lo
         }
         dermis_fpenv_restore(saved);
     }
-    /* The drift phases (with the coarse copy in the first) count as chemotaxis time. */
-    if (chemo) s->stats.wall_chemotaxis_s += t_drift;
 }
 
 int dermis_transport_richardson(dermis_solver *s, double *u, double *v, double t, double dt)
@@ -766,7 +763,14 @@ int dermis_transport_richardson(dermis_solver *s, double *u, double *v, double t
             if (s->active[f]) memcpy(v + f * nv, u + f * nv, nv * sizeof *v);
         richardson_split(s, u, v, sv);
     } else {
+        /* Chemotaxis time: the drift's time summed over the threads, per thread. */
+        double drift_s = 0.0;
         richardson_by_field(s, u, v, sv);
+        for (int i = 0; i < s->nthreads; i++) {
+            drift_s += s->ws[i].drift_s;
+            s->ws[i].drift_s = 0.0;
+        }
+        s->stats.wall_chemotaxis_s += drift_s / s->nthreads;
     }
     return DERMIS_SOLVER_OK;
 }
