@@ -31,23 +31,21 @@ int dermis_btf_alloc(dermis_btf *p, size_t n)
 {
     p->n = n;
     p->nb = p->nnz = 0;
-    size_t **arr[] = {&p->order, &p->bstart, &p->rstart, &p->col, &p->jidx, &p->index,
+    size_t **arr[] = {&p->order, &p->bstart, &p->rstart, &p->col, &p->jidx, &p->bidx, &p->index,
                       &p->low,   &p->stack,  &p->block,  &p->adj_start, &p->adj};
-    size_t len[] = {n, n + 1, n + 1, n * n, n * n, n, n, n, n, n + 1, n * n};
+    size_t len[] = {n, n + 1, n + 1, n * n, n * n, n * n, n, n, n, n, n + 1, n * n};
     for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++)
         if (!(*arr[i] = malloc(len[i] * sizeof(size_t)))) return -1;
     p->valid = 0;
-    p->jval = malloc(n * n * sizeof *p->jval);
     p->mask = malloc(n * sizeof *p->mask);
-    return p->jval && p->mask ? 0 : -1;
+    return p->mask ? 0 : -1;
 }
 
 void dermis_btf_free(dermis_btf *p)
 {
-    size_t *arr[] = {p->order, p->bstart, p->rstart, p->col,   p->jidx, p->index,
+    size_t *arr[] = {p->order, p->bstart, p->rstart, p->col,   p->jidx, p->bidx, p->index,
                      p->low,   p->stack,  p->block,  p->adj_start, p->adj};
     for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) free(arr[i]);
-    free(p->jval);
     free(p->mask);
 }
 
@@ -138,6 +136,20 @@ static int same_pattern(dermis_btf *p, const double *J)
     return same;
 }
 
+/* Where each block's entries sit in J, block after block (one index for a single species, k x k
+ * row by row for a block of k), so that the factorisations gather them without index
+ * arithmetic. */
+static void block_entries(dermis_btf *p)
+{
+    const size_t n = p->n;
+    size_t *idx = p->bidx;
+    for (size_t b = 0; b < p->nb; b++) {
+        const size_t *comp = p->order + p->bstart[b], k = p->bstart[b + 1] - p->bstart[b];
+        for (size_t r = 0; r < k; r++)
+            for (size_t q = 0; q < k; q++) *idx++ = comp[r] * n + comp[q];
+    }
+}
+
 void dermis_btf_analyse(dermis_btf *p, const double *J)
 {
     const size_t n = p->n;
@@ -162,8 +174,8 @@ void dermis_btf_analyse(dermis_btf *p, const double *J)
             }
         }
         p->rstart[n] = p->nnz;
+        block_entries(p);
     }
-    for (size_t e = 0; e < p->nnz; e++) p->jval[e] = J[p->jidx[e]];
 }
 
 int dermis_blu_alloc(dermis_blu *f, size_t n)
@@ -183,8 +195,17 @@ void dermis_blu_free(dermis_blu *f)
     free(f->x);
 }
 
+/* The block kernels are written once for any order k and called with constant k = 2, 3, 4 (the
+ * blocks of a reaction network are small), so those calls are unrolled; inlining must be forced
+ * for that where the compiler would otherwise keep one generic copy. */
+#if defined(__GNUC__)
+#define BLU_INLINE static inline __attribute__((always_inline))
+#else
+#define BLU_INLINE static inline
+#endif
+
 /* Dense LU with partial pivoting of a k x k block, in place; -1 on a zero pivot. */
-static int lu_factor(size_t k, double *a, size_t *piv)
+BLU_INLINE int lu_factor(size_t k, double *a, size_t *piv)
 {
     for (size_t c = 0; c < k; c++) {
         size_t p = c;
@@ -210,8 +231,9 @@ static int lu_factor(size_t k, double *a, size_t *piv)
 }
 
 /* lu_factor swaps whole rows (multipliers included, as LAPACK does), so all interchanges are
- * applied to b before the forward substitution, not one per column. */
-static void lu_solve(size_t k, const double *a, const size_t *piv, double *b)
+ * applied to b before the forward substitution, not one per column. The zero tests keep a zero
+ * right-hand side exactly zero (and its sign), whatever the factors hold. */
+BLU_INLINE void lu_solve(size_t k, const double *a, const size_t *piv, double *b)
 {
     for (size_t c = 0; c < k; c++) {
         double t = b[piv[c]];
@@ -227,57 +249,132 @@ static void lu_solve(size_t k, const double *a, const size_t *piv, double *b)
     }
 }
 
-int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, double c)
+BLU_INLINE int block_factor(size_t k, double *a, size_t *piv)
 {
-    const size_t n = p->n, nb = p->nb, nnz = p->nnz;
-    const size_t *restrict order = p->order, *restrict bstart = p->bstart;
-    const double *restrict jval = p->jval;
-    double *restrict m = f->m, *restrict a = f->lu;
-    for (size_t e = 0; e < nnz; e++) m[e] = -c * jval[e];
+    switch (k) {
+    case 2: return lu_factor(2, a, piv);
+    case 3: return lu_factor(3, a, piv);
+    case 4: return lu_factor(4, a, piv);
+    default: return lu_factor(k, a, piv);
+    }
+}
+
+BLU_INLINE void block_solve(size_t k, const double *a, const size_t *piv, double *b)
+{
+    switch (k) {
+    case 2: lu_solve(2, a, piv, b); break;
+    case 3: lu_solve(3, a, piv, b); break;
+    case 4: lu_solve(4, a, piv, b); break;
+    default: lu_solve(k, a, piv, b); break;
+    }
+}
+
+/* Factorises I - c[t] J into f[t] for t < ns (ns = 1 or 2, a constant where inlined): one pass
+ * over the pattern, every entry of J read once for all the multiples. */
+BLU_INLINE int factor_systems(const dermis_btf *p, const double *J, dermis_blu *const *f, const double *c, int ns)
+{
+    const size_t nb = p->nb, nnz = p->nnz;
+    const size_t *restrict bstart = p->bstart, *restrict jidx = p->jidx, *restrict idx = p->bidx;
+    double *m[2], *a[2];
+    for (int t = 0; t < ns; t++) {
+        m[t] = f[t]->m;
+        a[t] = f[t]->lu;
+    }
+    for (size_t e = 0; e < nnz; e++) {
+        const double j = J[jidx[e]];
+        for (int t = 0; t < ns; t++) m[t][e] = -c[t] * j;
+    }
     for (size_t b = 0; b < nb; b++) {
         const size_t s = bstart[b], k = bstart[b + 1] - s;
-        const size_t *comp = order + s;
         if (k == 1) {
-            a[0] = -c * J[comp[0] * n + comp[0]] + 1.0;
-            if (a[0] == 0.0) return -1;
-            a += 1;
+            const double j = J[*idx++];
+            for (int t = 0; t < ns; t++) {
+                a[t][0] = -c[t] * j + 1.0;
+                if (a[t][0] == 0.0) return -1;
+                a[t] += 1;
+            }
             continue;
         }
         for (size_t r = 0; r < k; r++)
             for (size_t q = 0; q < k; q++) {
-                double v = -c * J[comp[r] * n + comp[q]];
-                a[r * k + q] = r == q ? v + 1.0 : v;
+                const double j = J[idx[r * k + q]];
+                for (int t = 0; t < ns; t++) {
+                    const double v = -c[t] * j;
+                    a[t][r * k + q] = r == q ? v + 1.0 : v;
+                }
             }
-        if (lu_factor(k, a, f->piv + s) != 0) return -1;
-        a += k * k;
+        idx += k * k;
+        for (int t = 0; t < ns; t++) {
+            if (block_factor(k, a[t], f[t]->piv + s) != 0) return -1;
+            a[t] += k * k;
+        }
     }
     return 0;
 }
 
-void dermis_blu_solve(const dermis_blu *f, const dermis_btf *p, double *restrict b)
+/* Solves f[t] x[t] = b[t] in place for t < ns: one pass over the pattern, each coupling's
+ * column index read once for all the systems. */
+BLU_INLINE void solve_systems(const dermis_btf *p, const dermis_blu *const *f, double *const *x, int ns)
 {
     const size_t nb = p->nb;
     const size_t *restrict order = p->order, *restrict bstart = p->bstart, *restrict rstart = p->rstart,
                            *restrict col = p->col;
-    const double *restrict m = f->m, *restrict a = f->lu;
-    double *restrict x = f->x;
+    const double *m[2], *a[2];
+    double v[2];
+    for (int t = 0; t < ns; t++) {
+        m[t] = f[t]->m;
+        a[t] = f[t]->lu;
+    }
     for (size_t blk = 0; blk < nb; blk++) {
         const size_t s = bstart[blk], k = bstart[blk + 1] - s;
+        for (size_t r = 0; r < k; r++) {
+            const size_t q = s + r, i = order[q];
+            for (int t = 0; t < ns; t++) v[t] = x[t][i];
+            for (size_t e = rstart[q]; e < rstart[q + 1]; e++) {
+                const size_t j = col[e];
+                for (int t = 0; t < ns; t++) v[t] -= m[t][e] * x[t][j];
+            }
+            if (k == 1) {
+                for (int t = 0; t < ns; t++) x[t][i] = v[t] / a[t][0];
+            } else {
+                for (int t = 0; t < ns; t++) f[t]->x[r] = v[t];
+            }
+        }
         if (k == 1) {
-            double v = b[order[s]];
-            for (size_t e = rstart[s]; e < rstart[s + 1]; e++) v -= m[e] * b[col[e]];
-            b[order[s]] = v / a[0];
-            a += 1;
+            for (int t = 0; t < ns; t++) a[t] += 1;
             continue;
         }
-        for (size_t r = 0; r < k; r++) {
-            const size_t q = s + r;
-            double v = b[order[q]];
-            for (size_t e = rstart[q]; e < rstart[q + 1]; e++) v -= m[e] * b[col[e]];
-            x[r] = v;
+        for (int t = 0; t < ns; t++) {
+            block_solve(k, a[t], f[t]->piv + s, f[t]->x);
+            for (size_t r = 0; r < k; r++) x[t][order[s + r]] = f[t]->x[r];
+            a[t] += k * k;
         }
-        lu_solve(k, a, f->piv + s, x);
-        for (size_t r = 0; r < k; r++) b[order[s + r]] = x[r];
-        a += k * k;
     }
+}
+
+int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, double c)
+{
+    dermis_blu *const fs[1] = {f};
+    return factor_systems(p, J, fs, &c, 1);
+}
+
+int dermis_blu_factor_pair(dermis_blu *fa, dermis_blu *fb, const dermis_btf *p, const double *J, double ca, double cb)
+{
+    dermis_blu *const fs[2] = {fa, fb};
+    const double c[2] = {ca, cb};
+    return factor_systems(p, J, fs, c, 2);
+}
+
+void dermis_blu_solve(const dermis_blu *f, const dermis_btf *p, double *b)
+{
+    const dermis_blu *const fs[1] = {f};
+    double *const x[1] = {b};
+    solve_systems(p, fs, x, 1);
+}
+
+void dermis_blu_solve_pair(const dermis_blu *fa, const dermis_blu *fb, const dermis_btf *p, double *ba, double *bb)
+{
+    const dermis_blu *const fs[2] = {fa, fb};
+    double *const x[2] = {ba, bb};
+    solve_systems(p, fs, x, 2);
 }
