@@ -22,6 +22,13 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+/* An AVX2 version of the pattern scan, picked at run time (GCC and clang on x86-64). */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+#define DERMIS_BLU_AVX2 1
+#include <immintrin.h>
+#else
+#define DERMIS_BLU_AVX2 0
+#endif
 
 #include "solver/solver_internal.h"
 
@@ -86,18 +93,59 @@ static void strongconnect(tarjan *t, size_t v)
     p->bstart[++p->nb] = t->emitted;
 }
 
-/* Off-diagonal nonzeros of row i as a bit set (n <= 64). Two entries per SSE2 compare where
- * available: this runs once per Jacobian on n^2 entries. */
-static uint64_t row_mask(const double *Ji, size_t n, size_t i)
+/* Nonzeros of J as one bit string, entry e = i*n + j at bit e of bits[] (n*n <= 64*64): this
+ * runs once per Jacobian over all n^2 entries, so it is one flat pass, several entries per
+ * vector compare, eight per iteration (the eight bits never straddle two words). The versions
+ * give the same bits; the AVX2 one is chosen at run time where the CPU has it. */
+static void nonzero_bits_portable(const double *J, size_t nn, uint64_t *bits)
 {
-    uint64_t m = 0;
-    size_t j = 0;
+    size_t e = 0;
 #if defined(__SSE2__)
     const __m128d zero = _mm_setzero_pd();
-    for (; j + 2 <= n; j += 2)
-        m |= (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(Ji + j), zero)) << j;
+    for (; e + 8 <= nn; e += 8) {
+        const uint64_t m = (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e), zero)) |
+                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 2), zero)) << 2 |
+                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 4), zero)) << 4 |
+                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 6), zero)) << 6;
+        bits[e >> 6] |= m << (e & 63);
+    }
 #endif
-    for (; j < n; j++) m |= (uint64_t)(Ji[j] != 0.0) << j;
+    for (; e < nn; e++) bits[e >> 6] |= (uint64_t)(J[e] != 0.0) << (e & 63);
+}
+
+#if DERMIS_BLU_AVX2
+__attribute__((target("avx2"))) static void nonzero_bits_avx2(const double *J, size_t nn, uint64_t *bits)
+{
+    size_t e = 0;
+    const __m256d zero = _mm256_setzero_pd();
+    for (; e + 8 <= nn; e += 8) {
+        const uint64_t m = (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e), zero, _CMP_NEQ_UQ)) |
+                           (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e + 4), zero, _CMP_NEQ_UQ)) << 4;
+        bits[e >> 6] |= m << (e & 63);
+    }
+    for (; e < nn; e++) bits[e >> 6] |= (uint64_t)(J[e] != 0.0) << (e & 63);
+}
+#endif
+
+static void nonzero_bits(const double *J, size_t nn, uint64_t *bits)
+{
+    for (size_t w = 0; w < (nn + 63) / 64; w++) bits[w] = 0;
+#if DERMIS_BLU_AVX2
+    if (__builtin_cpu_supports("avx2")) {
+        nonzero_bits_avx2(J, nn, bits);
+        return;
+    }
+#endif
+    nonzero_bits_portable(J, nn, bits);
+}
+
+/* Off-diagonal nonzeros of row i (bits i*n .. i*n + n - 1 of the bit string), n <= 64. */
+static uint64_t row_mask(const uint64_t *bits, size_t n, size_t i)
+{
+    const size_t pos = i * n, w = pos >> 6, off = pos & 63;
+    uint64_t m = bits[w] >> off;
+    if (off + n > 64) m |= bits[w + 1] << (64 - off);
+    if (n < 64) m &= ((uint64_t)1 << n) - 1;
     return m & ~((uint64_t)1 << i);
 }
 
@@ -126,9 +174,11 @@ static int same_pattern(dermis_btf *p, const double *J)
 {
     const size_t n = p->n;
     if (n > 64) return 0;
+    uint64_t bits[64];
+    nonzero_bits(J, n * n, bits);
     int same = p->valid;
     for (size_t i = 0; i < n; i++) {
-        uint64_t m = row_mask(J + i * n, n, i);
+        uint64_t m = row_mask(bits, n, i);
         same &= m == p->mask[i];
         p->mask[i] = m;
     }
@@ -249,10 +299,44 @@ BLU_INLINE void lu_solve(size_t k, const double *a, const size_t *piv, double *b
     }
 }
 
+/* lu_factor and lu_solve for k = 2 written out: the most frequent block (two species that feed
+ * back on each other), with exactly their operations, so the results are the same bits. */
+BLU_INLINE int lu2_factor(double *a, size_t *piv)
+{
+    const size_t p = fabs(a[2]) > fabs(a[0]);
+    piv[0] = p;
+    piv[1] = 1;
+    if (a[2 * p] == 0.0) return -1;
+    if (p) {
+        const double t0 = a[0], t1 = a[1];
+        a[0] = a[2];
+        a[1] = a[3];
+        a[2] = t0;
+        a[3] = t1;
+    }
+    const double l = a[2] * (1.0 / a[0]);
+    a[2] = l;
+    if (l != 0.0) a[3] -= l * a[1];
+    return a[3] == 0.0 ? -1 : 0;
+}
+
+BLU_INLINE void lu2_solve(const double *a, const size_t *piv, double *b)
+{
+    if (piv[0]) {
+        const double t = b[1];
+        b[1] = b[0];
+        b[0] = t;
+    }
+    if (b[0] != 0.0) b[1] -= a[2] * b[0];
+    b[1] /= a[3];
+    b[0] -= a[1] * b[1];
+    b[0] /= a[0];
+}
+
 BLU_INLINE int block_factor(size_t k, double *a, size_t *piv)
 {
     switch (k) {
-    case 2: return lu_factor(2, a, piv);
+    case 2: return lu2_factor(a, piv);
     case 3: return lu_factor(3, a, piv);
     case 4: return lu_factor(4, a, piv);
     default: return lu_factor(k, a, piv);
@@ -262,7 +346,7 @@ BLU_INLINE int block_factor(size_t k, double *a, size_t *piv)
 BLU_INLINE void block_solve(size_t k, const double *a, const size_t *piv, double *b)
 {
     switch (k) {
-    case 2: lu_solve(2, a, piv, b); break;
+    case 2: lu2_solve(a, piv, b); break;
     case 3: lu_solve(3, a, piv, b); break;
     case 4: lu_solve(4, a, piv, b); break;
     default: lu_solve(k, a, piv, b); break;
@@ -327,6 +411,16 @@ BLU_INLINE void solve_systems(const dermis_btf *p, const dermis_blu *const *f, d
     }
     for (size_t blk = 0; blk < nb; blk++) {
         const size_t s = bstart[blk], k = bstart[blk + 1] - s;
+        if (k == 1) { /* a species on its own: substitute, divide */
+            const size_t i = order[s];
+            for (int t = 0; t < ns; t++) v[t] = x[t][i];
+            for (size_t e = rstart[s]; e < rstart[s + 1]; e++) {
+                const size_t j = col[e];
+                for (int t = 0; t < ns; t++) v[t] -= m[t][e] * x[t][j];
+            }
+            for (int t = 0; t < ns; t++) x[t][i] = v[t] / *a[t]++;
+            continue;
+        }
         for (size_t r = 0; r < k; r++) {
             const size_t q = s + r, i = order[q];
             for (int t = 0; t < ns; t++) v[t] = x[t][i];
@@ -334,15 +428,7 @@ BLU_INLINE void solve_systems(const dermis_btf *p, const dermis_blu *const *f, d
                 const size_t j = col[e];
                 for (int t = 0; t < ns; t++) v[t] -= m[t][e] * x[t][j];
             }
-            if (k == 1) {
-                for (int t = 0; t < ns; t++) x[t][i] = v[t] / a[t][0];
-            } else {
-                for (int t = 0; t < ns; t++) f[t]->x[r] = v[t];
-            }
-        }
-        if (k == 1) {
-            for (int t = 0; t < ns; t++) a[t] += 1;
-            continue;
+            for (int t = 0; t < ns; t++) f[t]->x[r] = v[t];
         }
         for (int t = 0; t < ns; t++) {
             block_solve(k, a[t], f[t]->piv + s, f[t]->x);
