@@ -437,12 +437,21 @@ int dermis_model_rhs(double t_day, size_t voxel, const double *u, double *dudt, 
 {
     (void)t_day; /* the kinetics are autonomous */
     const dermis_model *m = model;
-    double v[NF], residual[NF];
+    double v[NF];
     if (clip_state(m, u, v)) return 1;
-    dermis_kinetics_site s;
-    if (voxel_site(m, voxel, &s) == 1.0) memcpy(residual, m->layer_residual[m->tissue->layer[voxel]], sizeof residual);
-    else dermis_kinetics_eval(&m->kinetics, &s, s.baseline, residual, NULL);
-    dermis_kinetics_eval(&m->kinetics, &s, v, dudt, NULL);
+    const int layer = m->tissue->layer[voxel];
+    const double *residual = m->layer_residual[layer];
+    if (m->tissue->matrix_factor[voxel] == 1.0) {
+        dermis_kinetics_eval(&m->kinetics, &m->layer_site[layer], v, dudt, NULL);
+    } else { /* a lesion voxel: its own site and residual (only there, so not cached) */
+        double lesion_residual[NF];
+        dermis_kinetics_site s;
+        voxel_site(m, voxel, &s);
+        dermis_kinetics_eval(&m->kinetics, &s, s.baseline, lesion_residual, NULL);
+        dermis_kinetics_eval(&m->kinetics, &s, v, dudt, NULL);
+        for (int f = 0; f < NF; ++f) dudt[f] -= lesion_residual[f];
+        return 0;
+    }
     /* Subtracting the rounding residual of the closed-form balance makes u0 an exact fixed point. */
     for (int f = 0; f < NF; ++f) dudt[f] -= residual[f];
     return 0;
@@ -454,9 +463,13 @@ int dermis_model_jacobian(double t_day, size_t voxel, const double *u, double *J
     const dermis_model *m = model;
     double v[NF], R[NF];
     if (clip_state(m, u, v)) return 1;
-    dermis_kinetics_site s;
-    voxel_site(m, voxel, &s);
-    dermis_kinetics_eval(&m->kinetics, &s, v, R, J);
+    if (m->tissue->matrix_factor[voxel] == 1.0) {
+        dermis_kinetics_eval(&m->kinetics, &m->layer_site[m->tissue->layer[voxel]], v, R, J);
+    } else {
+        dermis_kinetics_site s;
+        voxel_site(m, voxel, &s);
+        dermis_kinetics_eval(&m->kinetics, &s, v, R, J);
+    }
     return 0;
 }
 

@@ -136,10 +136,17 @@ static int jacobian(const voxel_ctx *c, double t, const double *u)
     return 0;
 }
 
+/* fmax(a, b) without the library call (C's fmax is not inlined without -ffinite-math-only):
+ * the same value for every pair, a NaN argument losing to a number. */
+static inline double max_num(double a, double b)
+{
+    return a >= b || b != b ? a : b;
+}
+
 /* Error weight of component i: atol_i + rtol * max(|a|, |b|). */
 static double weight(const voxel_ctx *c, size_t i, double a, double b)
 {
-    return c->s->atol[i] + c->s->opt.rtol * fmax(fabs(a), fabs(b));
+    return c->s->atol[i] + c->s->opt.rtol * max_num(fabs(a), fabs(b));
 }
 
 /* -- backward-Euler fallback: damped Newton ------------------------------------------------- */
@@ -277,7 +284,7 @@ static int richardson_step(const voxel_ctx *c, double t, double h, const double 
     }
     double e = 0.0;
     for (size_t i = 0; i < n; i++) {
-        e = fmax(e, fabs(fine[i] - coarse[i]) / weight(c, i, u[i], fine[i]));
+        e = max_num(e, fabs(fine[i] - coarse[i]) / weight(c, i, u[i], fine[i]));
         double xv = 2.0 * fine[i] - coarse[i];
         coarse[i] = xv < 0.0 ? fine[i] : xv;
     }
