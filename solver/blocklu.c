@@ -13,7 +13,11 @@
  * species at rest (zero rates, zero derivatives) becomes its own block: its correction is
  * exactly zero when its residual and dependencies are, with no rounding leaking in from other
  * fields through pivoting (tests/solver/test_reaction.c). The same pattern serves every
- * multiple c of one J (reaction.c factorises I - hJ and I - (h/2)J). Everything is allocated
+ * multiple c of one J (reaction.c factorises I - hJ and I - (h/2)J, in one pass, and solves
+ * its first two systems in one pass). The factors keep the reciprocals of the pivots, so a
+ * solve multiplies where it would divide: the substitution is one chain of dependent
+ * operations, and a division's latency is several multiplications' (this changed the results
+ * in the last bits, not the accuracy: see the commit that made it). Everything is allocated
  * once per thread; nothing allocates while stepping. */
 #include <math.h>
 #include <stdint.h>
@@ -254,7 +258,9 @@ void dermis_blu_free(dermis_blu *f)
 #define BLU_INLINE static inline
 #endif
 
-/* Dense LU with partial pivoting of a k x k block, in place; -1 on a zero pivot. */
+/* Dense LU with partial pivoting of a k x k block, in place; -1 on a zero pivot. The diagonal
+ * holds the reciprocals of U's pivots: the solves multiply instead of dividing (a division is
+ * several times a multiplication's latency, and the substitution is one dependent chain). */
 BLU_INLINE int lu_factor(size_t k, double *a, size_t *piv)
 {
     for (size_t c = 0; c < k; c++) {
@@ -270,6 +276,7 @@ BLU_INLINE int lu_factor(size_t k, double *a, size_t *piv)
                 a[p * k + j] = t;
             }
         double inv = 1.0 / a[c * k + c];
+        a[c * k + c] = inv;
         for (size_t i = c + 1; i < k; i++) {
             double l = a[i * k + c] * inv;
             a[i * k + c] = l;
@@ -295,7 +302,7 @@ BLU_INLINE void lu_solve(size_t k, const double *a, const size_t *piv, double *b
             for (size_t i = c + 1; i < k; i++) b[i] -= a[i * k + c] * b[c];
     for (size_t c = k; c-- > 0;) {
         for (size_t j = c + 1; j < k; j++) b[c] -= a[c * k + j] * b[j];
-        b[c] /= a[c * k + c];
+        b[c] *= a[c * k + c];
     }
 }
 
@@ -314,10 +321,13 @@ BLU_INLINE int lu2_factor(double *a, size_t *piv)
         a[2] = t0;
         a[3] = t1;
     }
-    const double l = a[2] * (1.0 / a[0]);
+    a[0] = 1.0 / a[0];
+    const double l = a[2] * a[0];
     a[2] = l;
     if (l != 0.0) a[3] -= l * a[1];
-    return a[3] == 0.0 ? -1 : 0;
+    if (a[3] == 0.0) return -1;
+    a[3] = 1.0 / a[3];
+    return 0;
 }
 
 BLU_INLINE void lu2_solve(const double *a, const size_t *piv, double *b)
@@ -328,9 +338,9 @@ BLU_INLINE void lu2_solve(const double *a, const size_t *piv, double *b)
         b[0] = t;
     }
     if (b[0] != 0.0) b[1] -= a[2] * b[0];
-    b[1] /= a[3];
+    b[1] *= a[3];
     b[0] -= a[1] * b[1];
-    b[0] /= a[0];
+    b[0] *= a[0];
 }
 
 BLU_INLINE int block_factor(size_t k, double *a, size_t *piv)
@@ -373,8 +383,9 @@ BLU_INLINE int factor_systems(const dermis_btf *p, const double *J, dermis_blu *
         if (k == 1) {
             const double j = J[*idx++];
             for (int t = 0; t < ns; t++) {
-                a[t][0] = -c[t] * j + 1.0;
-                if (a[t][0] == 0.0) return -1;
+                const double d = -c[t] * j + 1.0;
+                if (d == 0.0) return -1;
+                a[t][0] = 1.0 / d; /* the solves multiply by it */
                 a[t] += 1;
             }
             continue;
@@ -418,7 +429,7 @@ BLU_INLINE void solve_systems(const dermis_btf *p, const dermis_blu *const *f, d
                 const size_t j = col[e];
                 for (int t = 0; t < ns; t++) v[t] -= m[t][e] * x[t][j];
             }
-            for (int t = 0; t < ns; t++) x[t][i] = v[t] / *a[t]++;
+            for (int t = 0; t < ns; t++) x[t][i] = v[t] * *a[t]++;
             continue;
         }
         for (size_t r = 0; r < k; r++) {
