@@ -26,8 +26,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-/* An AVX2 version of the pattern scan, picked at run time (GCC and clang on x86-64). */
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+/* An AVX2 version of the pattern scan, picked at run time (GCC and clang on x86-64; as for
+ * DERMIS_CLONES, -DDERMIS_NO_CLONES builds the baseline alone). */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__) && !defined(DERMIS_NO_CLONES)
 #define DERMIS_BLU_AVX2 1
 #include <immintrin.h>
 #else
@@ -49,7 +50,13 @@ int dermis_btf_alloc(dermis_btf *p, size_t n)
         if (!(*arr[i] = malloc(len[i] * sizeof(size_t)))) return -1;
     p->valid = 0;
     p->mask = malloc(n * sizeof *p->mask);
-    return p->mask ? 0 : -1;
+    const size_t words = (n * n + 63) / 64;
+    p->bits = calloc(words, sizeof *p->bits);
+    p->offdiag = malloc(words * sizeof *p->offdiag);
+    if (!p->mask || !p->bits || !p->offdiag) return -1;
+    for (size_t w = 0; w < words; w++) p->offdiag[w] = ~(uint64_t)0;
+    for (size_t i = 0; i < n; i++) p->offdiag[(i * n + i) >> 6] &= ~((uint64_t)1 << ((i * n + i) & 63));
+    return 0;
 }
 
 void dermis_btf_free(dermis_btf *p)
@@ -58,6 +65,8 @@ void dermis_btf_free(dermis_btf *p)
                      p->low,   p->stack,  p->block,  p->adj_start, p->adj};
     for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) free(arr[i]);
     free(p->mask);
+    free(p->bits);
+    free(p->offdiag);
 }
 
 typedef struct {
@@ -98,20 +107,19 @@ static void strongconnect(tarjan *t, size_t v)
 }
 
 /* Nonzeros of J as one bit string, entry e = i*n + j at bit e of bits[] (n*n <= 64*64): this
- * runs once per Jacobian over all n^2 entries, so it is one flat pass, several entries per
- * vector compare, eight per iteration (the eight bits never straddle two words). The versions
- * give the same bits; the AVX2 one is chosen at run time where the CPU has it. */
+ * runs once per Jacobian over all n^2 entries, so it is one flat pass, a 64-bit word at a time,
+ * several entries per vector compare. The versions give the same bits; the AVX2 one is chosen
+ * at run time where the CPU has it. */
 static void nonzero_bits_portable(const double *J, size_t nn, uint64_t *bits)
 {
     size_t e = 0;
 #if defined(__SSE2__)
     const __m128d zero = _mm_setzero_pd();
-    for (; e + 8 <= nn; e += 8) {
-        const uint64_t m = (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e), zero)) |
-                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 2), zero)) << 2 |
-                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 4), zero)) << 4 |
-                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 6), zero)) << 6;
-        bits[e >> 6] |= m << (e & 63);
+    for (; e + 64 <= nn; e += 64) {
+        uint64_t m = 0;
+        for (size_t k = 0; k < 64; k += 2)
+            m |= (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + k), zero)) << k;
+        bits[e >> 6] = m;
     }
 #endif
     for (; e < nn; e++) bits[e >> 6] |= (uint64_t)(J[e] != 0.0) << (e & 63);
@@ -122,11 +130,15 @@ __attribute__((target("avx2"))) static void nonzero_bits_avx2(const double *J, s
 {
     size_t e = 0;
     const __m256d zero = _mm256_setzero_pd();
-    for (; e + 8 <= nn; e += 8) {
-        const uint64_t m = (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e), zero, _CMP_NEQ_UQ)) |
-                           (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e + 4), zero, _CMP_NEQ_UQ)) << 4;
-        bits[e >> 6] |= m << (e & 63);
+    for (; e + 64 <= nn; e += 64) {
+        uint64_t m = 0;
+#pragma GCC unroll 16
+        for (size_t k = 0; k < 64; k += 4)
+            m |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e + k), zero, _CMP_NEQ_UQ)) << k;
+        bits[e >> 6] = m;
     }
+    for (; e + 4 <= nn; e += 4)
+        bits[e >> 6] |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e), zero, _CMP_NEQ_UQ)) << (e & 63);
     for (; e < nn; e++) bits[e >> 6] |= (uint64_t)(J[e] != 0.0) << (e & 63);
 }
 #endif
@@ -176,18 +188,20 @@ static void build_adjacency(dermis_btf *p, const double *J)
  * re-analyse. */
 static int same_pattern(dermis_btf *p, const double *J)
 {
-    const size_t n = p->n;
+    const size_t n = p->n, words = (n * n + 63) / 64;
     if (n > 64) return 0;
     uint64_t bits[64];
     nonzero_bits(J, n * n, bits);
-    int same = p->valid;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t m = row_mask(bits, n, i);
-        same &= m == p->mask[i];
-        p->mask[i] = m;
+    uint64_t changed = !p->valid;
+    for (size_t w = 0; w < words; w++) { /* the diagonal does not shape the blocks */
+        bits[w] &= p->offdiag[w];
+        changed |= bits[w] ^ p->bits[w];
+        p->bits[w] = bits[w];
     }
+    if (!changed) return 1;
+    for (size_t i = 0; i < n; i++) p->mask[i] = row_mask(bits, n, i);
     p->valid = 1;
-    return same;
+    return 0;
 }
 
 /* Where each block's entries sit in J, block after block (one index for a single species, k x k
