@@ -198,7 +198,7 @@ void dermis_model_homeostatic_residual(const dermis_model *m, size_t voxel, doub
 {
     dermis_kinetics_site s;
     voxel_site(m, voxel, &s);
-    dermis_kinetics_eval(&m->kinetics, &s, s.baseline, r, NULL);
+    dermis_kinetics_rates(&m->kinetics, &s, s.baseline, r);
 }
 
 /* ---------------------------------------------------------------- transport ----------------- */
@@ -320,7 +320,7 @@ static void build_lesion_sites(dermis_model *m)
             dermis_kinetics_site *s = &m->lesion_site[c][l];
             *s = m->layer_site[l];
             dermis_kinetics_site_scale(s, factor);
-            dermis_kinetics_eval(&m->kinetics, s, s->baseline, m->lesion_residual[c][l], NULL);
+            dermis_kinetics_rates(&m->kinetics, s, s->baseline, m->lesion_residual[c][l]);
         }
         m->n_lesion_factors++;
     }
@@ -340,7 +340,7 @@ static int build(dermis_model *m, char *msg, size_t len)
             set_message(msg, len, "negative constitutive source of ", detail);
             return DERMIS_MODEL_ENEGATIVE_SOURCE;
         }
-        dermis_kinetics_eval(&m->kinetics, &m->layer_site[l], m->layer_site[l].baseline, m->layer_residual[l], NULL);
+        dermis_kinetics_rates(&m->kinetics, &m->layer_site[l], m->layer_site[l].baseline, m->layer_residual[l]);
     }
     build_lesion_sites(m);
     build_scales(m);
@@ -495,11 +495,11 @@ int dermis_model_rhs(double t_day, size_t voxel, const double *u, double *dudt, 
     dermis_kinetics_site s;
     if (!site) {
         voxel_site(m, voxel, &s);
-        dermis_kinetics_eval(&m->kinetics, &s, s.baseline, own_residual, NULL);
+        dermis_kinetics_rates(&m->kinetics, &s, s.baseline, own_residual);
         site = &s;
         residual = own_residual;
     }
-    dermis_kinetics_eval(&m->kinetics, site, v, dudt, NULL);
+    dermis_kinetics_rates(&m->kinetics, site, v, dudt);
     /* Subtracting the rounding residual of the closed-form balance makes u0 an exact fixed point. */
     for (int f = 0; f < NF; ++f) dudt[f] -= residual[f];
     return 0;
