@@ -18,38 +18,55 @@ static double sensitivity(const dermis_chemotaxis_spec *c, double conc)
     return c->chi0 / (sat * sat);
 }
 
+/* Adds the drift of pair c along axis a to w over planes iz0 .. iz1-1 (index arithmetic per
+ * plane, row and column instead of divisions per voxel). */
 static void add_pair_axis(const dermis_solver *s, const dermis_chemotaxis_spec *c, const double *sig,
-                          double *w, int a, size_t iz)
+                          double *w, int a, size_t iz0, size_t iz1)
 {
-    size_t n = s->len[a], st = s->stride[a], plane = s->grid.nx * s->grid.ny;
-    double inv_dx2 = 1.0 / (s->grid.dx_mm * s->grid.dx_mm);
-    for (size_t p = iz * plane; p < (iz + 1) * plane; p++) {
-        size_t k = (p / st) % n, q;
-        if (k + 1 < n) q = p + st;
-        else if (s->periodic[a]) q = p - (n - 1) * st;
-        else continue; /* no drift through the domain boundary */
-        w[p] += sensitivity(c, 0.5 * (sig[p] + sig[q])) * (sig[q] - sig[p]) * inv_dx2;
-    }
+    const size_t nx = s->grid.nx, ny = s->grid.ny, n = s->len[a], st = s->stride[a];
+    const double inv_dx2 = 1.0 / (s->grid.dx_mm * s->grid.dx_mm);
+    for (size_t iz = iz0; iz < iz1; iz++)
+        for (size_t iy = 0; iy < ny; iy++)
+            for (size_t ix = 0; ix < nx; ix++) {
+                const size_t p = (iz * ny + iy) * nx + ix, k = a == 0 ? ix : (a == 1 ? iy : iz);
+                size_t q;
+                if (k + 1 < n) q = p + st;
+                else if (s->periodic[a]) q = p - (n - 1) * st;
+                else continue; /* no drift through the domain boundary */
+                w[p] += sensitivity(c, 0.5 * (sig[p] + sig[q])) * (sig[q] - sig[p]) * inv_dx2;
+            }
 }
 
-static void drift_plane(const dermis_solver *s, const double *u, size_t iz)
+/* Drift rates of cell field f over planes iz0 .. iz1-1 (the sum over its pairs, in pair order),
+ * then the face coefficients the sweeps build their rows from. */
+static void field_drift_planes(const dermis_solver *s, const double *u, size_t f, size_t iz0, size_t iz1)
 {
-    size_t plane = s->grid.nx * s->grid.ny;
-    for (size_t f = 0; f < s->problem.n_fields; f++)
-        for (int a = 0; a < 3; a++)
-            if (s->tr[f].w[a])
-                for (size_t p = iz * plane; p < (iz + 1) * plane; p++) s->tr[f].w[a][p] = 0.0;
+    const dermis_field_transport *t = &s->tr[f];
+    const size_t plane = s->grid.nx * s->grid.ny, p0 = iz0 * plane, p1 = iz1 * plane;
+    for (int a = 0; a < 3; a++)
+        if (t->w[a])
+            for (size_t p = p0; p < p1; p++) t->w[a][p] = 0.0;
     for (size_t i = 0; i < s->problem.n_chemotaxis; i++) {
         const dermis_chemotaxis_spec *c = &s->chemotaxis[i];
-        const dermis_field_transport *t = &s->tr[c->cell];
+        if (c->cell != f) continue;
         for (int a = 0; a < 3; a++)
-            if (t->w[a]) add_pair_axis(s, c, u + c->signal * s->n_vox, t->w[a], a, iz);
+            if (t->w[a]) add_pair_axis(s, c, u + c->signal * s->n_vox, t->w[a], a, iz0, iz1);
     }
+    for (int a = 0; a < 3; a++)
+        if (t->w[a])
+            for (size_t p = p0; p < p1; p++) dermis_face_coefficients(t->g[a][p], t->w[a][p], &t->fa[a][p], &t->fb[a][p]);
+}
+
+void dermis_chemotaxis_field_drift(const dermis_solver *s, const double *u, size_t f)
+{
+    field_drift_planes(s, u, f, 0, s->grid.nz);
 }
 
 void dermis_chemotaxis_drift(dermis_solver *s, const double *u)
 {
-    size_t nz = s->grid.nz;
-#pragma omp parallel for schedule(static) num_threads(s->nthreads_transport)
-    for (size_t iz = 0; iz < nz; iz++) drift_plane(s, u, iz);
+    const size_t nz = s->grid.nz, nf = s->problem.n_fields;
+#pragma omp parallel for schedule(static) num_threads(s->nthreads)
+    for (size_t iz = 0; iz < nz; iz++)
+        for (size_t f = 0; f < nf; f++)
+            if (s->active[f] && s->tr[f].chemotactic) field_drift_planes(s, u, f, iz, iz + 1);
 }

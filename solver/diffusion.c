@@ -1,4 +1,5 @@
-/* Transport step: locally one-dimensional (LOD) implicit Euler, x then y then z.
+/* Transport step: locally one-dimensional (LOD) implicit Euler, x then y then z, and the
+ * stepper's Richardson pair of it (coarse step, two fine halves, extrapolation, filtered error).
  *
  * Cell-centred finite volumes: the flux through a face between voxels p and q of one field is
  *     F = a u_p - b u_q   (dermis_face_coefficients: diffusion with the harmonic-mean D, plus the
@@ -12,13 +13,29 @@
  * Memory traffic (performance-reference.md): pass A runs x and y on one z-plane while it is in
  * cache; pass B solves z on one y-slab (nz x nx), whose backward sweep then hits cache. Both
  * passes run field by field, so a field written by pass A is still in the last-level cache
- * when pass B reads it (16 MiB per field at 128^3; the machine has 32 MiB of L3). OpenMP
- * splits planes / slabs statically; every line's arithmetic is independent of the split, so
- * results are bitwise identical for any thread count. Constant-coefficient axes reuse one
- * factorisation (reciprocals precomputed per dt), in the conservative flux form where the line
- * has zero-flux ends; variable ones eliminate on the fly. */
+ * when pass B reads it (16 MiB per field at 128^3; the machine has 32 MiB of L3).
+ * Constant-coefficient axes reuse one factorisation (reciprocals precomputed per step length),
+ * in the conservative flux form where the line has zero-flux ends; variable ones build their
+ * rows from face coefficients computed once per drift computation (fa, fb; g without drift).
+ *
+ * Threads (one rule, transport_split): a grid with at least TRANSPORT_SPLIT_MIN_VOXELS voxels
+ * per thread splits each field's planes and slabs statically between the threads (B1, big 3-D
+ * grids: one field at a time stays in cache). Smaller grids, where one field's sweeps are too
+ * short to share, deal whole fields out instead (dynamic schedule, so a thread that shares its
+ * core with another process does not hold the other back): the Richardson step is then two
+ * parallel regions with one barrier each (drift rates before sweeps that overwrite the
+ * signals), whatever the number of fields. In both cases every line's arithmetic is independent
+ * of the thread that solves it, so results are bitwise identical for any thread count.
+ *
+ * Reused factorisations: the filter solves the matrix of the second fine half (dt/2, its drift,
+ * boundary data at t + dt), and a field without drift whose boundary rates do not depend on time
+ * has that matrix in the first fine half too. Where the grid has at most TRANSPORT_STORE_MAX_VOXELS
+ * voxels, variable axes keep the factorisation of every line (3 doubles per voxel and axis) and
+ * solve those again without refactoring; the same matrix gives the same factorisation, so the
+ * results are bitwise those of refactoring. */
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <omp.h>
 
@@ -66,6 +83,30 @@ static double *alloc_doubles(size_t n, int *fail)
     return p;
 }
 
+/* Fewest voxels per thread for splitting one field's planes and slabs between threads: below
+ * this one field's sweeps (~5 ns per voxel) are shorter than the barriers that would share them,
+ * and whole fields are dealt out instead. */
+#define TRANSPORT_SPLIT_MIN_VOXELS 16384
+/* Largest grid whose variable axes keep their factorisations (72 bytes per voxel and field
+ * in 3-D; at 2^17 voxels 9 MiB per field). */
+#define TRANSPORT_STORE_MAX_VOXELS 131072
+
+static int has_robin(const dermis_field_spec *spec)
+{
+    return spec->top.type == DERMIS_BC_ROBIN || spec->bottom.type == DERMIS_BC_ROBIN;
+}
+
+static void alloc_stored_factorisation(dermis_solver *s, dermis_field_transport *t, int a, int *fail)
+{
+    t->flo[a] = alloc_doubles(s->n_vox, fail);
+    t->finv[a] = alloc_doubles(s->n_vox, fail);
+    t->fcp[a] = alloc_doubles(s->n_vox, fail);
+    if (!s->periodic[a]) return;
+    t->fsmz[a] = alloc_doubles(s->n_vox, fail);
+    t->fbg[a] = alloc_doubles(s->n_vox / s->len[a], fail);
+    t->fid[a] = alloc_doubles(s->n_vox / s->len[a], fail);
+}
+
 static void alloc_field(dermis_solver *s, size_t f, int *fail)
 {
     const dermis_field_spec *spec = &s->fields[f];
@@ -77,34 +118,45 @@ static void alloc_field(dermis_solver *s, size_t f, int *fail)
     if (!t->mobile) return;
     int chemo = field_is_chemotactic(s, f);
     int variable = spec->D_map != NULL || chemo;
-    int robin = spec->top.type == DERMIS_BC_ROBIN || spec->bottom.type == DERMIS_BC_ROBIN;
+    t->chemotactic = chemo;
     for (int a = 0; a < 3; a++) {
         if (!s->axis_active[a]) continue;
-        t->constant_axis[a] = !variable && !(a == 2 && robin);
+        t->constant_axis[a] = !variable && !(a == 2 && has_robin(spec));
         if (variable) {
             t->g[a] = alloc_doubles(s->n_vox, fail);
             if (!*fail) fill_conductance(s, t, a);
         }
-        if (chemo) t->w[a] = alloc_doubles(s->n_vox, fail);
+        if (chemo) {
+            t->w[a] = alloc_doubles(s->n_vox, fail);
+            t->fa[a] = alloc_doubles(s->n_vox, fail);
+            t->fb[a] = alloc_doubles(s->n_vox, fail);
+        }
         if (t->constant_axis[a]) {
             size_t n = s->len[a];
-            t->inv[a] = alloc_doubles(n, fail);
-            t->mlo[a] = alloc_doubles(n, fail);
-            t->mup[a] = alloc_doubles(n, fail);
-            if (s->periodic[a]) t->smz[a] = alloc_doubles(n, fail);
+            for (int slot = 0; slot < DERMIS_N_SLOTS; slot++) {
+                t->inv[slot][a] = alloc_doubles(n, fail);
+                t->mlo[slot][a] = alloc_doubles(n, fail);
+                t->mup[slot][a] = alloc_doubles(n, fail);
+                if (s->periodic[a]) t->smz[slot][a] = alloc_doubles(n, fail);
+            }
+        } else if (s->n_vox <= TRANSPORT_STORE_MAX_VOXELS) {
+            alloc_stored_factorisation(s, t, a, fail);
         }
     }
     const dermis_bc *bc[2] = {&spec->top, &spec->bottom};
     for (int face = 0; face < 2; face++) {
         if (bc[face]->type == DERMIS_BC_ZERO_FLUX) continue;
-        t->bc_rate[face] = alloc_doubles(cols, fail);
-        t->bc_out[face] = alloc_doubles(cols, fail);
+        for (int slot = 0; slot < DERMIS_N_SLOTS; slot++) {
+            t->bc_rate[slot][face] = alloc_doubles(cols, fail);
+            t->bc_out[slot][face] = alloc_doubles(cols, fail);
+        }
     }
 }
 
 int dermis_transport_alloc(dermis_solver *s)
 {
     int fail = 0;
+    s->transport_split = s->nthreads > 1 && s->n_vox >= (size_t)s->nthreads * TRANSPORT_SPLIT_MIN_VOXELS;
     s->tr = calloc(s->problem.n_fields, sizeof *s->tr);
     if (!s->tr) return DERMIS_SOLVER_ENOMEM;
     for (size_t f = 0; f < s->problem.n_fields; f++) {
@@ -120,17 +172,21 @@ void dermis_transport_free(dermis_solver *s)
     for (size_t f = 0; f < s->problem.n_fields; f++) {
         dermis_field_transport *t = &s->tr[f];
         for (int a = 0; a < 3; a++) {
-            free(t->g[a]);
-            free(t->w[a]);
-            free(t->inv[a]);
-            free(t->mlo[a]);
-            free(t->mup[a]);
-            free(t->smz[a]);
+            double *arrays[] = {t->g[a], t->w[a], t->fa[a], t->fb[a], t->flo[a], t->finv[a],
+                                t->fcp[a], t->fsmz[a], t->fbg[a], t->fid[a]};
+            for (size_t i = 0; i < sizeof arrays / sizeof arrays[0]; i++) free(arrays[i]);
+            for (int slot = 0; slot < DERMIS_N_SLOTS; slot++) {
+                free(t->inv[slot][a]);
+                free(t->mlo[slot][a]);
+                free(t->mup[slot][a]);
+                free(t->smz[slot][a]);
+            }
         }
-        for (int face = 0; face < 2; face++) {
-            free(t->bc_rate[face]);
-            free(t->bc_out[face]);
-        }
+        for (int slot = 0; slot < DERMIS_N_SLOTS; slot++)
+            for (int face = 0; face < 2; face++) {
+                free(t->bc_rate[slot][face]);
+                free(t->bc_out[slot][face]);
+            }
     }
     free(s->tr);
     s->tr = NULL;
@@ -146,7 +202,8 @@ static double robin_rate(double k, double D, double dx)
     return 2.0 * D * k / (dx * (2.0 * D + k * dx));
 }
 
-static int update_boundary(dermis_solver *s, size_t f, double t_end)
+/* Boundary data of field f at t_end into boundary slot `slot`. */
+static int update_boundary(dermis_solver *s, size_t f, double t_end, int slot)
 {
     const dermis_field_spec *spec = &s->fields[f];
     dermis_field_transport *t = &s->tr[f];
@@ -155,6 +212,7 @@ static int update_boundary(dermis_solver *s, size_t f, double t_end)
     double dx = s->grid.dx_mm;
     for (int face = 0; face < 2; face++) {
         size_t layer = face == 0 ? 0 : (s->grid.nz - 1) * cols;
+        double *rate = t->bc_rate[slot][face], *out = t->bc_out[slot][face];
         if (bc[face]->type == DERMIS_BC_ZERO_FLUX) {
             t->bc_const_rate[face] = 0.0;
             continue;
@@ -162,19 +220,19 @@ static int update_boundary(dermis_solver *s, size_t f, double t_end)
         if (bc[face]->type == DERMIS_BC_DIRICHLET) {
             t->bc_const_rate[face] = robin_rate(INFINITY, t->D_uniform, dx);
             for (size_t c = 0; c < cols; c++) {
-                t->bc_rate[face][c] = robin_rate(INFINITY, voxel_D(t, layer + c), dx);
-                t->bc_out[face][c] = bc[face]->value;
+                rate[c] = robin_rate(INFINITY, voxel_D(t, layer + c), dx);
+                out[c] = bc[face]->value;
             }
             continue;
         }
         if (!s->problem.boundary) return DERMIS_SOLVER_EBOUNDARY;
-        if (s->problem.boundary(t_end, f, face == 0 ? DERMIS_FACE_TOP : DERMIS_FACE_BOTTOM,
-                                t->bc_rate[face], t->bc_out[face], s->problem.user) != 0)
+        if (s->problem.boundary(t_end, f, face == 0 ? DERMIS_FACE_TOP : DERMIS_FACE_BOTTOM, rate, out,
+                                s->problem.user) != 0)
             return DERMIS_SOLVER_EBOUNDARY;
         for (size_t c = 0; c < cols; c++) {
-            double k = t->bc_rate[face][c];
-            if (!(k >= 0.0) || !isfinite(t->bc_out[face][c])) return DERMIS_SOLVER_EBOUNDARY;
-            t->bc_rate[face][c] = robin_rate(k, voxel_D(t, layer + c), dx);
+            double k = rate[c];
+            if (!(k >= 0.0) || !isfinite(out[c])) return DERMIS_SOLVER_EBOUNDARY;
+            rate[c] = robin_rate(k, voxel_D(t, layer + c), dx);
         }
     }
     return DERMIS_SOLVER_OK;
@@ -187,16 +245,18 @@ static int update_boundary(dermis_solver *s, size_t f, double t_end)
  * lines and Dirichlet z faces keep the classic form (they exchange mass anyway). */
 static int flux_form_axis(const dermis_solver *s, const dermis_field_transport *t, int a)
 {
-    return t->constant_axis[a] && !s->periodic[a] && (a != 2 || (!t->bc_rate[0] && !t->bc_rate[1]));
+    return t->constant_axis[a] && !s->periodic[a] && (a != 2 || (!t->bc_rate[0][0] && !t->bc_rate[0][1]));
 }
 
-static int factor_constant_axis(dermis_solver *s, size_t f, int a, double dt, double decay_dt)
+/* Factorisation of constant axis a of field f for step dt into step-length slot `slot`. */
+static int factor_constant_axis(dermis_solver *s, size_t f, int a, double dt, double decay_dt, int slot)
 {
     dermis_field_transport *t = &s->tr[f];
     size_t n = s->len[a];
     double *lo = s->ws[0].lo, *di = s->ws[0].di, *up = s->ws[0].up;
+    double *inv = t->inv[slot][a], *mlo = t->mlo[slot][a], *mup = t->mup[slot][a];
     double r = dt * t->D_uniform / (s->grid.dx_mm * s->grid.dx_mm);
-    if (flux_form_axis(s, t, a)) return dermis_thomas_flux_factor(n, r, decay_dt, t->inv[a]);
+    if (flux_form_axis(s, t, a)) return dermis_thomas_flux_factor(n, r, decay_dt, inv);
     int per = s->periodic[a];
     for (size_t k = 0; k < n; k++) {
         int left = k > 0 || per, right = k + 1 < n || per;
@@ -213,20 +273,71 @@ static int factor_constant_axis(dermis_solver *s, size_t f, int a, double dt, do
         double beta = lo[0], alpha = up[n - 1], gamma = -di[0];
         di[0] -= gamma;
         di[n - 1] -= alpha * beta / gamma;
-        if (dermis_thomas_factor(n, lo, di, up, t->inv[a], t->mlo[a], t->mup[a]) != 0) return -1;
-        double *z = t->smz[a];
+        if (dermis_thomas_factor(n, lo, di, up, inv, mlo, mup) != 0) return -1;
+        double *z = t->smz[slot][a];
         for (size_t k = 0; k < n; k++) z[k] = 0.0;
         z[0] = gamma;
         z[n - 1] = alpha;
-        dermis_thomas_const_rows(z, 1, n, 1, t->inv[a], t->mlo[a], t->mup[a]);
-        t->sm_beta_over_gamma[a] = beta / gamma;
-        t->sm_inv_den[a] = 1.0 / (1.0 + z[0] + beta / gamma * z[n - 1]);
+        dermis_thomas_const_rows(z, 1, n, 1, inv, mlo, mup);
+        t->sm_beta_over_gamma[slot][a] = beta / gamma;
+        t->sm_inv_den[slot][a] = 1.0 / (1.0 + z[0] + beta / gamma * z[n - 1]);
         return 0;
     }
-    return dermis_thomas_factor(n, lo, di, up, t->inv[a], t->mlo[a], t->mup[a]);
+    return dermis_thomas_factor(n, lo, di, up, inv, mlo, mup);
 }
 
-/* ---- variable-coefficient lines ---------------------------------------------------------- */
+/* ---- one LOD solve ------------------------------------------------------------------------ */
+
+/* Which solve of a step: the roles decide which factorisations are stored and reused. */
+typedef enum { ROLE_PLAIN, ROLE_COARSE, ROLE_FINE1, ROLE_FINE2, ROLE_FILTER } solve_role;
+
+typedef struct {
+    double dt;
+    const double *decay; /* per field, or NULL */
+    int bslot, cslot;    /* boundary data slot, constant factorisation slot */
+    int sources;         /* 0: homogeneous boundary data (no inflow), as the error filter needs */
+    solve_role role;
+} lod_solve;
+
+/* Where a variable axis's lines get their factorisation: built in the thread's scratch, built
+ * into the field's store, or taken from the store as the previous solve left it. */
+typedef enum { FAC_SCRATCH, FAC_STORE, FAC_USE } fac_mode;
+
+static fac_mode factor_mode(const dermis_solver *s, size_t f, int a, solve_role role)
+{
+    const dermis_field_transport *t = &s->tr[f];
+    if (!t->flo[a]) return FAC_SCRATCH;
+    /* The filter solves the second fine half's matrix; without drift, and with boundary rates
+     * that do not change in time (Robin data may), the first fine half has it too. */
+    const int halves_equal = !t->chemotactic && !(a == 2 && has_robin(&s->fields[f]));
+    switch (role) {
+    case ROLE_FINE1: return halves_equal ? FAC_STORE : FAC_SCRATCH;
+    case ROLE_FINE2: return halves_equal ? FAC_USE : FAC_STORE;
+    case ROLE_FILTER: return FAC_USE;
+    default: return FAC_SCRATCH;
+    }
+}
+
+/* Coefficients / factorisation of a set of m lines of length n: element k of line j at [k*m + j]. */
+typedef struct {
+    double *lo, *di, *up;   /* after factoring: sub-diagonal, 1/pivot, eliminated super-diagonal */
+    double *smz, *bg, *id;  /* periodic lines: Sherman-Morrison vector and per-line scalars */
+} line_coefs;
+
+/* The storage of the lines first_line .. of axis a (each of length n) for the given mode. */
+static line_coefs coef_target(const dermis_field_transport *t, dermis_thread_ws *ws, int a, fac_mode mode,
+                              size_t first_line, size_t n)
+{
+    if (mode == FAC_SCRATCH) return (line_coefs){ws->lo, ws->di, ws->up, ws->smz, ws->line_bg, ws->line_id};
+    size_t off = first_line * n;
+    line_coefs c = {t->flo[a] + off, t->finv[a] + off, t->fcp[a] + off, NULL, NULL, NULL};
+    if (t->fsmz[a]) {
+        c.smz = t->fsmz[a] + off;
+        c.bg = t->fbg[a] + first_line;
+        c.id = t->fid[a] + first_line;
+    }
+    return c;
+}
 
 typedef struct {
     double dt, decay_dt;
@@ -234,206 +345,416 @@ typedef struct {
     int periodic;
 } line_set;
 
-/* Coefficients of line j, element k, voxel p of field t along axis a, into c[k*m + j]. */
-static inline void row_coefficients(const dermis_solver *s, const dermis_field_transport *t, int a,
-                                    const line_set *ls, size_t p, size_t k, size_t j,
-                                    double *lo, double *di, double *up)
+/* Row k of line j (voxel p of field t along axis a, stride st) into c: the face coefficients of
+ * the voxel's + face and of its - face (owned by the voxel before it). */
+static inline void row_coefficients(const dermis_field_transport *t, int a, size_t st, const line_set *ls,
+                                    size_t p, size_t k, size_t j, const line_coefs *c)
 {
-    size_t st = s->stride[a], n = ls->n, idx = k * ls->m + j;
-    double ar = 0.0, br = 0.0, al = 0.0, bl = 0.0;
-    size_t pl = k > 0 ? p - st : p + (n - 1) * st; /* voxel owning the left face */
-    dermis_face_coefficients(t->g[a][p], t->w[a] ? t->w[a][p] : 0.0, &ar, &br);
-    if (k > 0 || ls->periodic)
-        dermis_face_coefficients(t->g[a][pl], t->w[a] ? t->w[a][pl] : 0.0, &al, &bl);
-    lo[idx] = -ls->dt * al;
-    up[idx] = -ls->dt * br;
-    di[idx] = 1.0 + ls->decay_dt + ls->dt * (ar + bl);
+    const double *fa = t->fa[a] ? t->fa[a] : t->g[a], *fb = t->fb[a] ? t->fb[a] : t->g[a];
+    size_t n = ls->n, idx = k * ls->m + j;
+    double ar = fa[p], br = fb[p], al = 0.0, bl = 0.0;
+    if (k > 0 || ls->periodic) {
+        size_t pl = k > 0 ? p - st : p + (n - 1) * st; /* voxel owning the left face */
+        al = fa[pl];
+        bl = fb[pl];
+    }
+    c->lo[idx] = -ls->dt * al;
+    c->up[idx] = -ls->dt * br;
+    c->di[idx] = 1.0 + ls->decay_dt + ls->dt * (ar + bl);
 }
 
-/* Factorises (with Sherman-Morrison for periodic lines) and solves the lines whose data start
- * at d (element k of line j at d[k*dk + j*dj]) and whose coefficients are in ws. */
-static void solve_variable_lines(dermis_thread_ws *ws, const line_set *ls, double *d, size_t dk,
-                                 size_t dj)
+/* Factorises lines whose coefficients are in c (with Sherman-Morrison for periodic lines). */
+static void factor_variable_lines(const line_coefs *c, const line_set *ls)
 {
     size_t n = ls->n, m = ls->m;
     if (ls->periodic) {
         for (size_t j = 0; j < m; j++) {
-            double beta = ws->lo[j], alpha = ws->up[(n - 1) * m + j], gamma = -ws->di[j];
-            ws->di[j] -= gamma;
-            ws->di[(n - 1) * m + j] -= alpha * beta / gamma;
-            for (size_t k = 0; k < n; k++) ws->smz[k * m + j] = 0.0;
-            ws->smz[j] = gamma;
-            ws->smz[(n - 1) * m + j] = alpha;
-            ws->line_bg[j] = beta / gamma;
+            double beta = c->lo[j], alpha = c->up[(n - 1) * m + j], gamma = -c->di[j];
+            c->di[j] -= gamma;
+            c->di[(n - 1) * m + j] -= alpha * beta / gamma;
+            for (size_t k = 0; k < n; k++) c->smz[k * m + j] = 0.0;
+            c->smz[j] = gamma;
+            c->smz[(n - 1) * m + j] = alpha;
+            c->bg[j] = beta / gamma;
         }
     }
-    dermis_thomas_factor_lines(n, m, ws->lo, ws->di, ws->up);
-    dermis_thomas_solve_lines(d, dk, dj, n, m, ws->lo, ws->di, ws->up);
+    dermis_thomas_factor_lines(n, m, c->lo, c->di, c->up);
     if (!ls->periodic) return;
-    dermis_thomas_solve_lines(ws->smz, m, 1, n, m, ws->lo, ws->di, ws->up);
-    for (size_t j = 0; j < m; j++)
-        ws->line_id[j] = 1.0 / (1.0 + ws->smz[j] + ws->line_bg[j] * ws->smz[(n - 1) * m + j]);
-    dermis_thomas_cyclic_correct(d, dk, dj, n, m, ws->smz, m, 1, ws->line_bg, ws->line_id, 1);
+    dermis_thomas_solve_lines(c->smz, m, 1, n, m, c->lo, c->di, c->up);
+    for (size_t j = 0; j < m; j++) c->id[j] = 1.0 / (1.0 + c->smz[j] + c->bg[j] * c->smz[(n - 1) * m + j]);
+}
+
+/* Solves the lines whose data start at d (element k of line j at d[k*dk + j*dj]). */
+static void solve_factored_lines(const line_coefs *c, const line_set *ls, double *d, size_t dk, size_t dj)
+{
+    size_t n = ls->n, m = ls->m;
+    dermis_thomas_solve_lines(d, dk, dj, n, m, c->lo, c->di, c->up);
+    if (ls->periodic) dermis_thomas_cyclic_correct(d, dk, dj, n, m, c->smz, m, 1, c->bg, c->id, 1);
 }
 
 /* ---- sweeps ------------------------------------------------------------------------------- */
 
-static void sweep_x(const dermis_solver *s, const dermis_field_transport *t, dermis_thread_ws *ws,
-                    double *plane, size_t plane_off, double dt, double decay_dt)
+static void sweep_x(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *plane, size_t iz,
+                    const lod_solve *sv, double decay_dt)
 {
+    const dermis_field_transport *t = &s->tr[f];
     size_t nx = s->grid.nx, ny = s->grid.ny;
     if (flux_form_axis(s, t, 0)) {
-        dermis_thomas_flux_cols(plane, nx, nx, ny, ws->lo, t->inv[0]);
+        dermis_thomas_flux_cols(plane, nx, nx, ny, ws->lo, t->inv[sv->cslot][0]);
         return;
     }
     if (t->constant_axis[0]) {
-        dermis_thomas_const_cols(plane, nx, nx, ny, t->inv[0], t->mlo[0], t->mup[0]);
+        dermis_thomas_const_cols(plane, nx, nx, ny, t->inv[sv->cslot][0], t->mlo[sv->cslot][0], t->mup[sv->cslot][0]);
         if (s->periodic[0])
-            dermis_thomas_cyclic_correct(plane, 1, nx, nx, ny, t->smz[0], 1, 0,
-                                         &t->sm_beta_over_gamma[0], &t->sm_inv_den[0], 0);
+            dermis_thomas_cyclic_correct(plane, 1, nx, nx, ny, t->smz[sv->cslot][0], 1, 0,
+                                         &t->sm_beta_over_gamma[sv->cslot][0], &t->sm_inv_den[sv->cslot][0], 0);
         return;
     }
+    fac_mode mode = factor_mode(s, f, 0, sv->role);
     for (size_t j0 = 0; j0 < ny; j0 += DERMIS_X_BLOCK) {
         size_t mb = ny - j0 < DERMIS_X_BLOCK ? ny - j0 : DERMIS_X_BLOCK;
-        line_set ls = {dt, decay_dt, nx, mb, s->periodic[0]};
-        for (size_t j = 0; j < mb; j++)
-            for (size_t k = 0; k < nx; k++)
-                row_coefficients(s, t, 0, &ls, plane_off + (j0 + j) * nx + k, k, j, ws->lo, ws->di,
-                                 ws->up);
-        solve_variable_lines(ws, &ls, plane + j0 * nx, 1, nx);
+        line_set ls = {sv->dt, decay_dt, nx, mb, s->periodic[0]};
+        line_coefs c = coef_target(t, ws, 0, mode, iz * ny + j0, nx);
+        if (mode != FAC_USE) {
+            size_t p0 = (iz * ny + j0) * nx;
+            for (size_t j = 0; j < mb; j++)
+                for (size_t k = 0; k < nx; k++) row_coefficients(t, 0, 1, &ls, p0 + j * nx + k, k, j, &c);
+            factor_variable_lines(&c, &ls);
+        }
+        solve_factored_lines(&c, &ls, plane + j0 * nx, 1, nx);
     }
 }
 
-static void sweep_y(const dermis_solver *s, const dermis_field_transport *t, dermis_thread_ws *ws,
-                    double *plane, size_t plane_off, double dt, double decay_dt)
+static void sweep_y(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *plane, size_t iz,
+                    const lod_solve *sv, double decay_dt)
 {
+    const dermis_field_transport *t = &s->tr[f];
     size_t nx = s->grid.nx, ny = s->grid.ny;
     if (flux_form_axis(s, t, 1)) {
-        dermis_thomas_flux_rows(plane, nx, ny, nx, ws->lo, t->inv[1]);
+        dermis_thomas_flux_rows(plane, nx, ny, nx, ws->lo, t->inv[sv->cslot][1]);
         return;
     }
     if (t->constant_axis[1]) {
-        dermis_thomas_const_rows(plane, nx, ny, nx, t->inv[1], t->mlo[1], t->mup[1]);
+        dermis_thomas_const_rows(plane, nx, ny, nx, t->inv[sv->cslot][1], t->mlo[sv->cslot][1], t->mup[sv->cslot][1]);
         if (s->periodic[1])
-            dermis_thomas_cyclic_correct(plane, nx, 1, ny, nx, t->smz[1], 1, 0,
-                                         &t->sm_beta_over_gamma[1], &t->sm_inv_den[1], 0);
+            dermis_thomas_cyclic_correct(plane, nx, 1, ny, nx, t->smz[sv->cslot][1], 1, 0,
+                                         &t->sm_beta_over_gamma[sv->cslot][1], &t->sm_inv_den[sv->cslot][1], 0);
         return;
     }
-    line_set ls = {dt, decay_dt, ny, nx, s->periodic[1]};
-    for (size_t k = 0; k < ny; k++)
-        for (size_t j = 0; j < nx; j++)
-            row_coefficients(s, t, 1, &ls, plane_off + k * nx + j, k, j, ws->lo, ws->di, ws->up);
-    solve_variable_lines(ws, &ls, plane, nx, 1);
+    fac_mode mode = factor_mode(s, f, 1, sv->role);
+    line_set ls = {sv->dt, decay_dt, ny, nx, s->periodic[1]};
+    line_coefs c = coef_target(t, ws, 1, mode, iz * nx, ny);
+    if (mode != FAC_USE) {
+        size_t p0 = iz * nx * ny;
+        for (size_t k = 0; k < ny; k++)
+            for (size_t j = 0; j < nx; j++) row_coefficients(t, 1, nx, &ls, p0 + k * nx + j, k, j, &c);
+        factor_variable_lines(&c, &ls);
+    }
+    solve_factored_lines(&c, &ls, plane, nx, 1);
 }
 
-static void sweep_z(const dermis_solver *s, const dermis_field_transport *t, dermis_thread_ws *ws,
-                    double *u, size_t iy, double dt, double decay_dt, int boundary_sources)
+/* z rows of slab iy for a field without a conductance map (uniform D with Robin faces). */
+static void uniform_z_rows(const dermis_solver *s, const dermis_field_transport *t, const line_set *ls,
+                           const line_coefs *c)
 {
+    size_t nx = s->grid.nx, nz = s->grid.nz;
+    double r = ls->dt * t->D_uniform / (s->grid.dx_mm * s->grid.dx_mm);
+    for (size_t k = 0; k < nz; k++)
+        for (size_t j = 0; j < nx; j++) {
+            c->lo[k * nx + j] = k > 0 ? -r : 0.0;
+            c->up[k * nx + j] = k + 1 < nz ? -r : 0.0;
+            c->di[k * nx + j] = 1.0 + ls->decay_dt + r * (double)((k > 0) + (k + 1 < nz));
+        }
+}
+
+static void sweep_z(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *u, size_t iy,
+                    const lod_solve *sv, double decay_dt)
+{
+    const dermis_field_transport *t = &s->tr[f];
     size_t nx = s->grid.nx, nz = s->grid.nz, plane = nx * s->grid.ny;
-    double *slab = u + iy * nx;
-    for (int face = 0; face < 2 && boundary_sources; face++) {
-        if (!t->bc_rate[face]) continue;
+    double dt = sv->dt, *slab = u + iy * nx;
+    for (int face = 0; face < 2 && sv->sources; face++) {
+        if (!t->bc_rate[sv->bslot][face]) continue;
         double *row = slab + (face == 0 ? 0 : (nz - 1) * plane);
-        const double *rate = t->bc_rate[face] + iy * nx, *out = t->bc_out[face] + iy * nx;
+        const double *rate = t->bc_rate[sv->bslot][face] + iy * nx, *out = t->bc_out[sv->bslot][face] + iy * nx;
         for (size_t j = 0; j < nx; j++) row[j] += dt * rate[j] * out[j];
     }
     if (flux_form_axis(s, t, 2)) {
-        dermis_thomas_flux_rows(slab, plane, nz, nx, ws->lo, t->inv[2]);
+        dermis_thomas_flux_rows(slab, plane, nz, nx, ws->lo, t->inv[sv->cslot][2]);
         return;
     }
     if (t->constant_axis[2]) {
-        dermis_thomas_const_rows(slab, plane, nz, nx, t->inv[2], t->mlo[2], t->mup[2]);
+        dermis_thomas_const_rows(slab, plane, nz, nx, t->inv[sv->cslot][2], t->mlo[sv->cslot][2], t->mup[sv->cslot][2]);
         return;
     }
+    fac_mode mode = factor_mode(s, f, 2, sv->role);
     line_set ls = {dt, decay_dt, nz, nx, 0};
-    for (size_t k = 0; k < nz; k++)
-        for (size_t j = 0; j < nx; j++) {
-            if (t->g[2])
-                row_coefficients(s, t, 2, &ls, k * plane + iy * nx + j, k, j, ws->lo, ws->di, ws->up);
-            else { /* uniform D with Robin faces */
-                double r = dt * t->D_uniform / (s->grid.dx_mm * s->grid.dx_mm);
-                ws->lo[k * nx + j] = k > 0 ? -r : 0.0;
-                ws->up[k * nx + j] = k + 1 < nz ? -r : 0.0;
-                ws->di[k * nx + j] = 1.0 + decay_dt + r * (double)((k > 0) + (k + 1 < nz));
-            }
+    line_coefs c = coef_target(t, ws, 2, mode, iy * nx, nz);
+    if (mode != FAC_USE) {
+        if (t->g[2]) {
+            for (size_t k = 0; k < nz; k++)
+                for (size_t j = 0; j < nx; j++) row_coefficients(t, 2, plane, &ls, k * plane + iy * nx + j, k, j, &c);
+        } else {
+            uniform_z_rows(s, t, &ls, &c);
         }
-    for (int face = 0; face < 2; face++) {
-        if (!t->bc_rate[face]) continue;
-        double *di = ws->di + (face == 0 ? 0 : (nz - 1) * nx);
-        const double *rate = t->bc_rate[face] + iy * nx;
-        for (size_t j = 0; j < nx; j++) di[j] += dt * rate[j];
+        for (int face = 0; face < 2; face++) {
+            if (!t->bc_rate[sv->bslot][face]) continue;
+            double *di = c.di + (face == 0 ? 0 : (nz - 1) * nx);
+            const double *rate = t->bc_rate[sv->bslot][face] + iy * nx;
+            for (size_t j = 0; j < nx; j++) di[j] += dt * rate[j];
+        }
+        factor_variable_lines(&c, &ls);
     }
-    solve_variable_lines(ws, &ls, slab, plane, 1);
+    solve_factored_lines(&c, &ls, slab, plane, 1);
 }
 
-static int prepare_step(dermis_solver *s, double t_end, double dt, const double *decay)
+static double field_decay_dt(const dermis_solver *s, const lod_solve *sv, size_t f)
 {
-    for (size_t f = 0; f < s->problem.n_fields; f++) {
-        if (!s->active[f]) continue;
-        int rc = update_boundary(s, f, t_end);
-        if (rc != DERMIS_SOLVER_OK) return rc;
-        double decay_dt = decay ? dt * decay[f] / (double)s->grid.dims : 0.0;
-        for (int a = 0; a < 3; a++)
-            if (s->axis_active[a] && s->tr[f].constant_axis[a] &&
-                factor_constant_axis(s, f, a, dt, decay_dt) != 0)
-                return DERMIS_SOLVER_EINVAL;
-    }
-    return DERMIS_SOLVER_OK;
+    return sv->decay ? sv->dt * sv->decay[f] / (double)s->grid.dims : 0.0;
 }
 
-/* The LOD implicit-Euler sweeps of every active field with the drift rates and boundary data
- * already prepared. boundary_sources = 0 solves the homogeneous problem (no inflow from Dirichlet
- * or Robin data), as the error filter needs. */
-static void transport_sweeps(dermis_solver *s, double *u, double dt, const double *decay, int boundary_sources)
+/* Plane pass (x and y) of field f over planes iz0 .. iz1-1; uf is the field's array. */
+static void field_planes(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *uf, const lod_solve *sv,
+                         size_t iz0, size_t iz1)
 {
-    size_t nx = s->grid.nx, ny = s->grid.ny, nz = s->grid.nz, plane = nx * ny;
-    size_t nf = s->problem.n_fields, nv = s->n_vox;
+    size_t plane = s->grid.nx * s->grid.ny;
+    double dd = field_decay_dt(s, sv, f);
+    for (size_t iz = iz0; iz < iz1; iz++) {
+        if (s->axis_active[0]) sweep_x(s, f, ws, uf + iz * plane, iz, sv, dd);
+        if (s->axis_active[1]) sweep_y(s, f, ws, uf + iz * plane, iz, sv, dd);
+    }
+}
+
+/* Slab pass (z) of field f over slabs iy0 .. iy1-1. */
+static void field_slabs(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *uf, const lod_solve *sv,
+                        size_t iy0, size_t iy1)
+{
+    double dd = field_decay_dt(s, sv, f);
+    for (size_t iy = iy0; iy < iy1; iy++) sweep_z(s, f, ws, uf, iy, sv, dd);
+}
+
+/* The whole LOD solve of field f by the calling thread. */
+static void field_solve(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *uf, const lod_solve *sv)
+{
+    field_planes(s, f, ws, uf, sv, 0, s->grid.nz);
+    field_slabs(s, f, ws, uf, sv, 0, s->grid.ny);
+}
+
+/* One LOD solve of every active field of u with each field's planes / slabs split between the
+ * threads (transport_split). */
+static void split_solve(dermis_solver *s, double *u, const lod_solve *sv)
+{
+    size_t ny = s->grid.ny, nz = s->grid.nz, nf = s->problem.n_fields, nv = s->n_vox;
     int lateral = s->axis_active[0] || s->axis_active[1];
-#pragma omp parallel num_threads(s->nthreads_transport)
+#pragma omp parallel num_threads(s->nthreads)
     {
         unsigned saved = dermis_fpenv_flush_denormals();
         dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
         /* Field by field, so that one field (16 MiB at 128^3) is still in the last-level cache
          * when the z pass reads what the plane pass wrote. */
         for (size_t f = 0; f < nf; f++) {
-            const dermis_field_transport *t = &s->tr[f];
             if (!s->active[f]) continue;
-            double dd = decay ? dt * decay[f] / (double)s->grid.dims : 0.0;
             if (lateral) {
 #pragma omp for schedule(static)
-                for (size_t iz = 0; iz < nz; iz++) {
-                    double *pl = u + f * nv + iz * plane;
-                    if (s->axis_active[0]) sweep_x(s, t, ws, pl, iz * plane, dt, dd);
-                    if (s->axis_active[1]) sweep_y(s, t, ws, pl, iz * plane, dt, dd);
-                }
+                for (size_t iz = 0; iz < nz; iz++) field_planes(s, f, ws, u + f * nv, sv, iz, iz + 1);
             }
             /* No barrier needed after z: the next field's plane pass touches other data. */
 #pragma omp for schedule(static) nowait
-            for (size_t iy = 0; iy < ny; iy++) sweep_z(s, t, ws, u + f * nv, iy, dt, dd, boundary_sources);
+            for (size_t iy = 0; iy < ny; iy++) field_slabs(s, f, ws, u + f * nv, sv, iy, iy + 1);
         }
         dermis_fpenv_restore(saved);
     }
 }
 
-int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay, int drift)
+/* ---- per-step preparation ------------------------------------------------------------------ */
+
+static int update_boundaries(dermis_solver *s, double t_end, int slot)
 {
-    if (!s->any_mobile) return DERMIS_SOLVER_OK;
-    int rc = prepare_step(s, t_end, dt, decay);
-    if (rc != DERMIS_SOLVER_OK) return rc;
-    if (drift && s->problem.n_chemotaxis > 0) {
-        double t0 = omp_get_wtime();
-        dermis_chemotaxis_drift(s, u);
-        s->stats.wall_chemotaxis_s += omp_get_wtime() - t0;
+    for (size_t f = 0; f < s->problem.n_fields; f++) {
+        if (!s->active[f]) continue;
+        int rc = update_boundary(s, f, t_end, slot);
+        if (rc != DERMIS_SOLVER_OK) return rc;
     }
-    transport_sweeps(s, u, dt, decay, 1);
     return DERMIS_SOLVER_OK;
 }
 
-int dermis_transport_filter(dermis_solver *s, double *v, double t_end, double dt)
+static int factor_constant_axes(dermis_solver *s, double dt, const double *decay, int slot)
+{
+    for (size_t f = 0; f < s->problem.n_fields; f++) {
+        if (!s->active[f]) continue;
+        double decay_dt = decay ? dt * decay[f] / (double)s->grid.dims : 0.0;
+        for (int a = 0; a < 3; a++)
+            if (s->axis_active[a] && s->tr[f].constant_axis[a] &&
+                factor_constant_axis(s, f, a, dt, decay_dt, slot) != 0)
+                return DERMIS_SOLVER_EINVAL;
+    }
+    return DERMIS_SOLVER_OK;
+}
+
+/* Drift rates (and face coefficients) of every active chemotactic field from u. */
+static void drift_all(dermis_solver *s, const double *u)
+{
+    if (s->problem.n_chemotaxis == 0) return;
+    double t0 = omp_get_wtime();
+    dermis_chemotaxis_drift(s, u);
+    s->stats.wall_chemotaxis_s += omp_get_wtime() - t0;
+}
+
+int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay)
 {
     if (!s->any_mobile) return DERMIS_SOLVER_OK;
-    int rc = prepare_step(s, t_end, dt, NULL);
+    int rc = update_boundaries(s, t_end, DERMIS_SLOT_HALF);
+    if (rc == DERMIS_SOLVER_OK) rc = factor_constant_axes(s, dt, decay, DERMIS_SLOT_HALF);
     if (rc != DERMIS_SOLVER_OK) return rc;
-    transport_sweeps(s, v, dt, NULL, 0);
+    const lod_solve sv = {dt, decay, DERMIS_SLOT_HALF, DERMIS_SLOT_HALF, 1, ROLE_PLAIN};
+    drift_all(s, u);
+    if (s->transport_split) {
+        split_solve(s, u, &sv);
+        return DERMIS_SOLVER_OK;
+    }
+    const size_t nf = s->problem.n_fields;
+#pragma omp parallel num_threads(s->nthreads)
+    {
+        unsigned saved = dermis_fpenv_flush_denormals();
+        dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1) nowait
+        for (size_t f = 0; f < nf; f++)
+            if (s->active[f]) field_solve(s, f, ws, u + f * s->n_vox, &sv);
+        dermis_fpenv_restore(saved);
+    }
+    return DERMIS_SOLVER_OK;
+}
+
+/* ---- the Richardson step ------------------------------------------------------------------- */
+
+/* u <- 2u - coarse (fine value where that is negative); coarse <- fine - coarse, the raw
+ * Richardson estimate of the local error of the fine solution; voxels lo .. hi-1 of one field. */
+static void extrapolate_range(double *uf, double *cf, size_t lo, size_t hi)
+{
+    for (size_t p = lo; p < hi; p++) {
+        const double fine = uf[p], x = 2.0 * fine - cf[p];
+        cf[p] = fine - cf[p];
+        uf[p] = x < 0.0 ? fine : x;
+    }
+}
+
+/* e <- (e / (atol + rtol |u|))^2, the squared weighted error of voxels lo .. hi-1 of field f. */
+static void weigh_range(const dermis_solver *s, size_t f, const double *uf, double *ef, size_t lo, size_t hi)
+{
+    const double atol = s->atol[f], rtol = s->opt.rtol;
+    for (size_t p = lo; p < hi; p++) {
+        const double w = ef[p] / (atol + rtol * fabs(uf[p]));
+        ef[p] = w * w;
+    }
+}
+
+static void richardson_solves(double dt, lod_solve out[4])
+{
+    out[0] = (lod_solve){0.5 * dt, NULL, DERMIS_SLOT_HALF, DERMIS_SLOT_HALF, 1, ROLE_FINE1};
+    out[1] = (lod_solve){dt, NULL, DERMIS_SLOT_FULL, DERMIS_SLOT_FULL, 1, ROLE_COARSE};
+    out[2] = (lod_solve){0.5 * dt, NULL, DERMIS_SLOT_FULL, DERMIS_SLOT_HALF, 1, ROLE_FINE2};
+    /* Shampine's filter: the second fine half's matrix with homogeneous boundary data. */
+    out[3] = (lod_solve){0.5 * dt, NULL, DERMIS_SLOT_FULL, DERMIS_SLOT_HALF, 0, ROLE_FILTER};
+}
+
+/* Big grids: each solve split between the threads, in the order of the scheme. */
+static void richardson_split(dermis_solver *s, double *u, double *v, const lod_solve sv[4])
+{
+    const size_t nv = s->n_vox, nf = s->problem.n_fields;
+    drift_all(s, u);
+    split_solve(s, u, &sv[0]);
+    split_solve(s, v, &sv[1]);
+    drift_all(s, u);
+    split_solve(s, u, &sv[2]);
+#pragma omp parallel num_threads(s->nthreads)
+    for (size_t f = 0; f < nf; f++) {
+        if (!s->active[f]) continue;
+#pragma omp for schedule(static) nowait
+        for (size_t b = 0; b < nv; b += 4096) extrapolate_range(u + f * nv, v + f * nv, b, b + 4096 < nv ? b + 4096 : nv);
+    }
+    split_solve(s, v, &sv[3]);
+#pragma omp parallel num_threads(s->nthreads)
+    for (size_t f = 0; f < nf; f++) {
+        if (!s->active[f]) continue;
+#pragma omp for schedule(static) nowait
+        for (size_t b = 0; b < nv; b += 4096) weigh_range(s, f, u + f * nv, v + f * nv, b, b + 4096 < nv ? b + 4096 : nv);
+    }
+}
+
+/* Small grids: whole fields dealt out, two parallel regions. Region 1: the drift rates from u
+ * (before any sweep overwrites a signal) and the coarse copy, then the coarse step and the
+ * first fine half of every field as independent items. Region 2: the drift rates of the second
+ * half, then per field the second half, the extrapolation, the filter and the weights. */
+static void richardson_by_field(dermis_solver *s, double *u, double *v, const lod_solve sv[4])
+{
+    const size_t nv = s->n_vox, nf = s->problem.n_fields;
+    const int chemo = s->problem.n_chemotaxis > 0;
+    double t0 = omp_get_wtime(), t_drift = 0.0;
+#pragma omp parallel num_threads(s->nthreads)
+    {
+        unsigned saved = dermis_fpenv_flush_denormals();
+        dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
+#pragma omp for schedule(dynamic, 1)
+        for (size_t f = 0; f < nf; f++) {
+            if (!s->active[f]) continue;
+            memcpy(v + f * nv, u + f * nv, nv * sizeof *v);
+            if (s->tr[f].chemotactic) dermis_chemotaxis_field_drift(s, u, f);
+        }
+#pragma omp master
+        t_drift += omp_get_wtime() - t0;
+#pragma omp for schedule(dynamic, 1) nowait
+        for (size_t i = 0; i < 2 * nf; i++) {
+            const size_t f = i / 2;
+            if (!s->active[f]) continue;
+            if (i % 2 == 0) field_solve(s, f, ws, v + f * nv, &sv[1]);
+            else field_solve(s, f, ws, u + f * nv, &sv[0]);
+        }
+        dermis_fpenv_restore(saved);
+    }
+    t0 = omp_get_wtime();
+#pragma omp parallel num_threads(s->nthreads)
+    {
+        unsigned saved = dermis_fpenv_flush_denormals();
+        dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
+        if (chemo) {
+#pragma omp for schedule(dynamic, 1)
+            for (size_t f = 0; f < nf; f++)
+                if (s->active[f] && s->tr[f].chemotactic) dermis_chemotaxis_field_drift(s, u, f);
+#pragma omp master
+            t_drift += omp_get_wtime() - t0;
+        }
+#pragma omp for schedule(dynamic, 1) nowait
+        for (size_t f = 0; f < nf; f++) {
+            if (!s->active[f]) continue;
+            double *uf = u + f * nv, *vf = v + f * nv;
+            field_solve(s, f, ws, uf, &sv[2]);
+            extrapolate_range(uf, vf, 0, nv);
+            field_solve(s, f, ws, vf, &sv[3]);
+            weigh_range(s, f, uf, vf, 0, nv);
+        }
+        dermis_fpenv_restore(saved);
+    }
+    /* The drift phases (with the coarse copy in the first) count as chemotaxis time. */
+    if (chemo) s->stats.wall_chemotaxis_s += t_drift;
+}
+
+int dermis_transport_richardson(dermis_solver *s, double *u, double *v, double t, double dt)
+{
+    if (!s->any_mobile) return DERMIS_SOLVER_OK;
+    lod_solve sv[4];
+    richardson_solves(dt, sv);
+    int rc = update_boundaries(s, t + 0.5 * dt, DERMIS_SLOT_HALF);
+    if (rc == DERMIS_SOLVER_OK) rc = update_boundaries(s, t + dt, DERMIS_SLOT_FULL);
+    if (rc == DERMIS_SOLVER_OK) rc = factor_constant_axes(s, 0.5 * dt, NULL, DERMIS_SLOT_HALF);
+    if (rc == DERMIS_SOLVER_OK) rc = factor_constant_axes(s, dt, NULL, DERMIS_SLOT_FULL);
+    if (rc != DERMIS_SOLVER_OK) return rc;
+    if (s->transport_split) {
+        const size_t nv = s->n_vox;
+        for (size_t f = 0; f < s->problem.n_fields; f++)
+            if (s->active[f]) memcpy(v + f * nv, u + f * nv, nv * sizeof *v);
+        richardson_split(s, u, v, sv);
+    } else {
+        richardson_by_field(s, u, v, sv);
+    }
     return DERMIS_SOLVER_OK;
 }

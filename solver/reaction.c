@@ -247,8 +247,7 @@ static int richardson_step(const voxel_ctx *c, double t, double h, const double 
     }
     if (x->lu_h != h) {
         x->lu_h = 0.0;
-        if (dermis_blu_factor(mc, &x->pattern, x->jac, h) != 0 || dermis_blu_factor(mf, &x->pattern, x->jac, 0.5 * h) != 0)
-            return SUBSTEP_RETRY;
+        if (dermis_blu_factor_pair(mc, mf, &x->pattern, x->jac, h, 0.5 * h) != 0) return SUBSTEP_RETRY;
         x->lu_h = h;
     }
     if (!x->have_f0) {
@@ -256,8 +255,16 @@ static int richardson_step(const voxel_ctx *c, double t, double h, const double 
         if (rc != 0) return rc;
         x->have_f0 = 1;
     }
-    linear_euler(c, h, u, r0, coarse, mc);
-    linear_euler(c, 0.5 * h, u, r0, half, mf);
+    /* The coarse step and the first fine half start from (t, u) with R(t, u): one pass. */
+    for (size_t i = 0; i < n; i++) {
+        coarse[i] = h * r0[i];
+        half[i] = (0.5 * h) * r0[i];
+    }
+    dermis_blu_solve_pair(mc, mf, &x->pattern, coarse, half);
+    for (size_t i = 0; i < n; i++) {
+        coarse[i] = u[i] + coarse[i];
+        half[i] = u[i] + half[i];
+    }
     if (project_nonnegative(c, half) != 0) return SUBSTEP_RETRY;
     rc = eval_rhs(c, t + 0.5 * h, half, x->vc);
     if (rc != 0) return rc;

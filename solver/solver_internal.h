@@ -33,9 +33,16 @@
  * of one multiply-add chain, small enough that the block stays in L1. */
 #define DERMIS_X_BLOCK 8
 
+/* Slots of the per-step transport data (diffusion.c): the Richardson step solves over dt/2
+ * ending at t + dt/2 (first fine half) and at t + dt (second fine half, filter), and over dt
+ * ending at t + dt (coarse step). Boundary data are kept per end time, constant-axis
+ * factorisations per step length. */
+enum { DERMIS_SLOT_HALF = 0, DERMIS_SLOT_FULL = 1, DERMIS_N_SLOTS = 2 };
+
 /* Per-field transport description, fixed at allocation. Axes: 0 = x, 1 = y, 2 = z. */
 typedef struct {
     int mobile;             /* takes part in the transport step at all */
+    int chemotactic;        /* has drift rates w (a cell field of some chemotaxis pair) */
     int constant_axis[3];   /* axis solved with one precomputed factorisation for all lines */
     double D_uniform;
     const double *D_map;    /* caller's map or NULL */
@@ -44,16 +51,24 @@ typedef struct {
     double *g[3];
     /* Chemotactic drift rate v_face/dx (1/day) at the + face, or NULL if the field has no chemotaxis. */
     double *w[3];
-    /* Robin/Dirichlet exchange rate (1/day) and outside value per column at the top and bottom. */
-    double *bc_rate[2];
-    double *bc_out[2];
-    /* Precomputed factorisation of a constant axis for the current dt: 1/pivot, the multiplier of
-     * the previous element (forward) and of the next element (backward). */
-    double *inv[3], *mlo[3], *mup[3];
+    /* Flux coefficients (dermis_face_coefficients of g and w, 1/day) of the + face of every voxel,
+     * set with w; NULL without chemotaxis, where both are g. */
+    double *fa[3], *fb[3];
+    /* Robin/Dirichlet exchange rate (1/day) and outside value per column at the top and bottom,
+     * per boundary slot (end time t + dt/2 or t + dt). */
+    double *bc_rate[DERMIS_N_SLOTS][2];
+    double *bc_out[DERMIS_N_SLOTS][2];
+    /* Precomputed factorisation of a constant axis per step-length slot: 1/pivot, the multiplier
+     * of the previous element (forward) and of the next element (backward). */
+    double *inv[DERMIS_N_SLOTS][3], *mlo[DERMIS_N_SLOTS][3], *mup[DERMIS_N_SLOTS][3];
     /* Sherman-Morrison data of a periodic constant axis. */
-    double *smz[3];
-    double sm_beta_over_gamma[3], sm_inv_den[3];
+    double *smz[DERMIS_N_SLOTS][3];
+    double sm_beta_over_gamma[DERMIS_N_SLOTS][3], sm_inv_den[DERMIS_N_SLOTS][3];
     double bc_const_rate[2]; /* constant boundary rate of a constant z axis */
+    /* Stored factorisation of a variable axis (every line; NULL where not kept, see diffusion.c
+     * "Reused factorisations"): sub-diagonal, 1/pivot, eliminated super-diagonal, and for
+     * periodic lines the Sherman-Morrison vector and per-line scalars. */
+    double *flo[3], *finv[3], *fcp[3], *fsmz[3], *fbg[3], *fid[3];
 } dermis_field_transport;
 
 /* Per-thread scratch, allocated once. */
@@ -81,7 +96,9 @@ struct dermis_solver {
     int axis_active[3];                    /* the axis exists in this run (by dims) */
     int any_mobile;
     int nthreads;                          /* reaction threads (stepper.c: "Threads") */
-    int nthreads_transport;                /* transport threads, <= nthreads */
+    int transport_split;                   /* the transport splits each field's planes / slabs
+                                            * between the threads (big grids); 0 = whole fields
+                                            * are dealt out (diffusion.c, "Threads") */
     dermis_thread_ws *ws;
     double *u_start, *u_coarse;            /* step workspaces, n_fields * n_vox */
     double *err_blocks;                    /* per-block sums of squared weighted errors (see stepper.c) */
@@ -123,8 +140,11 @@ void dermis_thomas_flux_rows(double *d, size_t ld, size_t n, size_t m, double *g
 void dermis_thomas_flux_cols(double *d, size_t ld, size_t n, size_t m, double *g, const double *a);
 
 /* chemotaxis.c ---------------------------------------------------------------------------- */
-/* Fills the drift rates w of every chemotactic field from the signal fields of u. */
+/* Fills the drift rates w and face coefficients fa, fb of every active chemotactic field from the
+ * signal fields of u, planes split between s->nthreads threads (one parallel region). */
 void dermis_chemotaxis_drift(dermis_solver *s, const double *u);
+/* The same for chemotactic field f alone, by the calling thread (inside a parallel region). */
+void dermis_chemotaxis_field_drift(const dermis_solver *s, const double *u, size_t f);
 /* Flux coefficients of one face: flux = a*u_minus - b*u_plus (1/day, times the face area over
  * the volume). Central where the cell Peclet number allows, upwind blend otherwise, so both
  * coefficients are >= 0 (M-matrix, positivity) and the scheme is second order where |w| <= 2g. */
@@ -144,15 +164,16 @@ static inline void dermis_face_coefficients(double g, double w, double *a, doubl
 /* diffusion.c ----------------------------------------------------------------------------- */
 int dermis_transport_alloc(dermis_solver *s);
 void dermis_transport_free(dermis_solver *s);
-/* One LOD implicit-Euler step x, y, z of every active field (s->active) over dt, boundary data at t_end;
- * decay (per field, may be NULL) is a linear loss folded into the implicit solves. drift = 1
- * computes the chemotactic drift rates from u; drift = 0 keeps those of the previous call, for a
- * u whose signal fields are bitwise those that call started from. */
-int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay, int drift);
-/* Applies (I - dt A)^-1 to a difference vector v (n_fields * n_vox, active fields only), where A
- * is the transport operator of the last dermis_transport_lod_ie call (its chemotactic drift kept)
- * with homogeneous boundary data. Used to filter the step's error estimate (stepper.c). */
-int dermis_transport_filter(dermis_solver *s, double *v, double t_end, double dt);
+/* One LOD implicit-Euler step x, y, z of every active field (s->active) over dt, boundary data at
+ * t_end, chemotactic drift from u; decay (per field, may be NULL) is a linear loss folded into the
+ * implicit solves. */
+int dermis_transport_lod_ie(dermis_solver *s, double *u, double t_end, double dt, const double *decay);
+/* The stepper's second-order transport from t over dt, active fields only: c = LOD-IE(dt) u,
+ * f = LOD-IE(dt/2)^2 u, u <- 2f - c (f where that is negative); the error estimate f - c is
+ * filtered, e <- (I - dt/2 A)^-1 (f - c) with A the transport operator of the second half
+ * (its drift, homogeneous boundary data), and v <- (e / (atol + rtol |u|))^2 per voxel: the
+ * squares the stepper's error norm sums. v is n_fields * n_vox, its inactive fields untouched. */
+int dermis_transport_richardson(dermis_solver *s, double *u, double *v, double t, double dt);
 
 /* Internal status, never returned to the caller: the step should be retried smaller. */
 #define DERMIS_SOLVER_RETRY (-1)
@@ -173,7 +194,7 @@ typedef struct {
     size_t *bstart;           /* block b is order[bstart[b] .. bstart[b+1]) */
     size_t *rstart, *col;     /* row at solve position q couples to col[rstart[q] .. rstart[q+1]) */
     size_t *jidx;             /* index i*n + j in J of each coupling */
-    double *jval;             /* its value in the J last analysed */
+    size_t *bidx;             /* the diagonal blocks' entries in J, block after block, row by row */
     uint64_t *mask;           /* nonzero pattern last analysed, one bit set per row (n <= 64) */
     int valid;                /* mask holds a pattern */
     size_t *index, *low, *stack, *block, *adj_start, *adj; /* Tarjan scratch; block of each component */
@@ -196,6 +217,11 @@ void dermis_blu_free(dermis_blu *f);
 int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, double c);
 /* Solves M x = b in place (b indexed by component). */
 void dermis_blu_solve(const dermis_blu *f, const dermis_btf *p, double *b);
+/* The same for two multiples of one J in one pass (I - ca J into fa, I - cb J into fb; -1 if
+ * either is singular) and two systems at once (fa xa = ba, fb xb = bb; ba and bb distinct):
+ * bitwise the results of the single calls, for less index work. */
+int dermis_blu_factor_pair(dermis_blu *fa, dermis_blu *fb, const dermis_btf *p, const double *J, double ca, double cb);
+void dermis_blu_solve_pair(const dermis_blu *fa, const dermis_blu *fb, const dermis_btf *p, double *ba, double *bb);
 
 /* fpenv.c --------------------------------------------------------------------------------- */
 /* Sets flush-to-zero and denormals-are-zero for the calling thread; returns the previous state

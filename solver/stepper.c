@@ -7,16 +7,17 @@
  * LOD-IE is the first-order, unconditionally stable, positivity-preserving transport of
  * diffusion.c; its Richardson extrapolation T is second order (the splitting error between the
  * axes is part of what the extrapolation removes). The local error estimate is f - c, filtered
- * (transport_second_order_active) and measured in the weighted RMS norm (error_norm, summed in
+ * (dermis_transport_richardson) and measured in the weighted RMS norm (error_norm, summed in
  * fixed blocks so the step size is the same for any thread count). A PI controller
  * (Gustafsson) picks the next step; rejected steps restore the saved state. Steps that end on a
  * stop time land on it exactly.
  *
- * Threads: the reactions (microseconds per voxel) use s->nthreads; the transport (nanoseconds
- * per voxel, a few barriers per field and sweep) uses s->nthreads_transport, which is 1 below
- * TRANSPORT_MIN_VOXELS_PER_THREAD voxels per thread. On a shared machine every barrier can wait
- * for a descheduled thread (and libgomp spins while it waits), so a small grid must not pay
- * them; results are bitwise identical for any split. */
+ * Threads: s->nthreads for the reactions (one parallel region per reaction integration, voxels
+ * scheduled dynamically) and the transport (two regions per step on small grids, where whole
+ * fields are dealt out; planes and slabs split on big ones: diffusion.c, "Threads"). On a shared
+ * machine every barrier can wait for a descheduled thread (and libgomp spins while it waits), so
+ * the automatic count gives small grids one thread; results are bitwise identical for any
+ * count. */
 #include <math.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -30,9 +31,6 @@
 #define DERMIS_SOLVER_MSG_ITEM(name, msg) msg,
 /* Voxels per block of the error norm's deterministic partial sums (see extrapolate). */
 #define ERR_BLOCK 4096
-/* Fewest voxels per transport thread: below this one field's sweeps (~5 ns per voxel) are
- * shorter than the barriers that would share them. */
-#define TRANSPORT_MIN_VOXELS_PER_THREAD 16384
 
 static const char *const solver_messages[] = {DERMIS_SOLVER_ERRORS(DERMIS_SOLVER_MSG_ITEM)};
 #undef DERMIS_SOLVER_MSG_ITEM
@@ -205,10 +203,6 @@ dermis_solver *dermis_solver_alloc(const dermis_grid *grid, const dermis_problem
         const size_t useful = dermis_grid_voxels(grid) / per_thread;
         if ((size_t)s->nthreads > useful) s->nthreads = useful > 0 ? (int)useful : 1;
     }
-    const size_t transport_useful = dermis_grid_voxels(grid) / TRANSPORT_MIN_VOXELS_PER_THREAD;
-    s->nthreads_transport = s->nthreads;
-    if (per_thread > 0 && (size_t)s->nthreads_transport > transport_useful)
-        s->nthreads_transport = transport_useful > 0 ? (int)transport_useful : 1;
     set_geometry(s);
     int rc = alloc_parts(s, problem);
     if (rc != DERMIS_SOLVER_OK) {
@@ -250,34 +244,13 @@ void dermis_solver_free(dermis_solver *s)
 
 /* ---- one step ----------------------------------------------------------------------------- */
 
-static void copy_state(const dermis_solver *s, double *dst, const double *src, int active_only)
+static void copy_state(const dermis_solver *s, double *dst, const double *src)
 {
-    size_t nv = s->n_vox;
-    for (size_t f = 0; f < s->problem.n_fields; f++)
-        if (!active_only || s->active[f]) memcpy(dst + f * nv, src + f * nv, nv * sizeof *dst);
-}
-
-/* u <- 2u - coarse (fine value where that is negative); coarse <- fine - coarse, the raw
- * Richardson estimate of the local error of the fine solution. */
-static void extrapolate(dermis_solver *s, double *u, double *coarse)
-{
-    const size_t nv = s->n_vox, nf = s->problem.n_fields;
-    /* One parallel region for all fields, no barrier between them (they are independent). */
-#pragma omp parallel num_threads(s->nthreads_transport)
-    for (size_t f = 0; f < nf; f++) {
-        if (!s->active[f]) continue;
-        double *uf = u + f * nv, *cf = coarse + f * nv;
-#pragma omp for schedule(static) nowait
-        for (size_t p = 0; p < nv; p++) {
-            const double fine = uf[p], x = 2.0 * fine - cf[p];
-            cf[p] = fine - cf[p];
-            uf[p] = x < 0.0 ? fine : x;
-        }
-    }
+    memcpy(dst, src, s->problem.n_fields * s->n_vox * sizeof *dst);
 }
 
 /* Weighted RMS norm of the error vector e over every active field and voxel, with weights
- * 1 / (atol + rtol |u|).
+ * 1 / (atol + rtol |u|); sq holds the squared weighted errors (dermis_transport_richardson).
  *
  * Why RMS and not max: the split transport step meets the reactions' quasi-steady boundary
  * layers (e.g. neutrophils piling up by chemotaxis against the stratum corneum, one or two
@@ -287,23 +260,19 @@ static void extrapolate(dermis_solver *s, double *u, double *coarse)
  * Determinism: squares are summed per fixed block of ERR_BLOCK voxels (in index order, all
  * fields), whichever thread owns the block, then the blocks are summed serially in order, so
  * the norm is bitwise the same for any thread count. */
-static double error_norm(dermis_solver *s, const double *u, const double *e)
+static double error_norm(dermis_solver *s, const double *sq)
 {
     const size_t nv = s->n_vox, nf = s->problem.n_fields, nb = s->n_err_blocks;
-    const double rtol = s->opt.rtol;
     size_t n_active = 0;
     for (size_t f = 0; f < nf; f++) n_active += s->active[f] ? 1 : 0;
-#pragma omp parallel for schedule(static) num_threads(s->nthreads_transport)
+#pragma omp parallel for schedule(static) num_threads(s->transport_split ? s->nthreads : 1)
     for (size_t b = 0; b < nb; b++) {
         const size_t lo = b * ERR_BLOCK, hi = lo + ERR_BLOCK < nv ? lo + ERR_BLOCK : nv;
         double sum = 0.0;
         for (size_t f = 0; f < nf; f++) {
             if (!s->active[f]) continue;
-            const double *uf = u + f * nv, *ef = e + f * nv;
-            for (size_t p = lo; p < hi; p++) {
-                const double w = ef[p] / (s->atol[f] + rtol * fabs(uf[p]));
-                sum += w * w;
-            }
+            const double *sf = sq + f * nv;
+            for (size_t p = lo; p < hi; p++) sum += sf[p];
         }
         s->err_blocks[b] = sum;
     }
@@ -311,8 +280,6 @@ static double error_norm(dermis_solver *s, const double *u, const double *e)
     for (size_t b = 0; b < nb; b++) total += s->err_blocks[b];
     return n_active > 0 ? sqrt(total / (double)(n_active * nv)) : 0.0;
 }
-
-static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err);
 
 /* Diffusivity of field f at voxel p (0 = wall). */
 static double voxel_D(const dermis_solver *s, size_t f, size_t p)
@@ -366,6 +333,18 @@ static int transport_inert(const dermis_solver *s, size_t f, const double *u)
     return uniform_across_open_faces(s, f, u + f * nv);
 }
 
+static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err)
+{
+    /* Shampine's filter (as in RADAU5 and Rosenbrock codes) inside dermis_transport_richardson:
+     * the raw difference f - c is dominated by stiff, voxel-scale transport modes that the
+     * reactions re-inject every step and the implicit solve damps again; they do not
+     * accumulate. (I - dt/2 A)^-1 damps them by 1/(1 + lambda dt/2) and leaves the smooth modes,
+     * whose error does accumulate, unchanged. */
+    int rc = dermis_transport_richardson(s, u, s->u_coarse, t, dt);
+    if (rc == DERMIS_SOLVER_OK) *err = error_norm(s, s->u_coarse);
+    return rc;
+}
+
 static int transport_second_order(dermis_solver *s, double *u, double t, double dt, double *err)
 {
     double t0 = omp_get_wtime(), chemotaxis0 = s->stats.wall_chemotaxis_s;
@@ -373,26 +352,6 @@ static int transport_second_order(dermis_solver *s, double *u, double t, double 
     for (size_t f = 0; f < s->problem.n_fields; f++) s->active[f] = s->tr[f].mobile && !transport_inert(s, f, u);
     int rc = transport_second_order_active(s, u, t, dt, err);
     s->stats.wall_diffusion_s += omp_get_wtime() - t0 - (s->stats.wall_chemotaxis_s - chemotaxis0);
-    return rc;
-}
-
-static int transport_second_order_active(dermis_solver *s, double *u, double t, double dt, double *err)
-{
-    copy_state(s, s->u_coarse, u, 1);
-    /* The first fine half and the coarse step start from the same state, so they share one
-     * computation of the chemotactic drift rates, made from u: u_coarse holds copies of the
-     * active fields only, and a signal field that is inert in this step is not among them. */
-    int rc = dermis_transport_lod_ie(s, u, t + 0.5 * dt, 0.5 * dt, NULL, 1);
-    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, s->u_coarse, t + dt, dt, NULL, 0);
-    if (rc == DERMIS_SOLVER_OK) rc = dermis_transport_lod_ie(s, u, t + dt, 0.5 * dt, NULL, 1);
-    if (rc != DERMIS_SOLVER_OK) return rc;
-    extrapolate(s, u, s->u_coarse);
-    /* Shampine's filter (as in RADAU5 and Rosenbrock codes): the raw difference is dominated by
-     * stiff, voxel-scale transport modes that the reactions re-inject every step and the implicit
-     * solve damps again; they do not accumulate. (I - dt/2 A)^-1 damps them by 1/(1 + lambda dt/2)
-     * and leaves the smooth modes, whose error does accumulate, unchanged. */
-    rc = dermis_transport_filter(s, s->u_coarse, t + dt, 0.5 * dt);
-    if (rc == DERMIS_SOLVER_OK) *err = error_norm(s, u, s->u_coarse);
     return rc;
 }
 
@@ -425,7 +384,7 @@ static int attempt_step(dermis_solver *s, double *u, double t, double dt, const 
                         owed_reaction *owed_next, double *err)
 {
     *err = 0.0;
-    copy_state(s, s->u_start, u, 0);
+    copy_state(s, s->u_start, u);
     const double r0 = owed->h_day > 0.0 ? owed->t_day : t;
     int rc = reaction_half(s, u, r0, owed->h_day + 0.5 * dt);
     if (rc == DERMIS_SOLVER_OK && s->any_mobile) rc = transport_second_order(s, u, t, dt, err);
@@ -447,15 +406,15 @@ static int settle(dermis_solver *s, double *u, owed_reaction *owed)
     if (!(owed->h_day > 0.0)) return DERMIS_SOLVER_OK;
     const double t0 = owed->t_day, h = owed->h_day;
     owed->h_day = 0.0;
-    copy_state(s, s->u_start, u, 0);
+    copy_state(s, s->u_start, u);
     int rc = DERMIS_SOLVER_RETRY;
     for (int pieces = 1; rc == DERMIS_SOLVER_RETRY && pieces <= SETTLE_PIECES_MAX; pieces *= 4) {
-        if (pieces > 1) copy_state(s, u, s->u_start, 0);
+        if (pieces > 1) copy_state(s, u, s->u_start);
         rc = DERMIS_SOLVER_OK;
         for (int k = 0; k < pieces && rc == DERMIS_SOLVER_OK; k++)
             rc = reaction_half(s, u, t0 + h * k / pieces, h / pieces);
     }
-    if (rc != DERMIS_SOLVER_OK) copy_state(s, u, s->u_start, 0);
+    if (rc != DERMIS_SOLVER_OK) copy_state(s, u, s->u_start);
     return rc == DERMIS_SOLVER_RETRY ? DERMIS_SOLVER_ESTEP : rc;
 }
 
@@ -530,12 +489,12 @@ int dermis_solver_advance(dermis_solver *s, double *u, double *t_day, double t_s
         rc = attempt_step(s, u, *t_day, dt, &owed, landed, &owed_next, &err);
         steps++;
         if (rc != DERMIS_SOLVER_OK && rc != DERMIS_SOLVER_RETRY) {
-            copy_state(s, u, s->u_start, 0);
+            copy_state(s, u, s->u_start);
             break;
         }
         if (rc == DERMIS_SOLVER_RETRY || (err > 1.0 && !s->opt.fixed_step)) {
             const int recoverable = rc == DERMIS_SOLVER_RETRY;
-            copy_state(s, u, s->u_start, 0);
+            copy_state(s, u, s->u_start);
             rc = settle(s, u, &owed); /* the retry starts from the Strang solution, as unmerged */
             if (rc == DERMIS_SOLVER_OK) rc = on_reject(s, dt, err, recoverable);
             if (rc != DERMIS_SOLVER_OK) break;
@@ -557,7 +516,7 @@ int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, doub
     if (!s || !u || !(dt_day > 0.0)) return DERMIS_SOLVER_EINVAL;
     double t0 = omp_get_wtime(), chemotaxis0 = s->stats.wall_chemotaxis_s;
     for (size_t f = 0; f < s->problem.n_fields; f++) s->active[f] = s->tr[f].mobile;
-    int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day, 1);
+    int rc = dermis_transport_lod_ie(s, u, t_day + dt_day, dt_day, decay_per_day);
     s->stats.wall_diffusion_s += omp_get_wtime() - t0 - (s->stats.wall_chemotaxis_s - chemotaxis0);
     return rc;
 }
