@@ -83,7 +83,7 @@ async function once(url) {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     const r = await page.evaluate(() => ({rate: window.dermisPage.rate("A"), busy: window.dermisPage.busy("A"),
-      cost: window.dermisPage.cost("A"), firstMs: window.dermisPage.firstFrameMs(),
+      cost: window.dermisPage.cost ? window.dermisPage.cost("A") : null, firstMs: window.dermisPage.firstFrameMs(),
       days: window.dermisPage.rows("A").slice(-1)[0][0]}));
     /* The renderer's main thread as Chromium accounts it (seconds): all its tasks, of which
      * JavaScript, style and layout (the rest is mostly painting). */
@@ -102,10 +102,12 @@ const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.le
 function describe(r) {
   const c = r.cost, wall = 1000 * r.days / r.rate;  /* the run's wall time in the worker, ms */
   const pct = (ms) => `${(100 * ms / wall).toFixed(1)} %`;
-  return `${r.rate.toFixed(2)} simulated days/s (${r.days} days in ${(wall / 1000).toFixed(2)} s); worker: stepping ` +
-    `${pct(c.stepMs)}, reading rows+sections ${pct(c.readMs)}, posting ${pct(c.postMs)}, not computing ` +
-    `${pct(wall - c.stepMs - c.readMs - c.postMs)}; page main thread: messages ${c.receiveMs.toFixed(0)} ms, drawing ` +
-    `${c.drawMs.toFixed(0)} ms (${c.draws} redraws), all its tasks ${r.blink.task.toFixed(2)} s (JavaScript ` +
+  /* (a page without the cost counters, such as an older version, reports the rest) */
+  const worker = !c ? "" : `worker: stepping ${pct(c.stepMs)}, reading rows+sections ${pct(c.readMs)}, posting ` +
+    `${pct(c.postMs)}, not computing ${pct(wall - c.stepMs - c.readMs - c.postMs)}; `;
+  const js = !c ? "" : `messages ${c.receiveMs.toFixed(0)} ms, drawing ${c.drawMs.toFixed(0)} ms (${c.draws} redraws), `;
+  return `${r.rate.toFixed(2)} simulated days/s (${r.days} days in ${(wall / 1000).toFixed(2)} s); ${worker}` +
+    `page main thread: ${js}all its tasks ${r.blink.task.toFixed(2)} s (JavaScript ` +
     `${r.blink.script.toFixed(2)}, style ${r.blink.style.toFixed(2)}, layout ${r.blink.layout.toFixed(2)}); CPU s: worker ${r.cpu.worker.toFixed(2)}, main ` +
     `${r.cpu.main.toFixed(2)}, other ${r.cpu.other.toFixed(2)}; first frame ${(r.firstMs / 1000).toFixed(2)} s; load ${r.load}`;
 }
@@ -125,7 +127,7 @@ async function main() {
   }
   const med = (f) => median(all.map(f));
   const m = {rate: med((r) => r.rate), busy: med((r) => r.busy), firstMs: med((r) => r.firstMs), days: all[0].days,
-    cost: Object.fromEntries(Object.keys(all[0].cost).map((k) => [k, med((r) => r.cost[k])])),
+    cost: all[0].cost && Object.fromEntries(Object.keys(all[0].cost).map((k) => [k, med((r) => r.cost[k])])),
     cpu: Object.fromEntries(Object.keys(all[0].cpu).map((k) => [k, med((r) => r.cpu[k])])),
     blink: Object.fromEntries(Object.keys(all[0].blink).map((k) => [k, med((r) => r.blink[k])])), load: load()};
   console.log(`page median of ${runs}: ${describe(m)}`);
