@@ -518,7 +518,7 @@ int dermis_model_jacobian(double t_day, size_t voxel, const double *u, double *J
         voxel_site(m, voxel, &s);
         site = &s;
     }
-    dermis_kinetics_eval(&m->kinetics, site, v, R, J);
+    dermis_kinetics_jacobian(&m->kinetics, site, v, R, J);
     return 0;
 }
 
