@@ -41,7 +41,7 @@
  * more species, the same pivots, which depend on the values; and the same substeps, error
  * control and fallback, which differ from voxel to voxel (a fresh channel takes tens of
  * substeps, intact tissue one). The per-voxel kernel was made faster instead (callgrind: 19.8 k
- * instructions per B2 voxel-step before, 14.2 k after).
+ * instructions per B2 voxel-step before, 13.8 k after).
  *
  * Voxels where R(u) == 0 exactly at both stage times of the first substep (t0 and t0 + h/2)
  * are left untouched, which is what every stage gives bitwise there (cost follows the perturbed
