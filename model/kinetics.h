@@ -66,5 +66,7 @@ void dermis_kinetics_site_scale(dermis_kinetics_site *s, double factor);
  * J is non-NULL, the Jacobian J[i*DERMIS_N_FIELDS + j] = dR_i/du_j. No residual correction. */
 void dermis_kinetics_eval(const dermis_kinetics *k, const dermis_kinetics_site *site, const double *u, double *R,
                           double *J);
+/* The same with J = NULL (R alone, bitwise the same values), compiled without the Jacobian. */
+void dermis_kinetics_rates(const dermis_kinetics *k, const dermis_kinetics_site *site, const double *u, double *R);
 
 #endif

@@ -13,7 +13,11 @@
  * species at rest (zero rates, zero derivatives) becomes its own block: its correction is
  * exactly zero when its residual and dependencies are, with no rounding leaking in from other
  * fields through pivoting (tests/solver/test_reaction.c). The same pattern serves every
- * multiple c of one J (reaction.c factorises I - hJ and I - (h/2)J). Everything is allocated
+ * multiple c of one J (reaction.c factorises I - hJ and I - (h/2)J, in one pass, and solves
+ * its first two systems in one pass). The factors keep the reciprocals of the pivots, so a
+ * solve multiplies where it would divide: the substitution is one chain of dependent
+ * operations, and a division's latency is several multiplications' (this changed the results
+ * in the last bits, not the accuracy: see the commit that made it). Everything is allocated
  * once per thread; nothing allocates while stepping. */
 #include <math.h>
 #include <stdint.h>
@@ -22,8 +26,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
-/* An AVX2 version of the pattern scan, picked at run time (GCC and clang on x86-64). */
-#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__)
+/* An AVX2 version of the pattern scan, picked at run time (GCC and clang on x86-64; as for
+ * DERMIS_CLONES, -DDERMIS_NO_CLONES builds the baseline alone). */
+#if defined(__GNUC__) && defined(__x86_64__) && defined(__SSE2__) && !defined(DERMIS_NO_CLONES)
 #define DERMIS_BLU_AVX2 1
 #include <immintrin.h>
 #else
@@ -45,7 +50,13 @@ int dermis_btf_alloc(dermis_btf *p, size_t n)
         if (!(*arr[i] = malloc(len[i] * sizeof(size_t)))) return -1;
     p->valid = 0;
     p->mask = malloc(n * sizeof *p->mask);
-    return p->mask ? 0 : -1;
+    const size_t words = (n * n + 63) / 64;
+    p->bits = calloc(words, sizeof *p->bits);
+    p->offdiag = malloc(words * sizeof *p->offdiag);
+    if (!p->mask || !p->bits || !p->offdiag) return -1;
+    for (size_t w = 0; w < words; w++) p->offdiag[w] = ~(uint64_t)0;
+    for (size_t i = 0; i < n; i++) p->offdiag[(i * n + i) >> 6] &= ~((uint64_t)1 << ((i * n + i) & 63));
+    return 0;
 }
 
 void dermis_btf_free(dermis_btf *p)
@@ -54,6 +65,8 @@ void dermis_btf_free(dermis_btf *p)
                      p->low,   p->stack,  p->block,  p->adj_start, p->adj};
     for (size_t i = 0; i < sizeof arr / sizeof arr[0]; i++) free(arr[i]);
     free(p->mask);
+    free(p->bits);
+    free(p->offdiag);
 }
 
 typedef struct {
@@ -94,20 +107,19 @@ static void strongconnect(tarjan *t, size_t v)
 }
 
 /* Nonzeros of J as one bit string, entry e = i*n + j at bit e of bits[] (n*n <= 64*64): this
- * runs once per Jacobian over all n^2 entries, so it is one flat pass, several entries per
- * vector compare, eight per iteration (the eight bits never straddle two words). The versions
- * give the same bits; the AVX2 one is chosen at run time where the CPU has it. */
+ * runs once per Jacobian over all n^2 entries, so it is one flat pass, a 64-bit word at a time,
+ * several entries per vector compare. The versions give the same bits; the AVX2 one is chosen
+ * at run time where the CPU has it. */
 static void nonzero_bits_portable(const double *J, size_t nn, uint64_t *bits)
 {
     size_t e = 0;
 #if defined(__SSE2__)
     const __m128d zero = _mm_setzero_pd();
-    for (; e + 8 <= nn; e += 8) {
-        const uint64_t m = (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e), zero)) |
-                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 2), zero)) << 2 |
-                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 4), zero)) << 4 |
-                           (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + 6), zero)) << 6;
-        bits[e >> 6] |= m << (e & 63);
+    for (; e + 64 <= nn; e += 64) {
+        uint64_t m = 0;
+        for (size_t k = 0; k < 64; k += 2)
+            m |= (uint64_t)_mm_movemask_pd(_mm_cmpneq_pd(_mm_loadu_pd(J + e + k), zero)) << k;
+        bits[e >> 6] = m;
     }
 #endif
     for (; e < nn; e++) bits[e >> 6] |= (uint64_t)(J[e] != 0.0) << (e & 63);
@@ -118,11 +130,15 @@ __attribute__((target("avx2"))) static void nonzero_bits_avx2(const double *J, s
 {
     size_t e = 0;
     const __m256d zero = _mm256_setzero_pd();
-    for (; e + 8 <= nn; e += 8) {
-        const uint64_t m = (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e), zero, _CMP_NEQ_UQ)) |
-                           (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e + 4), zero, _CMP_NEQ_UQ)) << 4;
-        bits[e >> 6] |= m << (e & 63);
+    for (; e + 64 <= nn; e += 64) {
+        uint64_t m = 0;
+#pragma GCC unroll 16
+        for (size_t k = 0; k < 64; k += 4)
+            m |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e + k), zero, _CMP_NEQ_UQ)) << k;
+        bits[e >> 6] = m;
     }
+    for (; e + 4 <= nn; e += 4)
+        bits[e >> 6] |= (uint64_t)_mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(J + e), zero, _CMP_NEQ_UQ)) << (e & 63);
     for (; e < nn; e++) bits[e >> 6] |= (uint64_t)(J[e] != 0.0) << (e & 63);
 }
 #endif
@@ -172,18 +188,20 @@ static void build_adjacency(dermis_btf *p, const double *J)
  * re-analyse. */
 static int same_pattern(dermis_btf *p, const double *J)
 {
-    const size_t n = p->n;
+    const size_t n = p->n, words = (n * n + 63) / 64;
     if (n > 64) return 0;
     uint64_t bits[64];
     nonzero_bits(J, n * n, bits);
-    int same = p->valid;
-    for (size_t i = 0; i < n; i++) {
-        uint64_t m = row_mask(bits, n, i);
-        same &= m == p->mask[i];
-        p->mask[i] = m;
+    uint64_t changed = !p->valid;
+    for (size_t w = 0; w < words; w++) { /* the diagonal does not shape the blocks */
+        bits[w] &= p->offdiag[w];
+        changed |= bits[w] ^ p->bits[w];
+        p->bits[w] = bits[w];
     }
+    if (!changed) return 1;
+    for (size_t i = 0; i < n; i++) p->mask[i] = row_mask(bits, n, i);
     p->valid = 1;
-    return same;
+    return 0;
 }
 
 /* Where each block's entries sit in J, block after block (one index for a single species, k x k
@@ -254,7 +272,9 @@ void dermis_blu_free(dermis_blu *f)
 #define BLU_INLINE static inline
 #endif
 
-/* Dense LU with partial pivoting of a k x k block, in place; -1 on a zero pivot. */
+/* Dense LU with partial pivoting of a k x k block, in place; -1 on a zero pivot. The diagonal
+ * holds the reciprocals of U's pivots: the solves multiply instead of dividing (a division is
+ * several times a multiplication's latency, and the substitution is one dependent chain). */
 BLU_INLINE int lu_factor(size_t k, double *a, size_t *piv)
 {
     for (size_t c = 0; c < k; c++) {
@@ -270,6 +290,7 @@ BLU_INLINE int lu_factor(size_t k, double *a, size_t *piv)
                 a[p * k + j] = t;
             }
         double inv = 1.0 / a[c * k + c];
+        a[c * k + c] = inv;
         for (size_t i = c + 1; i < k; i++) {
             double l = a[i * k + c] * inv;
             a[i * k + c] = l;
@@ -295,7 +316,7 @@ BLU_INLINE void lu_solve(size_t k, const double *a, const size_t *piv, double *b
             for (size_t i = c + 1; i < k; i++) b[i] -= a[i * k + c] * b[c];
     for (size_t c = k; c-- > 0;) {
         for (size_t j = c + 1; j < k; j++) b[c] -= a[c * k + j] * b[j];
-        b[c] /= a[c * k + c];
+        b[c] *= a[c * k + c];
     }
 }
 
@@ -314,10 +335,13 @@ BLU_INLINE int lu2_factor(double *a, size_t *piv)
         a[2] = t0;
         a[3] = t1;
     }
-    const double l = a[2] * (1.0 / a[0]);
+    a[0] = 1.0 / a[0];
+    const double l = a[2] * a[0];
     a[2] = l;
     if (l != 0.0) a[3] -= l * a[1];
-    return a[3] == 0.0 ? -1 : 0;
+    if (a[3] == 0.0) return -1;
+    a[3] = 1.0 / a[3];
+    return 0;
 }
 
 BLU_INLINE void lu2_solve(const double *a, const size_t *piv, double *b)
@@ -328,9 +352,9 @@ BLU_INLINE void lu2_solve(const double *a, const size_t *piv, double *b)
         b[0] = t;
     }
     if (b[0] != 0.0) b[1] -= a[2] * b[0];
-    b[1] /= a[3];
+    b[1] *= a[3];
     b[0] -= a[1] * b[1];
-    b[0] /= a[0];
+    b[0] *= a[0];
 }
 
 BLU_INLINE int block_factor(size_t k, double *a, size_t *piv)
@@ -373,8 +397,9 @@ BLU_INLINE int factor_systems(const dermis_btf *p, const double *J, dermis_blu *
         if (k == 1) {
             const double j = J[*idx++];
             for (int t = 0; t < ns; t++) {
-                a[t][0] = -c[t] * j + 1.0;
-                if (a[t][0] == 0.0) return -1;
+                const double d = -c[t] * j + 1.0;
+                if (d == 0.0) return -1;
+                a[t][0] = 1.0 / d; /* the solves multiply by it */
                 a[t] += 1;
             }
             continue;
@@ -418,7 +443,7 @@ BLU_INLINE void solve_systems(const dermis_btf *p, const dermis_blu *const *f, d
                 const size_t j = col[e];
                 for (int t = 0; t < ns; t++) v[t] -= m[t][e] * x[t][j];
             }
-            for (int t = 0; t < ns; t++) x[t][i] = v[t] / *a[t]++;
+            for (int t = 0; t < ns; t++) x[t][i] = v[t] * *a[t]++;
             continue;
         }
         for (size_t r = 0; r < k; r++) {

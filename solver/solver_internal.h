@@ -196,6 +196,7 @@ typedef struct {
     size_t *jidx;             /* index i*n + j in J of each coupling */
     size_t *bidx;             /* the diagonal blocks' entries in J, block after block, row by row */
     uint64_t *mask;           /* nonzero pattern last analysed, one bit set per row (n <= 64) */
+    uint64_t *bits, *offdiag; /* the same as one bit string (entry i*n + j at bit i*n + j); its off-diagonal bits */
     int valid;                /* mask holds a pattern */
     size_t *index, *low, *stack, *block, *adj_start, *adj; /* Tarjan scratch; block of each component */
 } dermis_btf;
