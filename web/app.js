@@ -56,7 +56,9 @@ const pretty = (name) => name.replace(/_/g, " ").replace(/\btgf beta(\d)/, "TGF-
 
 const page = {
   baseIni: null, schema: null, protocols: {}, field: "collagen_I", view: 0, playing: true,
-  speed: 10, lastFrameMs: null, charts: [], firstFrameMs: null, drawnKey: null, sectionBoxes: [],
+  speed: 10, lastFrameMs: null, charts: [], firstFrameMs: null, sectionBoxes: [],
+  /* What is on the screen: the view's key, the status line, the day, and when it was drawn. */
+  drawnKey: null, drawnStatus: null, drawnDay: null, drawnMs: null,
   /* Milliseconds of the page's own work (web/bench.sh reports them): taking in the workers'
    * messages, and drawing (section, charts, phase line). */
   cost: {receiveMs: 0, drawMs: 0, draws: 0},
@@ -717,6 +719,13 @@ function setSlider(el, value) {
   if (Math.abs(el.valueAsNumber - value) > 1e-9) el.value = value;
 }
 
+/* While a protocol is computing and the page plays, at most one new picture every PLAY_FRAME_MS
+ * (30 per second, smooth to the eye): at 10 days/s the quarter-day frames come 40 per second,
+ * and each picture costs the page's main thread and the compositor more than the drawing itself
+ * (laying out, painting and handing every canvas to the compositor), CPU a 2-core machine needs
+ * for the simulation. Otherwise (paused, scrubbing, keys, all computed) it draws at once. */
+const PLAY_FRAME_MS = 1000 / 30;
+
 function tick(now) {
   const t0 = performance.now();
   drawPending = false;
@@ -732,23 +741,29 @@ function tick(now) {
    * would force a layout.) */
   const list = active().filter((p) => p.meta);
   const key = viewKey(list);
-  setSlider($("#time"), shownDay());
-  setText($("#time-label"), fmtView(shownDay()));
   const status = list.map((p) => p.error ? `${p.name}: error` :
     p.done ? `${p.name}: computed ${p.meta.tEnd} days (${p.rate.toFixed(1)} days/s)` :
-    `${p.name}: computing day ${Math.floor(p.t)}…`);
-  setText($("#compute-label"), status.join("  "));
-  if (key !== page.drawnKey) {
-    page.drawnKey = key;
-    drawSections();
-    updateCharts();
-    drawPhase();
-    page.cost.draws++;
+    `${p.name}: computing day ${Math.floor(p.t)}…`).join("  ");
+  const changed = key !== page.drawnKey || status !== page.drawnStatus || shownDay() !== page.drawnDay;
+  /* (1 ms early: animation frames come at multiples of the display's period) */
+  const computing = list.some((p) => !p.done && !p.error);
+  const due = !page.playing || !computing || page.drawnMs === null || now - page.drawnMs >= PLAY_FRAME_MS - 1;
+  if (changed && due) {
+    setSlider($("#time"), shownDay());
+    setText($("#time-label"), fmtView(shownDay()));
+    setText($("#compute-label"), status);
+    if (key !== page.drawnKey) {
+      drawSections();
+      updateCharts();
+      drawPhase();
+      page.cost.draws++;
+    }
+    Object.assign(page, {drawnKey: key, drawnStatus: status, drawnDay: shownDay(), drawnMs: now});
   }
   page.cost.drawMs += performance.now() - t0;
-  /* Animate while the day on view is behind what is computed; when it has caught up, the
-   * worker's next message (or a control) asks for the next frame. */
-  if (page.playing && page.view < until) requestDraw();
+  /* Animate while the day on view is behind what is computed or a change waits to be shown;
+   * otherwise the worker's next message (or a control) asks for the next frame. */
+  if ((page.playing && page.view < until) || (changed && !due)) requestDraw();
   else page.lastFrameMs = null;  /* so the view does not jump by the time spent waiting */
 }
 

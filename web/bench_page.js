@@ -76,7 +76,8 @@ async function once(url) {
     const page = await browser.newPage();
     await page.setViewport({width: 1500, height: 1250});
     await page.goto(url);
-    /* Polled from here, twice a second (puppeteer's waitForFunction hung now and then). */
+    /* Polled from here, twice a second: light on the page it measures. (The page's hooks exist
+     * before its protocols do: the first frame says they are there.) */
     for (let i = 0; !(await page.evaluate(() => window.dermisPage && window.dermisPage.firstFrameMs() !== null &&
                                               window.dermisPage.done("A"))); i++) {
       if (i > 1200) throw new Error("the demo did not finish within 10 minutes");
