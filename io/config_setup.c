@@ -16,10 +16,13 @@
 
 /* Resident memory of a run, measured with `/usr/bin/time -f %M dermis run configs/demo.ini
  * --threads 1 --set run.t_end_days=1 --set run.dx_mm=D` for D = 0.04, 0.02, 0.01 (750, 3000 and
- * 12000 voxels: 19.9, 22.1 and 32.4 MB): a fixed part and a part per voxel (1005 and 1171 B per
- * voxel between successive grids; the larger is taken). */
+ * 12000 voxels: 20.4, 24.7 and 45.8 MB; 1928 and 2341 B per voxel between successive grids) and
+ * `dermis run configs/patch3d.ini --threads 1 --set run.t_end_days=0.25 --set
+ * output.interval_days=0.25` (76800 voxels in 3-D: 221.5 MB, 2623 B per voxel above the fixed
+ * part): a fixed part and a part per voxel, the largest taken. Most of it is the transport's
+ * stored factorisations and state copies (solver/diffusion.c). */
 #define RUN_BASE_BYTES 20e6
-#define RUN_BYTES_PER_VOXEL 1200.0
+#define RUN_BYTES_PER_VOXEL 2700.0
 /* CPU time per voxel and solver step on one core, from the same runs and the full demo
  * (891 steps x 750 voxels in 5.1 s; 180 steps x 12000 voxels in 11.8 s): 5.5-7.6 us. */
 #define RUN_SECONDS_PER_VOXEL_STEP 7e-6

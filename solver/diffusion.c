@@ -163,6 +163,10 @@ int dermis_transport_alloc(dermis_solver *s)
         alloc_field(s, f, &fail);
         if (s->tr[f].mobile) s->any_mobile = 1;
     }
+    for (size_t c = 0; c < s->problem.n_chemotaxis; c++) s->tr[s->chemotaxis[c].signal].signal = 1;
+    /* The first fine half's state (richardson_by_field); like the stepper's workspaces, its pages
+     * become resident only when dermis_solver_advance runs. */
+    if (!s->transport_split && s->any_mobile) s->u_fine = alloc_doubles(s->problem.n_fields * s->n_vox, &fail);
     return fail ? DERMIS_SOLVER_ENOMEM : DERMIS_SOLVER_OK;
 }
 
@@ -190,6 +194,8 @@ void dermis_transport_free(dermis_solver *s)
     }
     free(s->tr);
     s->tr = NULL;
+    free(s->u_fine);
+    s->u_fine = NULL;
 }
 
 /* ---- boundary data ---------------------------------------------------------------------- */
@@ -394,34 +400,38 @@ static void solve_factored_lines(const line_coefs *c, const line_set *ls, double
 
 /* ---- sweeps ------------------------------------------------------------------------------- */
 
-static void sweep_x(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *plane, size_t iz,
+/* x lines l0 .. l1-1 of field uf (line l = iz*ny + iy starts at voxel l*nx, so the x lines of
+ * consecutive planes follow each other): blocks of DERMIS_X_BLOCK lines solved side by side.
+ * In 2-D a plane holds one x line, so the plane pass gives this several planes at once. */
+static void sweep_x(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *uf, size_t l0, size_t l1,
                     const lod_solve *sv, double decay_dt)
 {
     const dermis_field_transport *t = &s->tr[f];
-    size_t nx = s->grid.nx, ny = s->grid.ny;
+    size_t nx = s->grid.nx, m = l1 - l0;
+    double *d = uf + l0 * nx;
     if (flux_form_axis(s, t, 0)) {
-        dermis_thomas_flux_cols(plane, nx, nx, ny, ws->lo, t->inv[sv->cslot][0]);
+        dermis_thomas_flux_cols(d, nx, nx, m, ws->lo, t->inv[sv->cslot][0]);
         return;
     }
     if (t->constant_axis[0]) {
-        dermis_thomas_const_cols(plane, nx, nx, ny, t->inv[sv->cslot][0], t->mlo[sv->cslot][0], t->mup[sv->cslot][0]);
+        dermis_thomas_const_cols(d, nx, nx, m, t->inv[sv->cslot][0], t->mlo[sv->cslot][0], t->mup[sv->cslot][0]);
         if (s->periodic[0])
-            dermis_thomas_cyclic_correct(plane, 1, nx, nx, ny, t->smz[sv->cslot][0], 1, 0,
+            dermis_thomas_cyclic_correct(d, 1, nx, nx, m, t->smz[sv->cslot][0], 1, 0,
                                          &t->sm_beta_over_gamma[sv->cslot][0], &t->sm_inv_den[sv->cslot][0], 0);
         return;
     }
     fac_mode mode = factor_mode(s, f, 0, sv->role);
-    for (size_t j0 = 0; j0 < ny; j0 += DERMIS_X_BLOCK) {
-        size_t mb = ny - j0 < DERMIS_X_BLOCK ? ny - j0 : DERMIS_X_BLOCK;
+    for (size_t j0 = 0; j0 < m; j0 += DERMIS_X_BLOCK) {
+        size_t mb = m - j0 < DERMIS_X_BLOCK ? m - j0 : DERMIS_X_BLOCK;
         line_set ls = {sv->dt, decay_dt, nx, mb, s->periodic[0]};
-        line_coefs c = coef_target(t, ws, 0, mode, iz * ny + j0, nx);
+        line_coefs c = coef_target(t, ws, 0, mode, l0 + j0, nx);
         if (mode != FAC_USE) {
-            size_t p0 = (iz * ny + j0) * nx;
+            size_t p0 = (l0 + j0) * nx;
             for (size_t j = 0; j < mb; j++)
                 for (size_t k = 0; k < nx; k++) row_coefficients(t, 0, 1, &ls, p0 + j * nx + k, k, j, &c);
             factor_variable_lines(&c, &ls);
         }
-        solve_factored_lines(&c, &ls, plane + j0 * nx, 1, nx);
+        solve_factored_lines(&c, &ls, d + j0 * nx, 1, nx);
     }
 }
 
@@ -513,15 +523,20 @@ static double field_decay_dt(const dermis_solver *s, const lod_solve *sv, size_t
     return sv->decay ? sv->dt * sv->decay[f] / (double)s->grid.dims : 0.0;
 }
 
-/* Plane pass (x and y) of field f over planes iz0 .. iz1-1; uf is the field's array. */
+/* Plane pass (x and y) of field f over planes iz0 .. iz1-1; uf is the field's array. Without a
+ * y axis the x lines of all these planes are solved together (sweep_x). */
 static void field_planes(const dermis_solver *s, size_t f, dermis_thread_ws *ws, double *uf, const lod_solve *sv,
                          size_t iz0, size_t iz1)
 {
-    size_t plane = s->grid.nx * s->grid.ny;
+    size_t ny = s->grid.ny, plane = s->grid.nx * ny;
     double dd = field_decay_dt(s, sv, f);
+    if (!s->axis_active[1]) {
+        if (s->axis_active[0]) sweep_x(s, f, ws, uf, iz0 * ny, iz1 * ny, sv, dd);
+        return;
+    }
     for (size_t iz = iz0; iz < iz1; iz++) {
-        if (s->axis_active[0]) sweep_x(s, f, ws, uf + iz * plane, iz, sv, dd);
-        if (s->axis_active[1]) sweep_y(s, f, ws, uf + iz * plane, iz, sv, dd);
+        if (s->axis_active[0]) sweep_x(s, f, ws, uf, iz * ny, (iz + 1) * ny, sv, dd);
+        sweep_y(s, f, ws, uf + iz * plane, iz, sv, dd);
     }
 }
 
@@ -546,6 +561,8 @@ static void split_solve(dermis_solver *s, double *u, const lod_solve *sv)
 {
     size_t ny = s->grid.ny, nz = s->grid.nz, nf = s->problem.n_fields, nv = s->n_vox;
     int lateral = s->axis_active[0] || s->axis_active[1];
+    /* Planes per work item: in 2-D (one x line per plane) a block of x lines. */
+    const size_t group = s->axis_active[1] ? 1 : DERMIS_X_BLOCK;
 #pragma omp parallel num_threads(s->nthreads)
     {
         unsigned saved = dermis_fpenv_flush_denormals();
@@ -556,7 +573,8 @@ static void split_solve(dermis_solver *s, double *u, const lod_solve *sv)
             if (!s->active[f]) continue;
             if (lateral) {
 #pragma omp for schedule(static)
-                for (size_t iz = 0; iz < nz; iz++) field_planes(s, f, ws, u + f * nv, sv, iz, iz + 1);
+                for (size_t iz = 0; iz < nz; iz += group)
+                    field_planes(s, f, ws, u + f * nv, sv, iz, iz + group < nz ? iz + group : nz);
             }
             /* No barrier needed after z: the next field's plane pass touches other data. */
 #pragma omp for schedule(static) nowait
@@ -681,52 +699,45 @@ static void richardson_split(dermis_solver *s, double *u, double *v, const lod_s
     }
 }
 
-/* Small grids: whole fields dealt out, two parallel regions. Region 1: the drift rates from u
- * (before any sweep overwrites a signal) and the coarse copy, then the coarse step and the
- * first fine half of every field as independent items. Region 2: the drift rates of the second
- * half, then per field the second half, the extrapolation, the filter and the weights. */
+/* Drift of field f inside a work item; its time adds to the thread's drift_s. */
+static void timed_field_drift(const dermis_solver *s, dermis_thread_ws *ws, const double *u, size_t f)
+{
+    double t0 = omp_get_wtime();
+    dermis_chemotaxis_field_drift(s, u, f);
+    ws->drift_s += omp_get_wtime() - t0;
+}
+
+/* Small grids: whole fields dealt out, one parallel region with one barrier. The first fine half
+ * runs on a copy x of the state, so u keeps the start values while other fields are being
+ * solved, and the second half writes u from x, so x keeps the first half's values: each field's
+ * drift rates are computed from those inside the field's own work item. Loop 1, per field: drift
+ * from u, coarse step on v, first half on x. Loop 2 (after the barrier: x complete), per field:
+ * drift from x, second half into u, extrapolation, filter, weights. Inert fields are not solved;
+ * those that are signals are copied into x, so the second drift reads their (unchanged) values. */
 static void richardson_by_field(dermis_solver *s, double *u, double *v, const lod_solve sv[4])
 {
     const size_t nv = s->n_vox, nf = s->problem.n_fields;
-    const int chemo = s->problem.n_chemotaxis > 0;
-    double t0 = omp_get_wtime(), t_drift = 0.0;
+    double *x = s->u_fine;
 #pragma omp parallel num_threads(s->nthreads)
     {
         unsigned saved = dermis_fpenv_flush_denormals();
         dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
 #pragma omp for schedule(dynamic, 1)
         for (size_t f = 0; f < nf; f++) {
+            const dermis_field_transport *t = &s->tr[f];
+            if (s->active[f] || t->signal) memcpy(x + f * nv, u + f * nv, nv * sizeof *x);
             if (!s->active[f]) continue;
+            if (t->chemotactic) timed_field_drift(s, ws, u, f);
             memcpy(v + f * nv, u + f * nv, nv * sizeof *v);
-            if (s->tr[f].chemotactic) dermis_chemotaxis_field_drift(s, u, f);
-        }
-#pragma omp master
-        t_drift += omp_get_wtime() - t0;
-#pragma omp for schedule(dynamic, 1) nowait
-        for (size_t i = 0; i < 2 * nf; i++) {
-            const size_t f = i / 2;
-            if (!s->active[f]) continue;
-            if (i % 2 == 0) field_solve(s, f, ws, v + f * nv, &sv[1]);
-            else field_solve(s, f, ws, u + f * nv, &sv[0]);
-        }
-        dermis_fpenv_restore(saved);
-    }
-    t0 = omp_get_wtime();
-#pragma omp parallel num_threads(s->nthreads)
-    {
-        unsigned saved = dermis_fpenv_flush_denormals();
-        dermis_thread_ws *ws = &s->ws[omp_get_thread_num()];
-        if (chemo) {
-#pragma omp for schedule(dynamic, 1)
-            for (size_t f = 0; f < nf; f++)
-                if (s->active[f] && s->tr[f].chemotactic) dermis_chemotaxis_field_drift(s, u, f);
-#pragma omp master
-            t_drift += omp_get_wtime() - t0;
+            field_solve(s, f, ws, v + f * nv, &sv[1]);
+            field_solve(s, f, ws, x + f * nv, &sv[0]);
         }
 #pragma omp for schedule(dynamic, 1) nowait
         for (size_t f = 0; f < nf; f++) {
             if (!s->active[f]) continue;
             double *uf = u + f * nv, *vf = v + f * nv;
+            if (s->tr[f].chemotactic) timed_field_drift(s, ws, x, f);
+            memcpy(uf, x + f * nv, nv * sizeof *uf);
             field_solve(s, f, ws, uf, &sv[2]);
             extrapolate_range(uf, vf, 0, nv);
             field_solve(s, f, ws, vf, &sv[3]);
@@ -734,8 +745,6 @@ static void richardson_by_field(dermis_solver *s, double *u, double *v, const lo
         }
         dermis_fpenv_restore(saved);
     }
-    /* The drift phases (with the coarse copy in the first) count as chemotaxis time. */
-    if (chemo) s->stats.wall_chemotaxis_s += t_drift;
 }
 
 int dermis_transport_richardson(dermis_solver *s, double *u, double *v, double t, double dt)
@@ -754,7 +763,14 @@ int dermis_transport_richardson(dermis_solver *s, double *u, double *v, double t
             if (s->active[f]) memcpy(v + f * nv, u + f * nv, nv * sizeof *v);
         richardson_split(s, u, v, sv);
     } else {
+        /* Chemotaxis time: the drift's time summed over the threads, per thread. */
+        double drift_s = 0.0;
         richardson_by_field(s, u, v, sv);
+        for (int i = 0; i < s->nthreads; i++) {
+            drift_s += s->ws[i].drift_s;
+            s->ws[i].drift_s = 0.0;
+        }
+        s->stats.wall_chemotaxis_s += drift_s / s->nthreads;
     }
     return DERMIS_SOLVER_OK;
 }

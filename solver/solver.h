@@ -142,9 +142,7 @@ typedef struct {
     /* With threads > 0: fewer threads than requested when the grid is small, at most
      * n_voxels / this many (at least 1). Each parallel region costs a few barriers, which on a
      * small grid (or a busy machine) cost more than the work they share. 0 = always use
-     * `threads`. Nonzero (and automatic threads) also keeps the transport (cheap per voxel) on
-     * one thread below 16384 voxels per thread. Results do not depend on it: they are bitwise
-     * identical for any thread count. */
+     * `threads`. Results do not depend on it: they are bitwise identical for any thread count. */
     size_t min_voxels_per_thread;
 } dermis_solver_options;
 
@@ -241,8 +239,8 @@ int dermis_solver_transport_step(dermis_solver *s, double *u, double t_day, doub
 int dermis_solver_reaction_step(dermis_solver *s, double *u, double t_day, double h_day);
 
 const dermis_solver_stats *dermis_solver_get_stats(const dermis_solver *s);
-/* OpenMP threads the solver actually uses for its reactions (after options.threads = 0 was
- * resolved and min_voxels_per_thread applied); small grids run their transport on fewer. */
+/* OpenMP threads the solver actually uses (after options.threads = 0 was resolved and
+ * min_voxels_per_thread applied), for its reactions and its transport. */
 int dermis_solver_threads(const dermis_solver *s);
 void dermis_solver_get_controller(const dermis_solver *s, dermis_solver_controller *c);
 void dermis_solver_set_controller(dermis_solver *s, const dermis_solver_controller *c);

@@ -43,6 +43,7 @@ enum { DERMIS_SLOT_HALF = 0, DERMIS_SLOT_FULL = 1, DERMIS_N_SLOTS = 2 };
 typedef struct {
     int mobile;             /* takes part in the transport step at all */
     int chemotactic;        /* has drift rates w (a cell field of some chemotaxis pair) */
+    int signal;             /* the signal of some chemotaxis pair */
     int constant_axis[3];   /* axis solved with one precomputed factorisation for all lines */
     double D_uniform;
     const double *D_map;    /* caller's map or NULL */
@@ -77,6 +78,7 @@ typedef struct {
     double *line_bg, *line_id;  /* per-line Sherman-Morrison scalars */
     struct dermis_reaction_ws *rx; /* reaction.c's private scratch */
     long rhs_evals, jac_evals, voxel_steps;
+    double drift_s;             /* time in chemotactic drift computations (diffusion.c) */
     int status;
     double err_max;
 } dermis_thread_ws;
@@ -101,6 +103,7 @@ struct dermis_solver {
                                             * are dealt out (diffusion.c, "Threads") */
     dermis_thread_ws *ws;
     double *u_start, *u_coarse;            /* step workspaces, n_fields * n_vox */
+    double *u_fine;                        /* first fine half of the transport (diffusion.c), or NULL */
     double *err_blocks;                    /* per-block sums of squared weighted errors (see stepper.c) */
     size_t n_err_blocks;
     double *atol;                          /* per field */

@@ -300,13 +300,13 @@ static void test_resources_are_estimated_and_a_grid_too_big_is_refused(void **st
     assert_int_equal(r->status, 0);
     assert_non_null(strstr(r->out, "# 1200 voxels; memory ~"));
     assert_non_null(strstr(r->out, "run time ~"));
-    /* 1e9 voxels (about 1.2 TB); a low step limit keeps the stuck-solver rule out of the way. */
+    /* 1e9 voxels (about 2.7 TB); a low step limit keeps the stuck-solver rule out of the way. */
     snprintf(args, sizeof args,
              "run %s/config/valid.ini --set run.dims=3 --set run.dx_mm=0.002 "
              "--set run.width_mm=2 --set run.length_mm=2 --set run.depth_mm=2 --set solver.max_steps=10",
              DERMIS_TEST_DATA);
     run_cli(*state, args, r);
-    assert_usage_error(r, "the grid of 1e+09 voxels needs about 1.2e+03 GB of memory but this machine has");
+    assert_usage_error(r, "the grid of 1e+09 voxels needs about 2.7e+03 GB of memory but this machine has");
     assert_non_null(strstr(r->err, "--force"));
     assert_no_output_created(*state);
     free(r);
