@@ -11,8 +11,10 @@
  * of the next, solver/stepper.c), or with --split 1 two separate half steps of dt/2 (the unmerged
  * form, what every step cost before the merge).
  * Each repetition restarts from the saved state. Prints one JSON line: the median rate over the
- * repetitions in voxel-steps per second (voxels at rest included, as in a run) and the rhs and
- * Jacobian evaluations per voxel-step. Units: mm, day. */
+ * repetitions in voxel-steps per second (voxels at rest included, as in a run), the rhs and
+ * Jacobian evaluations per voxel-step, and a checksum of the state after the step (equal
+ * checksums: bitwise identical results, across builds, kernel versions and thread counts).
+ * Units: mm, day. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,7 +90,17 @@ static dermis_sim *build_sim(const char *config_path, int threads)
 typedef struct {
     double seconds;
     long rhs, jac;
+    unsigned long long checksum;
 } b2_result;
+
+/* FNV-1a hash of the state's bytes (as bench_b1). */
+static unsigned long long fnv1a(const double *u, size_t n)
+{
+    const unsigned char *b = (const unsigned char *)u;
+    unsigned long long h = 14695981039346656037ULL;
+    for (size_t i = 0; i < n * sizeof *u; i++) h = (h ^ b[i]) * 1099511628211ULL;
+    return h;
+}
 
 static int by_time(const void *a, const void *b)
 {
@@ -110,6 +122,7 @@ static int run_once(const b2_case *c, dermis_solver *s, double *u, int split, b2
     res->seconds = omp_get_wtime() - t0;
     res->rhs = st->rhs_evaluations - rhs0;
     res->jac = st->jacobian_evaluations - jac0;
+    res->checksum = fnv1a(u, n);
     return rc;
 }
 
@@ -150,9 +163,9 @@ int main(int argc, char **argv)
     const b2_result *m = &runs[repeat / 2];
     printf("{\"problem\":\"B2\",\"config\":\"%s\",\"voxels\":%zu,\"threads\":%d,\"repeat\":%d,\"split\":%d,\"dt_day\":%.6g,"
            "\"voxel_steps_per_s\":%.4e,\"us_per_voxel_step\":%.4f,\"rhs_per_voxel_step\":%.3f,"
-           "\"jacobians_per_voxel_step\":%.3f}\n",
+           "\"jacobians_per_voxel_step\":%.3f,\"checksum\":\"%016llx\"}\n",
            config, nv, dermis_solver_threads(s), repeat, split, c.dt_day, (double)nv / m->seconds,
-           1e6 * m->seconds / (double)nv, (double)m->rhs / (double)nv, (double)m->jac / (double)nv);
+           1e6 * m->seconds / (double)nv, (double)m->rhs / (double)nv, (double)m->jac / (double)nv, m->checksum);
     dermis_sim_free(sim);
     free(c.state);
     return 0;

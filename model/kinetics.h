@@ -66,5 +66,10 @@ void dermis_kinetics_site_scale(dermis_kinetics_site *s, double factor);
  * J is non-NULL, the Jacobian J[i*DERMIS_N_FIELDS + j] = dR_i/du_j. No residual correction. */
 void dermis_kinetics_eval(const dermis_kinetics *k, const dermis_kinetics_site *site, const double *u, double *R,
                           double *J);
+/* dermis_kinetics_eval compiled for each case (bitwise the same values): R alone, without the
+ * Jacobian's terms; and R with J, which must not be NULL (nothing is written then). */
+void dermis_kinetics_rates(const dermis_kinetics *k, const dermis_kinetics_site *site, const double *u, double *R);
+void dermis_kinetics_jacobian(const dermis_kinetics *k, const dermis_kinetics_site *site, const double *u, double *R,
+                              double *J);
 
 #endif

@@ -21,6 +21,10 @@ enum { NF = DERMIS_N_FIELDS };
 
 enum { INJURY_NONE, INJURY_MARK, INJURY_DESTROY, INJURY_RELEASE, INJURY_PLATELET };
 
+/* Matrix set-point factors (other than 1) whose sites and residuals are kept (model.c, struct
+ * dermis_model); voxels with any further factor compute theirs per call. */
+#define LESION_FACTORS 4
+
 typedef struct {
     int attractant; /* field, or -1 */
     double sensitivity, saturation;
@@ -45,6 +49,12 @@ struct dermis_model {
     const dermis_tissue *tissue;
     dermis_kinetics_site layer_site[DERMIS_N_LAYERS];   /* matrix factor 1 */
     double layer_residual[DERMIS_N_LAYERS][NF];         /* R(u0) at matrix factor 1 */
+    /* The same at the first LESION_FACTORS matrix factors other than 1 in the tissue map (a
+     * lesion has one), so a lesion voxel's rhs evaluates the kinetics once, not twice. */
+    size_t n_lesion_factors;
+    double lesion_factor[LESION_FACTORS];
+    dermis_kinetics_site lesion_site[LESION_FACTORS][DERMIS_N_LAYERS];
+    double lesion_residual[LESION_FACTORS][DERMIS_N_LAYERS][NF];
     double scale[NF];
     double atol_scale;
     double topical_D_viable, topical_D_stratum_corneum;
@@ -188,7 +198,7 @@ void dermis_model_homeostatic_residual(const dermis_model *m, size_t voxel, doub
 {
     dermis_kinetics_site s;
     voxel_site(m, voxel, &s);
-    dermis_kinetics_eval(&m->kinetics, &s, s.baseline, r, NULL);
+    dermis_kinetics_rates(&m->kinetics, &s, s.baseline, r);
 }
 
 /* ---------------------------------------------------------------- transport ----------------- */
@@ -294,6 +304,28 @@ static void build_scales(dermis_model *m)
 
 /* ---------------------------------------------------------------- life cycle ---------------- */
 
+/* The sites and residuals of the matrix factors other than 1 that the tissue map holds (the
+ * first LESION_FACTORS of them), computed as voxel_site and dermis_model_rhs would. */
+static void build_lesion_sites(dermis_model *m)
+{
+    const size_t n = dermis_grid_voxels(&m->tissue->grid);
+    m->n_lesion_factors = 0;
+    for (size_t v = 0; v < n && m->n_lesion_factors < LESION_FACTORS; ++v) {
+        const double factor = m->tissue->matrix_factor[v];
+        size_t c = 0;
+        while (c < m->n_lesion_factors && m->lesion_factor[c] != factor) ++c;
+        if (factor == 1.0 || c < m->n_lesion_factors) continue;
+        m->lesion_factor[c] = factor;
+        for (int l = 0; l < DERMIS_N_LAYERS; ++l) {
+            dermis_kinetics_site *s = &m->lesion_site[c][l];
+            *s = m->layer_site[l];
+            dermis_kinetics_site_scale(s, factor);
+            dermis_kinetics_rates(&m->kinetics, s, s->baseline, m->lesion_residual[c][l]);
+        }
+        m->n_lesion_factors++;
+    }
+}
+
 static int build(dermis_model *m, char *msg, size_t len)
 {
     const dermis_model_params *p = &m->kinetics.p;
@@ -308,8 +340,9 @@ static int build(dermis_model *m, char *msg, size_t len)
             set_message(msg, len, "negative constitutive source of ", detail);
             return DERMIS_MODEL_ENEGATIVE_SOURCE;
         }
-        dermis_kinetics_eval(&m->kinetics, &m->layer_site[l], m->layer_site[l].baseline, m->layer_residual[l], NULL);
+        dermis_kinetics_rates(&m->kinetics, &m->layer_site[l], m->layer_site[l].baseline, m->layer_residual[l]);
     }
+    build_lesion_sites(m);
     build_scales(m);
     build_chemotaxis(m);
     for (int f = 0; f < NF; ++f) {
@@ -433,16 +466,40 @@ static int clip_state(const dermis_model *m, const double *u, double *v)
     return 0;
 }
 
+/* The site of a voxel and R(u0) there, from the layer's or a kept lesion site; NULL if the
+ * voxel's matrix factor is none of those (the caller computes them). */
+static const dermis_kinetics_site *kept_site(const dermis_model *m, size_t voxel, const double **residual)
+{
+    const int layer = m->tissue->layer[voxel];
+    const double factor = m->tissue->matrix_factor[voxel];
+    if (factor == 1.0) {
+        *residual = m->layer_residual[layer];
+        return &m->layer_site[layer];
+    }
+    for (size_t c = 0; c < m->n_lesion_factors; ++c)
+        if (m->lesion_factor[c] == factor) {
+            *residual = m->lesion_residual[c][layer];
+            return &m->lesion_site[c][layer];
+        }
+    return NULL;
+}
+
 int dermis_model_rhs(double t_day, size_t voxel, const double *u, double *dudt, void *model)
 {
     (void)t_day; /* the kinetics are autonomous */
     const dermis_model *m = model;
-    double v[NF], residual[NF];
+    double v[NF], own_residual[NF];
     if (clip_state(m, u, v)) return 1;
+    const double *residual = NULL;
+    const dermis_kinetics_site *site = kept_site(m, voxel, &residual);
     dermis_kinetics_site s;
-    if (voxel_site(m, voxel, &s) == 1.0) memcpy(residual, m->layer_residual[m->tissue->layer[voxel]], sizeof residual);
-    else dermis_kinetics_eval(&m->kinetics, &s, s.baseline, residual, NULL);
-    dermis_kinetics_eval(&m->kinetics, &s, v, dudt, NULL);
+    if (!site) {
+        voxel_site(m, voxel, &s);
+        dermis_kinetics_rates(&m->kinetics, &s, s.baseline, own_residual);
+        site = &s;
+        residual = own_residual;
+    }
+    dermis_kinetics_rates(&m->kinetics, site, v, dudt);
     /* Subtracting the rounding residual of the closed-form balance makes u0 an exact fixed point. */
     for (int f = 0; f < NF; ++f) dudt[f] -= residual[f];
     return 0;
@@ -454,9 +511,14 @@ int dermis_model_jacobian(double t_day, size_t voxel, const double *u, double *J
     const dermis_model *m = model;
     double v[NF], R[NF];
     if (clip_state(m, u, v)) return 1;
+    const double *residual = NULL;
+    const dermis_kinetics_site *site = kept_site(m, voxel, &residual);
     dermis_kinetics_site s;
-    voxel_site(m, voxel, &s);
-    dermis_kinetics_eval(&m->kinetics, &s, v, R, J);
+    if (!site) {
+        voxel_site(m, voxel, &s);
+        site = &s;
+    }
+    dermis_kinetics_jacobian(&m->kinetics, site, v, R, J);
     return 0;
 }
 

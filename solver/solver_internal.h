@@ -194,8 +194,9 @@ typedef struct {
     size_t *bstart;           /* block b is order[bstart[b] .. bstart[b+1]) */
     size_t *rstart, *col;     /* row at solve position q couples to col[rstart[q] .. rstart[q+1]) */
     size_t *jidx;             /* index i*n + j in J of each coupling */
-    double *jval;             /* its value in the J last analysed */
+    size_t *bidx;             /* the diagonal blocks' entries in J, block after block, row by row */
     uint64_t *mask;           /* nonzero pattern last analysed, one bit set per row (n <= 64) */
+    uint64_t *bits, *offdiag; /* the same as one bit string (entry i*n + j at bit i*n + j); its off-diagonal bits */
     int valid;                /* mask holds a pattern */
     size_t *index, *low, *stack, *block, *adj_start, *adj; /* Tarjan scratch; block of each component */
 } dermis_btf;
@@ -217,6 +218,11 @@ void dermis_blu_free(dermis_blu *f);
 int dermis_blu_factor(dermis_blu *f, const dermis_btf *p, const double *J, double c);
 /* Solves M x = b in place (b indexed by component). */
 void dermis_blu_solve(const dermis_blu *f, const dermis_btf *p, double *b);
+/* The same for two multiples of one J in one pass (I - ca J into fa, I - cb J into fb; -1 if
+ * either is singular) and two systems at once (fa xa = ba, fb xb = bb; ba and bb distinct):
+ * bitwise the results of the single calls, for less index work. */
+int dermis_blu_factor_pair(dermis_blu *fa, dermis_blu *fb, const dermis_btf *p, const double *J, double ca, double cb);
+void dermis_blu_solve_pair(const dermis_blu *fa, const dermis_blu *fb, const dermis_btf *p, double *ba, double *bb);
 
 /* fpenv.c --------------------------------------------------------------------------------- */
 /* Sets flush-to-zero and denormals-are-zero for the calling thread; returns the previous state

@@ -56,7 +56,13 @@ const pretty = (name) => name.replace(/_/g, " ").replace(/\btgf beta(\d)/, "TGF-
 
 const page = {
   baseIni: null, schema: null, protocols: {}, field: "collagen_I", view: 0, playing: true,
-  speed: 10, lastFrameMs: null, charts: [], firstFrameMs: null, drawnKey: null, sectionBoxes: [],
+  speed: 10, lastFrameMs: null, charts: [], firstFrameMs: null, sectionBoxes: [],
+  /* What is on the screen: the view's key, the status line, the day, and when it was drawn. */
+  drawnKey: null, drawnStatus: null, drawnDay: null, drawnMs: null,
+  /* Milliseconds of the page's own work (web/bench.sh reports them): taking in the workers'
+   * messages, and drawing (section, charts, phase line). */
+  cost: {receiveMs: 0, drawMs: 0, draws: 0},
+  viewWidth: 0,  /* the width of the view column (px), read at start and on resize */
 };
 
 /* ------------------------------------------------------------------ protocols and workers */
@@ -80,13 +86,18 @@ function onWorker(p, msg) {
     return;
   }
   if (msg.type === "data") {
-    p.rows.push(...msg.rows);
+    const t0 = performance.now();
+    /* The rows come as one array of numbers, row after row: a view of each row. */
+    const width = p.meta.observables.length + 1;
+    for (let i = 0; i < msg.rows.length; i += width) p.rows.push(msg.rows.subarray(i, i + width));
     for (const f of msg.frames) { p.frames.push(f); updateRange(p, f); }
     p.t = msg.t;
     p.done = msg.done;
     p.rate = msg.rate;
     p.busy = msg.busy;
+    p.cost = msg.cost;
     requestDraw();
+    page.cost.receiveMs += performance.now() - t0;
   }
 }
 
@@ -304,6 +315,14 @@ function viridis(x) {
   return VIRIDIS[i].map((c, k) => Math.round(c + w * (VIRIDIS[i + 1][k] - c)));
 }
 
+/* viridis at 1024 levels as RGBA bytes, so a section is coloured without allocating per pixel
+ * (the steps are far below what the eye or the 8-bit colours resolve). */
+const VIRIDIS_LUT = (() => {
+  const lut = new Uint8ClampedArray(4 * 1024);
+  for (let i = 0; i < 1024; i++) lut.set([...viridis(i / 1023), 255], 4 * i);
+  return lut;
+})();
+
 function frameAt(p, t) {
   let best = null;
   for (const f of p.frames) if (f.t <= t + 1e-9) best = f;
@@ -334,6 +353,9 @@ function sharedRange() {
 const fmtDay = (t) => (Number.isInteger(t * 10) ? t.toFixed(1) : t.toFixed(2));
 /* The day on view: on a quarter day (slider, keys) exactly, else (playing) to 0.1 day. */
 const fmtView = (t) => (Number.isInteger(t * 4) ? fmtDay(t) : t.toFixed(1));
+/* The day the labels show while playing: the page's frames and rows are a quarter day apart
+ * (configs/demo.ini, observables_interval_days), so the labels move on with the picture. */
+const shownDay = () => Math.floor(page.view * 4 + 1e-9) / 4;
 
 function fmt(v) {
   const a = Math.abs(v);
@@ -361,10 +383,13 @@ function drawSection(p, canvas, w, {axis, bar}) {
   const h = Math.round(scale * m.nz);
   const dpr = window.devicePixelRatio || 1;
   const cssW = left + w + right, cssH = SECTION.top + h + SECTION.bottom;
-  canvas.width = Math.round(cssW * dpr);
-  canvas.height = Math.round(cssH * dpr);
-  canvas.style.width = `${cssW}px`;
-  canvas.style.height = `${cssH}px`;
+  /* A canvas is re-allocated (and the page laid out again) only when its size changes. */
+  if (canvas.width !== Math.round(cssW * dpr) || canvas.height !== Math.round(cssH * dpr)) {
+    canvas.width = Math.round(cssW * dpr);
+    canvas.height = Math.round(cssH * dpr);
+    canvas.style.width = `${cssW}px`;
+    canvas.style.height = `${cssH}px`;
+  }
   const ctx = canvas.getContext("2d");
   ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   ctx.fillStyle = "#fff";
@@ -383,18 +408,27 @@ function drawSection(p, canvas, w, {axis, bar}) {
     : "no treatment", left, 44);
   const [lo, hi] = sharedRange();
   if (frame) {
-    const img = ctx.createImageData(m.nx, m.nz);
-    const off = f.index * m.nx * m.nz;
-    for (let i = 0; i < m.nx * m.nz; i++) {
-      const [r, g, b] = livesAt(p, f.index, i) ? viridis((frame.data[off + i] - lo) / (hi - lo)) : [200, 200, 200];
-      img.data.set([r, g, b, 255], 4 * i);
+    /* The field's voxels, one pixel each, in a small canvas kept with the protocol, scaled up. */
+    if (!p.image || p.image.canvas.width !== m.nx || p.image.canvas.height !== m.nz) {
+      const c = document.createElement("canvas");
+      c.width = m.nx;
+      c.height = m.nz;
+      p.image = {canvas: c, ctx: c.getContext("2d"), data: new ImageData(m.nx, m.nz)};
     }
-    const tmp = document.createElement("canvas");
-    tmp.width = m.nx;
-    tmp.height = m.nz;
-    tmp.getContext("2d").putImageData(img, 0, 0);
+    const px = p.image.data.data, off = f.index * m.nx * m.nz;
+    for (let i = 0; i < m.nx * m.nz; i++) {
+      if (livesAt(p, f.index, i)) {
+        const x = (frame.data[off + i] - lo) / (hi - lo);
+        const k = 4 * Math.round(1023 * Math.min(Math.max(x, 0), 1));
+        px[4 * i] = VIRIDIS_LUT[k]; px[4 * i + 1] = VIRIDIS_LUT[k + 1]; px[4 * i + 2] = VIRIDIS_LUT[k + 2];
+      } else {
+        px[4 * i] = px[4 * i + 1] = px[4 * i + 2] = 200;
+      }
+      px[4 * i + 3] = 255;
+    }
+    p.image.ctx.putImageData(p.image.data, 0, 0);
     ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(tmp, left, SECTION.top, w, h);
+    ctx.drawImage(p.image.canvas, left, SECTION.top, w, h);
     if (page.firstFrameMs === null) page.firstFrameMs = performance.now();
   }
   drawLayers(ctx, m, left, scale, w, h);
@@ -482,13 +516,21 @@ function drawWidth(ctx, m, left, w, h) {
   ctx.textAlign = "left";
 }
 
+/* The colour bar's colours: one pixel per level, top = high, drawn stretched to the bar. */
+const COLOUR_BAR = (() => {
+  const c = document.createElement("canvas");
+  c.width = 1;
+  c.height = 1024;
+  const img = new ImageData(1, 1024);
+  for (let i = 0; i < 1024; i++) img.data.set(VIRIDIS_LUT.subarray(4 * (1023 - i), 4 * (1024 - i)), 4 * i);
+  c.getContext("2d").putImageData(img, 0, 0);
+  return c;
+})();
+
 function drawColourBar(ctx, lo, hi, units, left, w, h) {
   const x = left + w + 20, bw = 20;
-  for (let i = 0; i < h; i++) {
-    const [r, g, b] = viridis(1 - i / (h - 1));
-    ctx.fillStyle = `rgb(${r},${g},${b})`;
-    ctx.fillRect(x, SECTION.top + i, bw, 1.5);
-  }
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(COLOUR_BAR, x, SECTION.top, bw, h);
   ctx.strokeStyle = "#111";
   ctx.strokeRect(x, SECTION.top, bw, h);
   ctx.fillStyle = "#111";
@@ -525,7 +567,7 @@ function drawSections() {
   const w = Math.max(SECTION.minWidth, Math.floor((Math.min(room, n > 1 ? room : 640) - margins) / n));
   page.sectionBoxes = list.map((p, i) => {
     const c = box.children[i];
-    c.setAttribute("aria-label", `${pretty(page.field)} in protocol ${p.name} at day ${fmtView(page.view)}`);
+    c.setAttribute("aria-label", `${pretty(page.field)} in protocol ${p.name} at day ${fmtView(shownDay())}`);
     return drawSection(p, c, w, {axis: i === 0, bar: i === n - 1});
   });
 }
@@ -595,7 +637,7 @@ function markSessions(u, list) {
   }
   ctx.setLineDash([]);
   ctx.strokeStyle = "rgba(0,0,0,0.35)";
-  const xv = u.valToPos(page.view, "x", true);
+  const xv = u.valToPos(shownDay(), "x", true);
   ctx.beginPath(); ctx.moveTo(xv, y0); ctx.lineTo(xv, y1); ctx.stroke();
   ctx.restore();
 }
@@ -639,7 +681,7 @@ function drawPhase() {
   if (lines.length === 0) return;
   const multi = lines.length > 1;
   $("#phase .phase-name").textContent = lines.map(({p, phase}) => (multi ? `${p.name}: ` : "") + phase.name).join("   ·   ") +
-    `  —  day ${fmtView(page.view)}`;
+    `  —  day ${fmtView(shownDay())}`;
   const texts = [...new Set(lines.map((l) => l.phase.text))];
   $("#phase .phase-text").textContent = texts.join(" ");
   $("#phase").dataset.phase = lines[0].phase.id;
@@ -653,7 +695,7 @@ function computedUntil() {
 
 /* What the section, charts and phase line show: they are redrawn when this changes. */
 function viewKey(list) {
-  const parts = [page.field, $("#scale").value, page.charts.length, $("#view").clientWidth];
+  const parts = [page.field, $("#scale").value, page.charts.length, page.viewWidth];
   for (const p of list) {
     const frame = frameAt(p, page.view);
     parts.push(p.name, p.frames.indexOf(frame), rowAt(p, page.view), p.error || "",
@@ -667,7 +709,25 @@ function requestDraw() {
   if (!drawPending) { drawPending = true; requestAnimationFrame(tick); }
 }
 
+/* Sets an element's text or a slider's value only if it changes: every change makes the browser
+ * lay out, paint and composite a new frame (with every canvas of the page), which costs more
+ * than the drawing itself and takes CPU from the simulation on a machine with few cores. */
+function setText(el, text) {
+  if (el.textContent !== text) el.textContent = text;
+}
+function setSlider(el, value) {
+  if (Math.abs(el.valueAsNumber - value) > 1e-9) el.value = value;
+}
+
+/* While a protocol is computing and the page plays, at most one new picture every PLAY_FRAME_MS
+ * (30 per second, smooth to the eye): at 10 days/s the quarter-day frames come 40 per second,
+ * and each picture costs the page's main thread and the compositor more than the drawing itself
+ * (laying out, painting and handing every canvas to the compositor), CPU a 2-core machine needs
+ * for the simulation. Otherwise (paused, scrubbing, keys, all computed) it draws at once. */
+const PLAY_FRAME_MS = 1000 / 30;
+
 function tick(now) {
+  const t0 = performance.now();
   drawPending = false;
   const until = computedUntil();
   if (page.playing) {
@@ -675,24 +735,36 @@ function tick(now) {
     page.view = Math.min(until, page.speed === Infinity ? until : page.view + page.speed * dt);
   }
   page.lastFrameMs = now;
-  $("#time").value = page.view;
-  $("#time-label").textContent = fmtView(page.view);
+  /* The section changes once per frame of the run (a quarter day) and the charts once per
+   * observables row: redraw only then, so the page's own drawing leaves the cores to the
+   * simulation. (The key is read before anything is written: reading a size after a write
+   * would force a layout.) */
   const list = active().filter((p) => p.meta);
+  const key = viewKey(list);
   const status = list.map((p) => p.error ? `${p.name}: error` :
     p.done ? `${p.name}: computed ${p.meta.tEnd} days (${p.rate.toFixed(1)} days/s)` :
-    `${p.name}: computing day ${p.t.toFixed(1)}…`);
-  $("#compute-label").textContent = status.join("  ");
-  /* The section changes once per frame of the run (a day) and the charts once per observables
-   * row: redraw only then, so the page's own drawing leaves the cores to the simulation. */
-  const key = viewKey(list);
-  if (key !== page.drawnKey) {
-    page.drawnKey = key;
-    drawSections();
-    updateCharts();
-    drawPhase();
+    `${p.name}: computing day ${Math.floor(p.t)}…`).join("  ");
+  const changed = key !== page.drawnKey || status !== page.drawnStatus || shownDay() !== page.drawnDay;
+  /* (1 ms early: animation frames come at multiples of the display's period) */
+  const computing = list.some((p) => !p.done && !p.error);
+  const due = !page.playing || !computing || page.drawnMs === null || now - page.drawnMs >= PLAY_FRAME_MS - 1;
+  if (changed && due) {
+    setSlider($("#time"), shownDay());
+    setText($("#time-label"), fmtView(shownDay()));
+    setText($("#compute-label"), status);
+    if (key !== page.drawnKey) {
+      drawSections();
+      updateCharts();
+      drawPhase();
+      page.cost.draws++;
+    }
+    Object.assign(page, {drawnKey: key, drawnStatus: status, drawnDay: shownDay(), drawnMs: now});
   }
-  const allDone = list.every((p) => p.done || p.error);
-  if (page.playing && !(allDone && page.view >= until)) requestDraw();
+  page.cost.drawMs += performance.now() - t0;
+  /* Animate while the day on view is behind what is computed or a change waits to be shown;
+   * otherwise the worker's next message (or a control) asks for the next frame. */
+  if ((page.playing && page.view < until) || (changed && !due)) requestDraw();
+  else page.lastFrameMs = null;  /* so the view does not jump by the time spent waiting */
 }
 
 /* ------------------------------------------------------------------ exports */
@@ -777,11 +849,13 @@ function exportPng() {
 window.dermisPage = {
   done: (name) => page.protocols[name].done,
   error: (name) => page.protocols[name].error,
-  rows: (name) => page.protocols[name].rows,
+  rows: (name) => page.protocols[name].rows.map((r) => Array.from(r)),
   names: (name) => page.protocols[name].meta.observables.map((o) => o.name),
   ini: (name) => iniOf(page.protocols[name]).toString(),
   rate: (name) => page.protocols[name].rate,
   busy: (name) => page.protocols[name].busy,
+  /* Where the time went: the worker's (stepping, reading, posting) and the page's own. */
+  cost: (name) => ({...page.protocols[name].cost, ...page.cost}),
   firstFrameMs: () => page.firstFrameMs,
   /* The image area of section i in viewport CSS pixels: [x, y, width, height]. */
   sectionBox: (i) => {
@@ -793,6 +867,7 @@ window.dermisPage = {
 
 async function main() {
   page.baseIni = await (await fetch("configs/demo.ini")).text();
+  page.viewWidth = $("#view").clientWidth;
   page.protocols.A = makeProtocol("A");
   page.protocols.B = makeProtocol("B");
   $("#run").addEventListener("click", startAll);
@@ -833,7 +908,7 @@ async function main() {
   });
   $("#export-ini").addEventListener("click", exportIni);
   $("#export-png").addEventListener("click", exportPng);
-  window.addEventListener("resize", rebuildCharts);
+  window.addEventListener("resize", () => { page.viewWidth = $("#view").clientWidth; rebuildCharts(); });
   page.protocols.A.worker.postMessage({type: "schema", keys: CONTROLS.map((c) => c.key).concat(["topical.applied"])});
 }
 

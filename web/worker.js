@@ -5,10 +5,14 @@
  *      {type: "pause"} / {type: "resume"}
  * Out: {type: "error", message}                       the CLI's one-line message
  *      {type: "meta", ...}                            grid, fields, layers, sessions, observables
- *      {type: "data", rows, frames, t, done, rate, busy}  new observables rows and field frames;
- *                                                     rate: simulated days per second since the
- *                                                     start; busy: the share of that time spent
- *                                                     inside the slices (the rest: waiting)
+ *      {type: "data", rows, frames, t, done, rate, busy, cost}  new observables rows (one
+ *                                                     Float64Array, row after row: time and the
+ *                                                     observables) and field frames; rate: simulated days per second since
+ *                                                     the start; busy: the share of that time spent
+ *                                                     inside the slices (the rest: waiting); cost:
+ *                                                     milliseconds since the start spent stepping
+ *                                                     the model, reading rows and sections, and
+ *                                                     posting messages (web/bench.sh reports them)
  */
 importScripts("dermis.js");
 
@@ -23,6 +27,7 @@ const EV_SESSION = 1, EV_FRAME = 2, EV_OBSERVABLES = 4, EV_END = 8;  /* web/derm
 let M = null;
 let run = 0, sim = 0, running = false, generation = 0;
 let meta = null, sectionPtr = 0, startMs = 0, busyMs = 0;
+let cost = {stepMs: 0, readMs: 0, postMs: 0};
 const ready = createDermis().then((m) => { M = m; });
 
 function str(ptr) { return ptr ? M.UTF8ToString(ptr) : null; }
@@ -97,8 +102,10 @@ function start(ini) {
   sectionPtr = M._malloc(8 * meta.nx * meta.nz);
   postMessage({type: "meta", ...meta});
   /* The homeostatic state at t = 0 as the first frame, before any event. */
-  postMessage({type: "data", rows: [], frames: [frame()], t: 0, done: false, rate: 0, busy: 0});
   busyMs = 0;
+  cost = {stepMs: 0, readMs: 0, postMs: 0};
+  postMessage({type: "data", rows: new Float64Array(0), frames: [frame()], t: 0, done: false, rate: 0, busy: 0,
+               cost});
   running = true;
   startMs = performance.now();
   later(generation);
@@ -108,9 +115,11 @@ function step(gen) {
   if (gen !== generation || !running) return;
   const rows = [], frames = [], nobs = meta.observables.length;
   const t0 = performance.now();
-  let done = false;
-  while (performance.now() - t0 < SLICE_MS) {
+  let done = false, t1 = t0;
+  while (t1 - t0 < SLICE_MS) {
     const ev = M._dermis_web_next_event(run);
+    const t2 = performance.now();
+    cost.stepMs += t2 - t1;
     if (ev < 0) {
       postMessage({type: "error", message: str(M._dermis_web_error(run))});
       running = false;
@@ -118,18 +127,24 @@ function step(gen) {
     }
     if (ev & EV_OBSERVABLES) {
       const p = M._dermis_sim_observables(sim) / 8;
-      rows.push([M._dermis_sim_observables_time(sim), ...M.HEAPF64.subarray(p, p + nobs)]);
+      rows.push(M._dermis_sim_observables_time(sim), ...M.HEAPF64.subarray(p, p + nobs));
     }
     /* A section at every output time, and at every observables time too (0.25 day in the demo):
      * the first days after a session change fast, and the class should see them. */
     if (ev & (EV_FRAME | EV_OBSERVABLES)) frames.push(frame());
+    t1 = performance.now();
+    cost.readMs += t1 - t2;
     if (ev & EV_END) { done = true; break; }
   }
   const t = M._dermis_sim_time(sim);
-  const now = performance.now();
-  busyMs += now - t0;
-  const rate = t / ((now - startMs) / 1000), busy = busyMs / (now - startMs);
-  postMessage({type: "data", rows, frames, t, done, rate, busy}, frames.map((f) => f.data.buffer));
+  busyMs += t1 - t0;
+  /* Rows and sections are handed over (transferred), not copied. */
+  const rowData = Float64Array.from(rows);
+  postMessage({type: "data", rows: rowData, frames, t, done, rate: t / ((t1 - startMs) / 1000),
+               busy: busyMs / (t1 - startMs), cost}, [rowData.buffer, ...frames.map((f) => f.data.buffer)]);
+  const t3 = performance.now();
+  cost.postMs += t3 - t1;
+  busyMs += t3 - t1;
   if (done) running = false;
   else later(gen);
 }

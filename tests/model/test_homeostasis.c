@@ -1,7 +1,8 @@
 /* Homeostasis of the healing-cascade model (docs/model.md, "Homeostasis"): uninjured skin is an
  * exact fixed point in every layer and for any lesion matrix factor, the closed-form derivation
  * is right (its rounding residual is tiny), basal sources are checked, and the fixed point is
- * linearly stable. */
+ * linearly stable. The sites and residuals of lesion voxels that the model keeps from its set-up
+ * give bitwise the rhs and Jacobian computed on the fly. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +45,41 @@ static void test_exact_fixed_point_with_lesions(void **state)
         }
     }
     model_fixture_free(&fx);
+}
+
+/* The model keeps the site and residual of the first few lesion matrix factors in the tissue map
+ * at set-up (model.c): a model set up with the lesion in place must give bitwise the rhs and
+ * Jacobian of one whose map got the lesion afterwards (computed on the fly), at a perturbed
+ * state, for more distinct factors than it keeps. */
+static void test_kept_lesion_sites(void **state)
+{
+    (void)state;
+    model_fixture now, later;
+    assert_int_equal(model_fixture_init(&now, 100, NULL), 0);
+    assert_int_equal(model_fixture_init(&later, 100, NULL), 0);
+    const double factors[] = {0.7, 0.33, 1e-3, 0.123456789, 0.5, 0.9};
+    for (size_t v = 0; v < 100; ++v) {
+        const double f = v % 4 == 0 ? 1.0 : factors[v % (sizeof factors / sizeof factors[0])];
+        now.tissue.matrix_factor[v] = f;
+        later.tissue.matrix_factor[v] = f;
+    }
+    dermis_model_free(now.model);
+    int status = 0;
+    now.model = dermis_model_alloc(&now.params, &now.tissue, &status, NULL, 0);
+    assert_non_null(now.model);
+    for (size_t v = 0; v < 100; ++v) {
+        double u[NF], ra[NF], rb[NF], ja[NF * NF], jb[NF * NF];
+        dermis_model_voxel_baseline(now.model, v, u);
+        for (int f = 0; f < NF; ++f) u[f] = u[f] * (1.0 + 0.05 * (double)((f + (int)v) % 7)) + 0.01 * (double)(f % 3);
+        assert_int_equal(dermis_model_rhs(0.0, v, u, ra, now.model), 0);
+        assert_int_equal(dermis_model_rhs(0.0, v, u, rb, later.model), 0);
+        assert_int_equal(dermis_model_jacobian(0.0, v, u, ja, now.model), 0);
+        assert_int_equal(dermis_model_jacobian(0.0, v, u, jb, later.model), 0);
+        assert_memory_equal(ra, rb, sizeof ra);
+        assert_memory_equal(ja, jb, sizeof ja);
+    }
+    model_fixture_free(&now);
+    model_fixture_free(&later);
 }
 
 /* The correction only removes rounding: the analytic residual is < 1e-13 of each field's
@@ -156,6 +192,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_all_layers_present),
         cmocka_unit_test(test_exact_fixed_point_with_lesions),
+        cmocka_unit_test(test_kept_lesion_sites),
         cmocka_unit_test(test_closed_form_residual_is_rounding),
         cmocka_unit_test(test_baseline_values),
         cmocka_unit_test(test_negative_source_is_refused),
