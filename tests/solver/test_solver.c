@@ -272,7 +272,7 @@ static double *run_threads_case(int dims, size_t n, int robin, int threads, doub
 /* The transport deals whole fields out to the threads on small grids and splits each field's
  * planes and slabs between them on big ones (solver/diffusion.c, "Threads"), reusing stored
  * factorisations on both. Either way the state is bitwise that of one thread: 24 x 24 in 2-D
- * (whole fields at 2 and 3 threads) and 32^3 in 3-D (split at 2 threads, whole fields at 3). */
+ * (whole fields at 2 and 3 threads) and 64^3 in 3-D (split at 2 threads, whole fields at 3). */
 static void test_bitwise_threads_paths(void **state)
 {
     (void)state;
@@ -280,7 +280,7 @@ static void test_bitwise_threads_paths(void **state)
         int dims;
         size_t n;
         double t_end;
-    } cases[] = {{2, 24, 0.05}, {3, 32, 0.004}};
+    } cases[] = {{2, 24, 0.05}, {3, 64, 0.002}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int robin = 0; robin < 2; robin++) {
             const size_t n = cases[i].n, bytes = 2 * n * n * (cases[i].dims == 3 ? n : 1) * sizeof(double);
