@@ -68,9 +68,12 @@ static void field_drift_planes(const dermis_solver *s, const double *u, size_t f
         for (int a = 0; a < 3; a++)
             if (t->w[a]) add_pair_axis(s, c, u + c->signal * s->n_vox, t->w[a], a, iz0, iz1);
     }
-    for (int a = 0; a < 3; a++)
-        if (t->w[a])
-            for (size_t p = p0; p < p1; p++) dermis_face_coefficients(t->g[a][p], t->w[a][p], &t->fa[a][p], &t->fb[a][p]);
+    for (int a = 0; a < 3; a++) {
+        if (!t->w[a]) continue;
+        const double *restrict g = t->g[a], *restrict w = t->w[a];
+        double *restrict fa = t->fa[a], *restrict fb = t->fb[a];
+        for (size_t p = p0; p < p1; p++) dermis_face_coefficients(g[p], w[p], &fa[p], &fb[p]);
+    }
 }
 
 void dermis_chemotaxis_field_drift(const dermis_solver *s, const double *u, size_t f)

@@ -153,12 +153,15 @@ void dermis_chemotaxis_field_drift(const dermis_solver *s, const double *u, size
  * coefficients are >= 0 (M-matrix, positivity) and the scheme is second order where |w| <= 2g. */
 static inline void dermis_face_coefficients(double g, double w, double *a, double *b)
 {
-    /* g = 0 is a wall: neither diffusion nor chemotaxis crosses it. Selections, not an early
-     * return, so that loops over faces vectorise. */
+    if (g == 0.0) { /* a wall: neither diffusion nor chemotaxis crosses it */
+        *a = 0.0;
+        *b = 0.0;
+        return;
+    }
     double half = 0.5 * (w < 0.0 ? -w : w);
     double geff = g > half ? g : half;
-    *a = g == 0.0 ? 0.0 : geff + 0.5 * w;
-    *b = g == 0.0 ? 0.0 : geff - 0.5 * w;
+    *a = geff + 0.5 * w;
+    *b = geff - 0.5 * w;
 }
 
 /* diffusion.c ----------------------------------------------------------------------------- */

@@ -242,8 +242,9 @@ static void test_bitwise_threads(void **state)
 /* The manufactured problem for the thread tests: field 0 chemotactic with a D map; field 1 with
  * uniform D and Robin faces (robin = 1: its fine halves differ in z), or with a D map and
  * Dirichlet faces (robin = 0: no drift, constant boundary rates, so its two fine halves and the
- * filter share one stored factorisation). Returns the state after an adaptive advance. */
-static double *run_threads_case(int dims, size_t n, int robin, int threads, double t_end)
+ * filter share one stored factorisation). Returns the state after an adaptive advance of at
+ * least `steps` steps, with the reactions or (transport_only) without. */
+static double *run_threads_case(int dims, size_t n, int robin, int threads, double t_end, long steps, int transport_only)
 {
     mms_case m;
     const dermis_bc_type bc = robin ? DERMIS_BC_ROBIN : DERMIS_BC_DIRICHLET;
@@ -253,15 +254,15 @@ static double *run_threads_case(int dims, size_t n, int robin, int threads, doub
     if (!robin) f[1].D_map = m.Dmap;
     f[0].top.type = f[0].bottom.type = f[1].top.type = f[1].bottom.type = bc;
     dermis_chemotaxis_spec ch = {0, 1, MMS_CHI0, 3.0};
-    dermis_problem pb = {2, f, 1, &ch, mms_rhs, NULL, mms_boundary, &m};
-    dermis_solver_options opt = {1e-4, t_end / 8, 1e-8, t_end / 4, 100000, threads, 0, 0};
+    dermis_problem pb = {2, f, 1, &ch, transport_only ? NULL : mms_rhs, NULL, mms_boundary, &m};
+    dermis_solver_options opt = {1e-4, t_end / (double)(2 * steps), 1e-8, t_end / (double)steps, 100000, threads, 0, 0};
     int st;
     dermis_solver *s = dermis_solver_alloc(&m.grid, &pb, &opt, &st);
     assert_non_null(s);
     assert_int_equal(dermis_solver_threads(s), threads);
     double t = 0.0;
     assert_int_equal(dermis_solver_advance(s, m.u, &t, t_end), DERMIS_SOLVER_OK);
-    assert_true(dermis_solver_get_stats(s)->steps_accepted >= 3);
+    assert_true(dermis_solver_get_stats(s)->steps_accepted >= steps);
     dermis_solver_free(s);
     double *u = m.u;
     m.u = NULL;
@@ -272,7 +273,8 @@ static double *run_threads_case(int dims, size_t n, int robin, int threads, doub
 /* The transport deals whole fields out to the threads on small grids and splits each field's
  * planes and slabs between them on big ones (solver/diffusion.c, "Threads"), reusing stored
  * factorisations on both. Either way the state is bitwise that of one thread: 24 x 24 in 2-D
- * (whole fields at 2 and 3 threads) and 32^3 in 3-D (split at 2 threads, whole fields at 3). */
+ * (whole fields at 2 and 3 threads) and 64^3 in 3-D (split at 2 threads; transport only and
+ * few steps, it is big). */
 static void test_bitwise_threads_paths(void **state)
 {
     (void)state;
@@ -280,13 +282,17 @@ static void test_bitwise_threads_paths(void **state)
         int dims;
         size_t n;
         double t_end;
-    } cases[] = {{2, 24, 0.05}, {3, 32, 0.004}};
+        long steps;
+        int max_threads, transport_only;
+    } cases[] = {{2, 24, 0.05, 4, 3, 0}, {3, 64, 0.002, 2, 2, 1}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         for (int robin = 0; robin < 2; robin++) {
             const size_t n = cases[i].n, bytes = 2 * n * n * (cases[i].dims == 3 ? n : 1) * sizeof(double);
-            double *one = run_threads_case(cases[i].dims, n, robin, 1, cases[i].t_end);
-            for (int threads = 2; threads <= 3; threads++) {
-                double *many = run_threads_case(cases[i].dims, n, robin, threads, cases[i].t_end);
+            double *one = run_threads_case(cases[i].dims, n, robin, 1, cases[i].t_end, cases[i].steps,
+                                           cases[i].transport_only);
+            for (int threads = 2; threads <= cases[i].max_threads; threads++) {
+                double *many = run_threads_case(cases[i].dims, n, robin, threads, cases[i].t_end, cases[i].steps,
+                                                cases[i].transport_only);
                 assert_memory_equal(one, many, bytes);
                 free(many);
             }
