@@ -20,12 +20,13 @@
  *
  * Threads (one rule, transport_split): a grid with at least TRANSPORT_SPLIT_MIN_VOXELS voxels
  * per thread splits each field's planes and slabs statically between the threads (B1, 3-D grids
- * beyond 64^3 at 2 threads: one field at a time stays in the last-level cache). Smaller grids, where one field's sweeps are too
- * short to share, deal whole fields out instead (dynamic schedule, so a thread that shares its
- * core with another process does not hold the other back): the Richardson step is then two
- * parallel regions with one barrier each (drift rates before sweeps that overwrite the
- * signals), whatever the number of fields. In both cases every line's arithmetic is independent
- * of the thread that solves it, so results are bitwise identical for any thread count.
+ * beyond 64^3 at 2 threads: one field at a time stays in the last-level cache). Smaller grids,
+ * where one field's sweeps are too short to share, deal whole fields out instead (dynamic
+ * schedule, so a thread that shares its core with another process does not hold the other
+ * back): the Richardson step is then one parallel region with one barrier
+ * (richardson_by_field), whatever the number of fields. In both cases every line's arithmetic
+ * is independent of the thread that solves it, so results are bitwise identical for any thread
+ * count.
  *
  * Reused factorisations: the filter solves the matrix of the second fine half (dt/2, its drift,
  * boundary data at t + dt), and a field without drift whose boundary rates do not depend on time
