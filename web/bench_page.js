@@ -105,7 +105,7 @@ function describe(r) {
   const pct = (ms) => `${(100 * ms / wall).toFixed(1)} %`;
   /* (a page without the cost counters, such as an older version, reports the rest) */
   const worker = !c ? "" : `worker: stepping ${pct(c.stepMs)}, reading rows+sections ${pct(c.readMs)}, posting ` +
-    `${pct(c.postMs)}, not computing ${pct(wall - c.stepMs - c.readMs - c.postMs)}; `;
+    `${pct(c.postMs)}, not computing ${pct(c.idleMs)}; `;
   const js = !c ? "" : `messages ${c.receiveMs.toFixed(0)} ms, drawing ${c.drawMs.toFixed(0)} ms (${c.draws} redraws), `;
   return `${r.rate.toFixed(2)} simulated days/s (${r.days} days in ${(wall / 1000).toFixed(2)} s); ${worker}` +
     `page main thread: ${js}all its tasks ${r.blink.task.toFixed(2)} s (JavaScript ` +
@@ -120,6 +120,9 @@ async function main() {
   try {
     for (let i = 0; i < runs; i++) {
       const r = await once(url);
+      /* per run, so that the median line reports the median idle time, not the difference of
+       * medians taken from different runs (which can come out negative) */
+      if (r.cost) r.cost.idleMs = 1000 * r.days / r.rate - r.cost.stepMs - r.cost.readMs - r.cost.postMs;
       all.push(r);
       console.log(`page run ${i + 1}: ${describe(r)}`);
     }
