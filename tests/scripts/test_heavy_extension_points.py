@@ -35,7 +35,7 @@ import tempfile
 
 ROOT = os.environ.get("DERMIS_SOURCE_DIR") or os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HERE = os.path.join(ROOT, "tests", "scripts", "extension_points")
-COPY = ["CMakeLists.txt", "CMakePresets.json", "app", "bench", "io", "model", "scripts", "solver", "tests"]
+COPY = ["CMakeLists.txt", "CMakePresets.json", "app", "cmake", "bench", "io", "model", "scripts", "solver", "tests"]
 SECTIONS = {"field": "A field", "device": "A device", "observable": "An observable",
             "output": "An output format"}  # kind: doc heading
 
