@@ -83,9 +83,11 @@ const dermis_schema_entry dermis_schema_core[] = {
      .doc = "Relative tolerance of the adaptive time step's local error estimate.",
      .source = "numerical choice: 1e-3 keeps time error far below the model's parameter uncertainty (~10 %)"},
     {.key = "solver.atol_scale", .type = DERMIS_TYPE_NUMBER, .unit = "1", .default_text = "1e-5",
-     .min = 0, .max = 1, .min_exclusive = 1, .offset = CORE_FIELD(solver.atol_scale),
+     .min = 1e-15, .max = 1, .offset = CORE_FIELD(solver.atol_scale),
      .doc = "Absolute tolerance of each field as a fraction of that field's typical scale.",
-     .source = "numerical choice: 1e-5 of the scale (1e-2 of rtol) ignores noise in fields that are near zero"},
+     .source = "numerical choice: 1e-5 of the scale (1e-2 of rtol) ignores noise in fields that are near zero; "
+               "below 1e-15 it is under the round-off of the field's own values (and a subnormal fraction "
+               "of a scale below 1 rounds to an absolute tolerance of 0, which the solver refuses)"},
     {.key = "solver.dt_initial_days", .type = DERMIS_TYPE_NUMBER, .unit = "day", .default_text = "1e-4",
      .min = 0, .max = 10, .min_exclusive = 1, .offset = CORE_FIELD(solver.dt_initial_days),
      .doc = "First time step, and the step after each treatment session.",

@@ -42,6 +42,7 @@ static const error_case cases[] = {
     {"not_whole_voxels.ini", ":2: run.depth_mm: 1 mm is not a whole number of voxels of run.dx_mm = 0.03 mm"},
     {"periodic_pair.ini", ":6: run.dx_mm: run.width_mm / run.dx_mm is 2 voxels, but a periodic section needs 1 or "
                           "at least 3 (change either, or set run.lateral_boundary = zero_flux)"},
+    {"atol_subnormal.ini", ":4: solver.atol_scale: must be between 1e-15 and 1 (got 5e-324)"},
     {"interval_too_long.ini", ":4: output.interval_days: must not exceed run.t_end_days = 140 (got 200)"},
     {"bad_field.ini", ":4: output.fields: unknown field 'fibroblast' (did you mean fibroblasts?)"},
 };
