@@ -669,6 +669,15 @@ static void weigh_range(const dermis_solver *s, size_t f, const double *uf, doub
     }
 }
 
+/* Voxels per work item of the element-wise passes on the split path (each voxel's result is the
+ * same whatever the chunk). */
+enum { RANGE_CHUNK = 4096 };
+
+static size_t chunk_end(size_t b, size_t nv)
+{
+    return b + RANGE_CHUNK < nv ? b + RANGE_CHUNK : nv;
+}
+
 static void richardson_solves(double dt, lod_solve out[4])
 {
     out[0] = (lod_solve){0.5 * dt, NULL, DERMIS_SLOT_HALF, DERMIS_SLOT_HALF, 1, ROLE_FINE1};
@@ -691,14 +700,14 @@ static void richardson_split(dermis_solver *s, double *u, double *v, const lod_s
     for (size_t f = 0; f < nf; f++) {
         if (!s->active[f]) continue;
 #pragma omp for schedule(static) nowait
-        for (size_t b = 0; b < nv; b += 4096) extrapolate_range(u + f * nv, v + f * nv, b, b + 4096 < nv ? b + 4096 : nv);
+        for (size_t b = 0; b < nv; b += RANGE_CHUNK) extrapolate_range(u + f * nv, v + f * nv, b, chunk_end(b, nv));
     }
     split_solve(s, v, &sv[3]);
 #pragma omp parallel num_threads(s->nthreads)
     for (size_t f = 0; f < nf; f++) {
         if (!s->active[f]) continue;
 #pragma omp for schedule(static) nowait
-        for (size_t b = 0; b < nv; b += 4096) weigh_range(s, f, u + f * nv, v + f * nv, b, b + 4096 < nv ? b + 4096 : nv);
+        for (size_t b = 0; b < nv; b += RANGE_CHUNK) weigh_range(s, f, u + f * nv, v + f * nv, b, chunk_end(b, nv));
     }
 }
 

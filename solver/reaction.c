@@ -37,7 +37,7 @@
  * One voxel at a time, not voxels in SIMD lanes: measured on B2 (bench/bench_b2.c, the default
  * scenario at day 3), the kinetics (rates and Jacobian) are about a fifth of the reaction's time
  * and the block LU with its pattern scan about half. Lanes of voxels would need the same block
- * pattern (the previous voxel's in 91 % of B2's voxels) and, in the LU of every block of two or
+ * pattern (most neighbouring voxels do share it) and, in the LU of every block of two or
  * more species, the same pivots, which depend on the values; and the same substeps, error
  * control and fallback, which differ from voxel to voxel (a fresh channel takes tens of
  * substeps, intact tissue one). The per-voxel kernel was made faster instead (callgrind: 19.8 k
